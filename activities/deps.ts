@@ -1,0 +1,11 @@
+import type { Sequelize } from 'sequelize';
+import type { Clock } from '../app/clock';
+import type { Logger } from '../app/logger';
+
+/** What activities are built from; real parts in the worker, the same real parts against test servers in tests. */
+export interface ActivityDeps {
+  db: Sequelize;
+  clock: Clock;
+  log: Logger;
+  publicUrl: string;
+}

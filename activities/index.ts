@@ -1,0 +1,11 @@
+import type { ActivityDeps } from './deps';
+import { createDiagnosticsActivities } from './diagnostics';
+
+export type { ActivityDeps } from './deps';
+
+/** Every activity the booking worker runs, bound to its dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDiagnosticsActivities(deps),
+  };
+}

@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root, so data and binaries land in the same place whatever the working directory. */
+export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Everything the processes read from the environment, parsed once at boot. */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  /** null: start an embedded PostgreSQL under dataDir. */
+  databaseUrl: string | null;
+  embeddedPostgresPort: number;
+  /** null: start a Temporal dev server. */
+  temporalAddress: string | null;
+  temporalNamespace: string;
+  taskQueue: string;
+  temporalDevPort: number;
+  temporalUiPort: number;
+  temporalUiUrl: string | null;
+  resendApiKey: string | null;
+  resendBaseUrl: string | null;
+  emailFrom: string;
+  seedDemo: boolean;
+  demoPassword: string;
+  authSecret: string | null;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  requestLifetimeHours: number;
+  corsOrigins: string[];
+  logLevel: string;
+}
+
+/** A bad or missing environment value; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Configuration error: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function optional(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v === '' ? null : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, fallback: string | null): string | null {
+  const raw = optional(env, name) ?? fallback;
+  if (raw === null) return null;
+  try {
+    const u = new URL(raw);
+    if (!['http:', 'https:', 'postgres:', 'postgresql:'].includes(u.protocol)) throw new Error();
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function hostPort(env: Env, name: string): string | null {
+  const raw = optional(env, name);
+  if (raw === null) return null;
+  if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(raw)) throw new ConfigError(name, `must be host:port, got "${raw}"`);
+  return raw;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
+  if (!['development', 'test', 'production'].includes(nodeEnv)) {
+    throw new ConfigError('NODE_ENV', `must be development, test or production, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === 'production';
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const dataDir = path.resolve(rootDir, str(env, 'DATA_DIR', '.data'));
+  const databaseUrl = url(env, 'DATABASE_URL', null);
+  const temporalAddress = hostPort(env, 'TEMPORAL_ADDRESS');
+  const authSecret = optional(env, 'AUTH_SECRET');
+  if (production && !databaseUrl) throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
+  if (production && !temporalAddress) throw new ConfigError('TEMPORAL_ADDRESS', 'is required when NODE_ENV=production');
+  if (production && !authSecret) throw new ConfigError('AUTH_SECRET', 'is required when NODE_ENV=production');
+  if (authSecret !== null && authSecret.length < 32) throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  const temporalUiPort = int(env, 'TEMPORAL_UI_PORT', 8233, 1, 65535);
+  const seedDemo = bool(env, 'SEED_DEMO', !production);
+  if (production && seedDemo) throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production');
+  const emailFrom = str(env, 'EMAIL_FROM', 'Practice booking <booking@practicepicnic.test>');
+  if (!/@/.test(emailFrom)) throw new ConfigError('EMAIL_FROM', `must contain an email address, got "${emailFrom}"`);
+  return {
+    env: nodeEnv as Config['env'],
+    port,
+    host: str(env, 'HOST', production ? '0.0.0.0' : '127.0.0.1'),
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`)!,
+    dataDir,
+    databaseUrl,
+    embeddedPostgresPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    temporalAddress,
+    temporalNamespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+    taskQueue: str(env, 'TEMPORAL_TASK_QUEUE', 'booking'),
+    temporalDevPort: int(env, 'TEMPORAL_DEV_PORT', 7233, 1, 65535),
+    temporalUiPort,
+    temporalUiUrl: url(env, 'TEMPORAL_UI_URL', temporalAddress ? null : `http://localhost:${temporalUiPort}`),
+    resendApiKey: optional(env, 'RESEND_API_KEY'),
+    resendBaseUrl: url(env, 'RESEND_BASE_URL', null),
+    emailFrom,
+    seedDemo,
+    demoPassword: str(env, 'DEMO_PASSWORD', 'demo-password-123'),
+    authSecret,
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    sessionMaxHours: int(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
+    requestLifetimeHours: int(env, 'REQUEST_LIFETIME_HOURS', 168, 1, 24 * 90),
+    corsOrigins: (optional(env, 'CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
+  };
+}

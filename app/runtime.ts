@@ -1,0 +1,157 @@
+import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Sequelize } from 'sequelize';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createDatabase } from '../models/db';
+import { migrate } from '../models/migrate';
+import { startEmbeddedPostgres, ensureDatabase } from './postgres';
+import { connectClient, connectWorker, ensureSearchAttributes } from '../temporal/connection';
+import { startDevServer } from '../temporal/devServer';
+import { createBookingWorker } from '../temporal/worker';
+import { createApp } from '../api/app';
+import type { Config } from './config';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+
+/** Something started that must be stopped on the way out, in reverse order. */
+export type Stopper = () => Promise<void>;
+
+/** Prints one line per slow step with its duration, so a long first start never looks hung. */
+export async function step<T>(name: string, fn: () => Promise<T>, print: (line: string) => void = console.log): Promise<T> {
+  const t0 = performance.now();
+  print(`… ${name}`);
+  const result = await fn();
+  print(`✓ ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+/** The database: DATABASE_URL, or an embedded PostgreSQL under DATA_DIR/postgres. */
+export async function openDatabase(
+  config: Config,
+  opts: { allowEmbedded: boolean; progress?: (line: string) => void },
+): Promise<{ db: Sequelize; url: string; stops: Stopper[] }> {
+  const stops: Stopper[] = [];
+  let url = config.databaseUrl;
+  if (!url) {
+    if (!opts.allowEmbedded) throw new Error('DATABASE_URL is required to run this process on its own.');
+    const pg = await step(
+      `starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}`,
+      () => startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, log: opts.progress }),
+      opts.progress,
+    );
+    stops.push(() => pg.stop());
+    await ensureDatabase(pg.url('postgres'), 'booking');
+    url = pg.url('booking');
+  }
+  const db = createDatabase(url);
+  stops.unshift(() => db.close());
+  return { db, url, stops };
+}
+
+/** Applies pending migrations and reports which ran. */
+export async function migrateDatabase(db: Sequelize, progress?: (line: string) => void): Promise<void> {
+  const applied = await step('applying database migrations', () => migrate(db), progress);
+  if (applied.length) progress?.(`  applied: ${applied.join(', ')}`);
+}
+
+/** Temporal: TEMPORAL_ADDRESS, or a dev server (Web UI included) with its SQLite file under DATA_DIR/temporal. */
+export async function openTemporal(
+  config: Config,
+  opts: { allowDevServer: boolean; progress?: (line: string) => void },
+): Promise<{ client: Client; address: string; uiUrl: string | null; stops: Stopper[] }> {
+  const stops: Stopper[] = [];
+  let address = config.temporalAddress;
+  let uiUrl = config.temporalUiUrl;
+  if (!address) {
+    if (!opts.allowDevServer) throw new Error('TEMPORAL_ADDRESS is required to run this process on its own.');
+    const server = await step(
+      `starting Temporal dev server on 127.0.0.1:${config.temporalDevPort} (Web UI on ${config.temporalUiPort})`,
+      () =>
+        startDevServer({
+          port: config.temporalDevPort,
+          uiPort: config.temporalUiPort,
+          dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
+          namespace: config.temporalNamespace,
+          log: opts.progress,
+        }),
+      opts.progress,
+    );
+    stops.push(() => server.stop());
+    address = server.address;
+    uiUrl = server.uiUrl;
+  }
+  const client = await connectClient(address, config.temporalNamespace);
+  stops.unshift(() => client.connection.close());
+  await ensureSearchAttributes(client, config.temporalNamespace);
+  return { client, address, uiUrl, stops };
+}
+
+/** Starts the worker; its stopper drains in-flight tasks before returning. */
+export async function runWorker(
+  config: Config,
+  deps: { db: Sequelize; clock: Clock; log: Logger; address: string },
+): Promise<{ worker: Worker; stops: Stopper[] }> {
+  const connection: NativeConnection = await connectWorker(deps.address);
+  const worker = await createBookingWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    deps: { db: deps.db, clock: deps.clock, log: deps.log.child({ part: 'worker' }), publicUrl: config.publicUrl },
+  });
+  const running = worker.run();
+  running.catch((err: unknown) => deps.log.error({ err }, 'worker stopped with an error'));
+  const stop: Stopper = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => {});
+    await connection.close();
+  };
+  return { worker, stops: [stop] };
+}
+
+/** Starts the HTTP API; its stopper stops accepting, lets in-flight requests finish, then closes. */
+export async function runApi(
+  config: Config,
+  deps: { db: Sequelize; temporal: Client; clock: Clock; log: Logger },
+): Promise<{ server: http.Server; url: string; stops: Stopper[] }> {
+  const app = createApp({ ...deps, config, log: deps.log.child({ part: 'api' }) });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const stop: Stopper = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  return { server, url: `http://localhost:${port}`, stops: [stop] };
+}
+
+/** Runs the stoppers in order once, on SIGINT/SIGTERM; a second signal exits at once. */
+export function stopOnSignals(stops: () => Stopper[], print: (line: string) => void = console.log): void {
+  let stopping = false;
+  const onSignal = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      print(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    print(`${signal}: shutting down`);
+    let failed = false;
+    for (const stop of stops()) {
+      try {
+        await stop();
+      } catch (err) {
+        failed = true;
+        print(`shutdown step failed: ${String(err)}`);
+      }
+    }
+    print('stopped');
+    process.exit(failed ? 1 : 0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

@@ -1,0 +1,51 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import type { CancellationPolicy } from './practice';
+
+export const appointmentStatuses = ['scheduled', 'canceled', 'late_canceled'] as const;
+export type AppointmentStatus = (typeof appointmentStatuses)[number];
+
+/** A calendar entry; keeps the cancelation policy in force when it was booked. */
+export class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttributes<Appointment>> {
+  declare id: CreationOptional<string>;
+  declare practiceId: string;
+  declare clinicianId: string;
+  declare serviceId: string;
+  declare clientId: string;
+  declare requestId: string | null;
+  declare startsAt: Date;
+  declare endsAt: Date;
+  declare status: CreationOptional<AppointmentStatus>;
+  declare cancellationPolicy: CancellationPolicy;
+  declare holdId: string | null;
+  declare cancelRequestedAt: CreationOptional<Date | null>;
+  declare canceledAt: CreationOptional<Date | null>;
+  declare canceledBy: CreationOptional<'client' | 'staff' | null>;
+  declare cancelReason: CreationOptional<string | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static setup(sequelize: Sequelize): void {
+    Appointment.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        practiceId: { type: DataTypes.UUID, allowNull: false },
+        clinicianId: { type: DataTypes.UUID, allowNull: false },
+        serviceId: { type: DataTypes.UUID, allowNull: false },
+        clientId: { type: DataTypes.UUID, allowNull: false },
+        requestId: { type: DataTypes.UUID },
+        startsAt: { type: DataTypes.DATE, allowNull: false },
+        endsAt: { type: DataTypes.DATE, allowNull: false },
+        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'scheduled' },
+        cancellationPolicy: { type: DataTypes.TEXT, allowNull: false },
+        holdId: { type: DataTypes.UUID },
+        cancelRequestedAt: { type: DataTypes.DATE },
+        canceledAt: { type: DataTypes.DATE },
+        canceledBy: { type: DataTypes.TEXT },
+        cancelReason: { type: DataTypes.TEXT },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'appointments', underscored: true },
+    );
+  }
+}

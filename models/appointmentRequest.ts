@@ -1,0 +1,67 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export const requestStatuses = ['pending', 'approved', 'declined', 'expired', 'withdrawn'] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** What a new client gave on the portal; becomes a client on approval. */
+export interface NewClientDetails {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+}
+
+/** A client's request for a slot, pending until the clinician decides, the client withdraws or it expires. */
+export class AppointmentRequest extends Model<
+  InferAttributes<AppointmentRequest>,
+  InferCreationAttributes<AppointmentRequest>
+> {
+  declare id: CreationOptional<string>;
+  declare practiceId: string;
+  declare clinicianId: string;
+  declare serviceId: string;
+  declare clientId: string | null;
+  declare newClient: NewClientDetails | null;
+  declare possibleDuplicateClientId: string | null;
+  declare message: string | null;
+  declare clientTimeZone: string | null;
+  declare startsAt: Date;
+  declare endsAt: Date;
+  declare status: CreationOptional<RequestStatus>;
+  declare holdId: string | null;
+  declare declineNote: CreationOptional<string | null>;
+  declare appointmentId: CreationOptional<string | null>;
+  declare decidedBy: CreationOptional<string | null>;
+  declare decidedAt: CreationOptional<Date | null>;
+  declare idempotencyKey: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static setup(sequelize: Sequelize): void {
+    AppointmentRequest.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        practiceId: { type: DataTypes.UUID, allowNull: false },
+        clinicianId: { type: DataTypes.UUID, allowNull: false },
+        serviceId: { type: DataTypes.UUID, allowNull: false },
+        clientId: { type: DataTypes.UUID },
+        newClient: { type: DataTypes.JSONB },
+        possibleDuplicateClientId: { type: DataTypes.UUID },
+        message: { type: DataTypes.TEXT },
+        clientTimeZone: { type: DataTypes.TEXT },
+        startsAt: { type: DataTypes.DATE, allowNull: false },
+        endsAt: { type: DataTypes.DATE, allowNull: false },
+        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'pending' },
+        holdId: { type: DataTypes.UUID },
+        declineNote: { type: DataTypes.TEXT },
+        appointmentId: { type: DataTypes.UUID },
+        decidedBy: { type: DataTypes.UUID },
+        decidedAt: { type: DataTypes.DATE },
+        idempotencyKey: { type: DataTypes.TEXT },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'appointment_requests', underscored: true },
+    );
+  }
+}

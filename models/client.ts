@@ -1,0 +1,31 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+/** A client of a practice; the email (unique per practice, any case) is how they sign in to the portal. */
+export class Client extends Model<InferAttributes<Client>, InferCreationAttributes<Client>> {
+  declare id: CreationOptional<string>;
+  declare practiceId: string;
+  declare firstName: string;
+  declare lastName: string;
+  declare email: string;
+  declare phone: string | null;
+  declare timeZone: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static setup(sequelize: Sequelize): void {
+    Client.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        practiceId: { type: DataTypes.UUID, allowNull: false },
+        firstName: { type: DataTypes.TEXT, allowNull: false },
+        lastName: { type: DataTypes.TEXT, allowNull: false },
+        email: { type: DataTypes.TEXT, allowNull: false },
+        phone: { type: DataTypes.TEXT },
+        timeZone: { type: DataTypes.TEXT },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'clients', underscored: true },
+    );
+  }
+}

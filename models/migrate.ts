@@ -1,0 +1,37 @@
+import { Umzug, SequelizeStorage, type MigrationFn as UmzugMigrationFn } from 'umzug';
+import type { QueryInterface, Sequelize } from 'sequelize';
+import * as initialSchema from './migrations/0001-initial-schema';
+
+/** A migration: up/down over Sequelize's QueryInterface. */
+export type MigrationFn = UmzugMigrationFn<QueryInterface>;
+
+// Listed here rather than globbed so the set of migrations is the same under tsx, a bundle or a build.
+// Each migration is one multi-statement query, which PostgreSQL runs as one implicit transaction.
+const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn } }[] = [
+  { name: '0001-initial-schema', module: initialSchema },
+];
+
+/** The migrator for one database; migrations run in order, each in its own transaction. */
+export function createMigrator(sequelize: Sequelize, log: (msg: string) => void = () => {}) {
+  return new Umzug<QueryInterface>({
+    migrations: migrations.map(({ name, module }) => ({
+      name,
+      up: module.up,
+      down: module.down,
+    })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: {
+      info: (m) => log(`migration ${JSON.stringify(m)}`),
+      warn: (m) => log(`migration warning ${JSON.stringify(m)}`),
+      error: (m) => log(`migration error ${JSON.stringify(m)}`),
+      debug: () => {},
+    },
+  });
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(sequelize: Sequelize, log?: (msg: string) => void): Promise<string[]> {
+  const applied = await createMigrator(sequelize, log).up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,96 @@
+import type { Sequelize } from 'sequelize';
+import { hashPassword } from '../app/passwords';
+import { AuditEntry } from './auditEntry';
+import { AvailabilityRule } from './availabilityRule';
+import { BookingPreferences } from './bookingPreferences';
+import { Practice } from './practice';
+import { Service } from './service';
+import { StaffUser } from './staffUser';
+
+/** The demo accounts, printed at start so a developer can sign in. */
+export const demoAccounts = [
+  { email: 'admin@demo.test', role: 'admin_clinician', firstName: 'Ada', lastName: 'Admin' },
+  { email: 'clinician@demo.test', role: 'clinician', firstName: 'Cal', lastName: 'Clinician' },
+  { email: 'manager@demo.test', role: 'practice_manager', firstName: 'Mia', lastName: 'Manager' },
+] as const;
+
+const SEED_ACTION = 'seed.demo';
+
+/**
+ * Seeds the demo practice once per database: a marker in the audit log (not the slug, which an admin may
+ * change) records that it ran, so a restart never re-creates what a developer deleted or renamed.
+ */
+export async function seedDemoPractice(sequelize: Sequelize, opts: { password: string; today: string }): Promise<boolean> {
+  const passwordHash = await hashPassword(opts.password);
+  return sequelize.transaction(async (transaction) => {
+    // Two processes starting at once must not both seed.
+    await sequelize.query("SELECT pg_advisory_xact_lock(hashtext('seed.demo'))", { transaction });
+    if (await AuditEntry.findOne({ where: { action: SEED_ACTION }, transaction })) return false;
+    const practice = await Practice.create(
+      {
+        name: 'Demo Practice',
+        slug: 'demo',
+        timeZone: 'America/New_York',
+        phone: '+1 555 0100',
+        portalEnabled: true,
+        allowNewClients: true,
+        cancellationPolicy: '24h',
+      },
+      { transaction },
+    );
+    const [consultation, therapy] = await Service.bulkCreate(
+      [
+        { practiceId: practice.id, name: 'Initial consultation', durationMinutes: 30, bookableOnline: true },
+        { practiceId: practice.id, name: 'Individual therapy', durationMinutes: 50, bookableOnline: true },
+        { practiceId: practice.id, name: 'Couples therapy', durationMinutes: 80, bookableOnline: true },
+        { practiceId: practice.id, name: 'Psychological assessment', durationMinutes: 120, bookableOnline: false },
+      ],
+      { transaction, returning: true },
+    );
+    for (const account of demoAccounts) {
+      const user = await StaffUser.create(
+        { ...account, practiceId: practice.id, passwordHash, timeZone: null },
+        { transaction },
+      );
+      if (account.role === 'practice_manager') continue;
+      await BookingPreferences.create(
+        {
+          clinicianId: user.id,
+          initialConsultationServiceId: consultation.id,
+          startTimeIntervalMinutes: 30,
+          minimumNoticeHours: 24,
+          bufferBeforeMinutes: 0,
+          bufferAfterMinutes: 10,
+        },
+        { transaction },
+      );
+      await AvailabilityRule.create(
+        {
+          clinicianId: user.id,
+          rrule:
+            account.role === 'clinician' ? 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR' : 'FREQ=WEEKLY;BYDAY=MO,WE,FR',
+          startDate: opts.today,
+          until: null,
+          startTime: account.role === 'clinician' ? '09:00' : '10:00',
+          endTime: account.role === 'clinician' ? '17:00' : '16:00',
+          timeZone: practice.timeZone,
+        },
+        { transaction },
+      );
+    }
+    await AuditEntry.record(
+      {
+        practiceId: practice.id,
+        actorType: 'system',
+        actorId: null,
+        action: SEED_ACTION,
+        entity: 'practice',
+        entityId: practice.id,
+        oldValue: null,
+        newValue: { slug: practice.slug, services: [consultation.name, therapy.name] },
+      },
+      transaction,
+    );
+    return true;
+  });
+}

@@ -1,0 +1,36 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export const staffRoles = ['admin_clinician', 'clinician', 'practice_manager'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+/** A clinician, admin clinician or practice manager who signs in to the dashboard. */
+export class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAttributes<StaffUser>> {
+  declare id: CreationOptional<string>;
+  declare practiceId: string;
+  declare email: string;
+  declare firstName: string;
+  declare lastName: string;
+  declare role: StaffRole;
+  declare passwordHash: string;
+  declare timeZone: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static setup(sequelize: Sequelize): void {
+    StaffUser.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        practiceId: { type: DataTypes.UUID, allowNull: false },
+        email: { type: DataTypes.TEXT, allowNull: false },
+        firstName: { type: DataTypes.TEXT, allowNull: false },
+        lastName: { type: DataTypes.TEXT, allowNull: false },
+        role: { type: DataTypes.TEXT, allowNull: false },
+        passwordHash: { type: DataTypes.TEXT, allowNull: false },
+        timeZone: { type: DataTypes.TEXT },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'staff_users', underscored: true },
+    );
+  }
+}

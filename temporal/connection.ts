@@ -1,0 +1,44 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { bookingSearchAttributes } from './searchAttributes';
+
+/** Opens a client connection to a Temporal frontend. */
+export async function connectClient(address: string, namespace: string): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+/** Opens the worker's native connection to a Temporal frontend. */
+export function connectWorker(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
+/**
+ * Registers the booking search attributes on a server that does not have them yet (a dev server started by
+ * the project gets them on its command line; an external cluster gets them here, once).
+ */
+export async function ensureSearchAttributes(client: Client, namespace: string): Promise<void> {
+  const operator = client.connection.operatorService;
+  const { customAttributes } = await operator.listSearchAttributes({ namespace });
+  const missing = bookingSearchAttributes.filter((key) => !(customAttributes && key.name in customAttributes));
+  if (missing.length === 0) return;
+  await operator.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+}
+
+/** True when the frontend answers a cheap call within timeoutMs. */
+export async function temporalReachable(client: Client, timeoutMs = 2000): Promise<boolean> {
+  try {
+    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      client.connection.workflowService.getSystemInfo({}),
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}

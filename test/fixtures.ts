@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { Practice, StaffUser, Service, Client, BookingPreferences, AvailabilityRule, type StaffRole } from '../models';
+
+const unique = () => randomUUID().slice(0, 8);
+
+/** A practice with its portal on; slug unique per call. */
+export function aPractice(overrides: Partial<Practice['_creationAttributes']> = {}): Promise<Practice> {
+  return Practice.create({
+    name: 'Riverside Therapy',
+    slug: `riverside-${unique()}`,
+    timeZone: 'America/New_York',
+    phone: '+1 555 0199',
+    portalEnabled: true,
+    allowNewClients: true,
+    cancellationPolicy: '24h',
+    ...overrides,
+  });
+}
+
+// A fixed, pre-computed argon2id hash of 'correct horse battery' keeps fixtures fast; login tests hash for real.
+export const fixturePassword = 'correct horse battery';
+const fixturePasswordHash =
+  '$argon2id$v=19$m=19456,t=2,p=1$9LiQUBb50sSFy3rU3k48dQ$WhJTd/qOgmcmAk7v2h0gLYdLw3g85nfaEZzRNTNGVeA';
+
+/** A staff user of the practice; role clinician unless told. */
+export function aStaffUser(
+  practice: Practice,
+  overrides: Partial<StaffUser['_creationAttributes']> & { role?: StaffRole } = {},
+): Promise<StaffUser> {
+  const id = unique();
+  return StaffUser.create({
+    practiceId: practice.id,
+    email: `staff-${id}@example.test`,
+    firstName: 'Sam',
+    lastName: `Staff ${id}`,
+    role: 'clinician',
+    passwordHash: fixturePasswordHash,
+    timeZone: null,
+    ...overrides,
+  });
+}
+
+/** A clinician with booking preferences and, unless told otherwise, a weekday 09:00-17:00 availability rule. */
+export async function aClinician(
+  practice: Practice,
+  opts: {
+    preferences?: Partial<BookingPreferences['_creationAttributes']>;
+    rules?: Partial<AvailabilityRule['_creationAttributes']>[];
+    role?: StaffRole;
+  } = {},
+): Promise<StaffUser> {
+  const user = await aStaffUser(practice, { role: opts.role ?? 'clinician' });
+  await BookingPreferences.create({ clinicianId: user.id, initialConsultationServiceId: null, ...opts.preferences });
+  for (const rule of opts.rules ?? [{}]) {
+    await AvailabilityRule.create({
+      clinicianId: user.id,
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+      startDate: '2026-01-01',
+      until: null,
+      startTime: '09:00',
+      endTime: '17:00',
+      timeZone: practice.timeZone,
+      ...rule,
+    });
+  }
+  return user;
+}
+
+/** A service of the practice, 50 minutes and bookable online unless told. */
+export function aService(practice: Practice, overrides: Partial<Service['_creationAttributes']> = {}): Promise<Service> {
+  return Service.create({
+    practiceId: practice.id,
+    name: `Therapy session ${unique()}`,
+    durationMinutes: 50,
+    bookableOnline: true,
+    ...overrides,
+  });
+}
+
+/** An existing client of the practice with a unique email. */
+export function aClient(practice: Practice, overrides: Partial<Client['_creationAttributes']> = {}): Promise<Client> {
+  const id = unique();
+  return Client.create({
+    practiceId: practice.id,
+    firstName: 'Casey',
+    lastName: `Client ${id}`,
+    email: `client-${id}@example.test`,
+    phone: '+1 555 0142',
+    timeZone: null,
+    ...overrides,
+  });
+}

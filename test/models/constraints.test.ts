@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { useFreshDatabase } from '../support/database';
+import { aPractice, aStaffUser, aClient, aService } from '../fixtures';
+import { TimeHold, Practice, Client, AppointmentRequest } from '../../models';
+
+const at = (iso: string) => new Date(iso);
+
+describe('database constraints', () => {
+  const ctx = useFreshDatabase();
+
+  describe('time holds (invariant 1)', () => {
+    it('lets exactly one of 20 concurrent overlapping holds for one clinician commit', async () => {
+      const practice = await aPractice();
+      const clinician = await aStaffUser(practice);
+      const attempts = Array.from({ length: 20 }, (_, i) =>
+        // Each attempt overlaps every other: all start within the first 20 minutes of a 50-minute span.
+        TimeHold.create({
+          clinicianId: clinician.id,
+          during: TimeHold.range(at(`2026-12-01T15:${String(i).padStart(2, '0')}:00Z`), at('2026-12-01T16:10:00Z')),
+          kind: 'request',
+        }),
+      );
+      const results = await Promise.allSettled(attempts);
+      expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        expect(String((r as PromiseRejectedResult).reason.parent?.constraint)).to.equal('time_holds_no_overlap');
+      }
+      expect(await TimeHold.count({ where: { clinicianId: clinician.id } })).to.equal(1);
+    });
+
+    it('allows back-to-back holds and overlapping holds of different clinicians', async () => {
+      const practice = await aPractice();
+      const [a, b] = [await aStaffUser(practice), await aStaffUser(practice)];
+      await TimeHold.create({ clinicianId: a.id, during: TimeHold.range(at('2026-12-01T15:00:00Z'), at('2026-12-01T16:00:00Z')), kind: 'appointment' });
+      await TimeHold.create({ clinicianId: a.id, during: TimeHold.range(at('2026-12-01T16:00:00Z'), at('2026-12-01T17:00:00Z')), kind: 'request' });
+      await TimeHold.create({ clinicianId: b.id, during: TimeHold.range(at('2026-12-01T15:30:00Z'), at('2026-12-01T16:30:00Z')), kind: 'request' });
+      expect(await TimeHold.count()).to.equal(3);
+    });
+
+    it('frees the time when a hold is released', async () => {
+      const practice = await aPractice();
+      const clinician = await aStaffUser(practice);
+      const range = TimeHold.range(at('2026-12-01T15:00:00Z'), at('2026-12-01T16:00:00Z'));
+      const first = await TimeHold.create({ clinicianId: clinician.id, during: range, kind: 'request' });
+      await first.destroy();
+      await TimeHold.create({ clinicianId: clinician.id, during: range, kind: 'request' });
+      expect(await TimeHold.count()).to.equal(1);
+    });
+  });
+
+  describe('appointment requests', () => {
+    it('refuses a pending request without a hold, and releasing the hold of a pending request', async () => {
+      const practice = await aPractice();
+      const clinician = await aStaffUser(practice);
+      const service = await aService(practice);
+      const client = await aClient(practice);
+      const base = {
+        practiceId: practice.id,
+        clinicianId: clinician.id,
+        serviceId: service.id,
+        clientId: client.id,
+        newClient: null,
+        possibleDuplicateClientId: null,
+        message: null,
+        clientTimeZone: null,
+        startsAt: at('2026-12-01T15:00:00Z'),
+        endsAt: at('2026-12-01T15:50:00Z'),
+        idempotencyKey: null,
+      };
+      let error: unknown = null;
+      await AppointmentRequest.create({ ...base, holdId: null }).catch((e: unknown) => (error = e));
+      expect(error, 'pending without hold').to.not.equal(null);
+      const hold = await TimeHold.create({ clinicianId: clinician.id, during: TimeHold.range(base.startsAt, base.endsAt), kind: 'request' });
+      await AppointmentRequest.create({ ...base, holdId: hold.id });
+      error = null;
+      await hold.destroy().catch((e: unknown) => (error = e));
+      expect(error, 'deleting a pending request hold').to.not.equal(null);
+      expect(await TimeHold.count()).to.equal(1);
+    });
+
+    it('makes one request per idempotency key per practice, even when submitted concurrently', async () => {
+      const practice = await aPractice();
+      const clinician = await aStaffUser(practice);
+      const service = await aService(practice);
+      const client = await aClient(practice);
+      const key = randomUUID();
+      const attempts = Array.from({ length: 5 }, (_, i) =>
+        TimeHold.sequelize!.transaction(async (transaction) => {
+          const startsAt = at(`2026-12-0${i + 1}T15:00:00Z`);
+          const endsAt = at(`2026-12-0${i + 1}T15:50:00Z`);
+          const hold = await TimeHold.create({ clinicianId: clinician.id, during: TimeHold.range(startsAt, endsAt), kind: 'request' }, { transaction });
+          await AppointmentRequest.create(
+            { practiceId: practice.id, clinicianId: clinician.id, serviceId: service.id, clientId: client.id, newClient: null, possibleDuplicateClientId: null, message: null, clientTimeZone: null, startsAt, endsAt, holdId: hold.id, idempotencyKey: key },
+            { transaction },
+          );
+        }),
+      );
+      const results = await Promise.allSettled(attempts);
+      expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+      expect(await AppointmentRequest.count()).to.equal(1);
+      expect(await TimeHold.count(), 'the losers rolled back their holds').to.equal(1);
+    });
+  });
+
+  describe('unique keys', () => {
+    it('refuses a second practice with the same slug', async () => {
+      const practice = await aPractice();
+      let error: unknown = null;
+      await aPractice({ slug: practice.slug }).catch((e: unknown) => (error = e));
+      expect(error).to.not.equal(null);
+      expect(await Practice.count()).to.equal(1);
+    });
+
+    it('refuses a slug that is not lower-case letters, digits and inner hyphens', async () => {
+      for (const slug of ['Upper', '-lead', 'trail-', 'ab', 'with space']) {
+        let error: unknown = null;
+        await aPractice({ slug }).catch((e: unknown) => (error = e));
+        expect(error, slug).to.not.equal(null);
+      }
+    });
+
+    it('refuses two clients of one practice with the same email in any case, but not across practices', async () => {
+      const [p1, p2] = [await aPractice(), await aPractice()];
+      await aClient(p1, { email: 'Jo.Doe@Example.test' });
+      let error: unknown = null;
+      await aClient(p1, { email: 'jo.doe@example.TEST' }).catch((e: unknown) => (error = e));
+      expect(error).to.not.equal(null);
+      await aClient(p2, { email: 'jo.doe@example.test' });
+      expect(await Client.count()).to.equal(2);
+    });
+  });
+});
