@@ -1,0 +1,65 @@
+import { Action, Detail, Layout, P } from './_components/Layout';
+import {
+  formatDateTime,
+  formatShortDateTime,
+  formatSlot,
+  type Instant,
+  type SlotProps,
+} from './_components/format';
+
+/** Props of the email telling a clinician that an appointment was canceled. */
+export interface AppointmentCanceledClinicianProps extends SlotProps {
+  practiceName: string;
+  clinicianName: string;
+  clientName: string;
+  serviceName: string;
+  status: 'canceled' | 'late_canceled';
+  /** When the cancelation was asked for: the moment the policy judged, not when a worker processed it. */
+  requestedAt: Instant;
+  canceledBy?: 'client' | 'practice';
+  dashboardUrl: string;
+}
+
+/** Subject with the outcome and time, never the client. */
+export function subject(props: AppointmentCanceledClinicianProps): string {
+  const outcome = props.status === 'late_canceled' ? 'Late canceled' : 'Canceled';
+  return `${outcome}: appointment on ${formatShortDateTime(props.startsAt, props.timeZone)}`;
+}
+
+/** To the clinician: an appointment is Canceled or Late Canceled, and when it was asked for. */
+export default function AppointmentCanceledClinician(props: AppointmentCanceledClinicianProps) {
+  const slot = formatSlot(props);
+  const outcome = props.status === 'late_canceled' ? 'Late Canceled' : 'Canceled';
+  const who = props.canceledBy === 'practice' ? 'The practice' : props.clientName;
+  return (
+    <Layout practiceName={props.practiceName} preview={`${outcome}: ${slot}`}>
+      <P>{`Hi ${props.clinicianName},`}</P>
+      <P>{`${who} canceled the appointment below. The time is free again on your calendar.`}</P>
+      <Detail label="Status" value={outcome} />
+      <Detail label="Client" value={props.clientName} />
+      <Detail label="Service" value={props.serviceName} />
+      <Detail label="When" value={slot} />
+      <Detail label="Cancelation asked for" value={formatDateTime(props.requestedAt, props.timeZone)} />
+      {props.status === 'late_canceled' ? (
+        <P>
+          It was asked for after the cutoff of the practice's cancelation policy, so it counts as a late
+          cancelation.
+        </P>
+      ) : null}
+      <Action href={props.dashboardUrl} label="Open your calendar" />
+    </Layout>
+  );
+}
+
+AppointmentCanceledClinician.PreviewProps = {
+  practiceName: 'Riverside Counseling',
+  clinicianName: 'Dr. Maya Chen',
+  clientName: 'Jordan Lee',
+  serviceName: 'Individual therapy',
+  status: 'late_canceled',
+  startsAt: '2026-11-03T15:00:00Z',
+  endsAt: '2026-11-03T15:50:00Z',
+  requestedAt: '2026-11-02T22:10:00Z',
+  timeZone: 'America/New_York',
+  dashboardUrl: 'http://localhost:3000/app/calendar',
+} satisfies AppointmentCanceledClinicianProps;

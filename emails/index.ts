@@ -1,0 +1,13 @@
+export * from './render';
+export * from './mailer';
+export * from './ics';
+export type { Instant, SlotProps } from './_components/format';
+export type { NewRequestProps } from './new-request';
+export type { RequestWithdrawnProps } from './request-withdrawn';
+export type { AppointmentCanceledClinicianProps } from './appointment-canceled-clinician';
+export type { RequestReceivedProps } from './request-received';
+export type { RequestApprovedProps, CancellationTerms } from './request-approved';
+export type { RequestDeclinedProps } from './request-declined';
+export type { RequestExpiredProps } from './request-expired';
+export type { AppointmentCanceledProps } from './appointment-canceled';
+export type { SignInCodeProps } from './sign-in-code';

@@ -1,0 +1,61 @@
+import { Action, Callout, Detail, Layout, P } from './_components/Layout';
+import { formatShortDateTime, formatSlot, type SlotProps } from './_components/format';
+
+/** Props of the email telling a clinician that a client asked for an appointment. */
+export interface NewRequestProps extends SlotProps {
+  practiceName: string;
+  clinicianName: string;
+  clientName: string;
+  clientType: 'new' | 'existing';
+  /** A "new client" gave the email of a client already on file: shown before approval, never to the client. */
+  possibleExistingClient: boolean;
+  serviceName: string;
+  message?: string;
+  dashboardUrl: string;
+}
+
+/** Subject without the client's name: subjects show on lock screens and in notification previews. */
+export function subject(props: NewRequestProps): string {
+  return `New appointment request for ${formatShortDateTime(props.startsAt, props.timeZone)}`;
+}
+
+/** To the clinician: a client requested a slot; approve or decline from the dashboard. */
+export default function NewRequest(props: NewRequestProps) {
+  const slot = formatSlot(props);
+  return (
+    <Layout practiceName={props.practiceName} preview={`New appointment request for ${slot}`}>
+      <P>{`Hi ${props.clinicianName},`}</P>
+      <P>{`${props.clientName} would like to book an appointment with you. The time is held until you approve or decline.`}</P>
+      <Detail
+        label="Client"
+        value={`${props.clientName} (${props.clientType === 'new' ? 'new client' : 'existing client'})`}
+      />
+      <Detail label="Service" value={props.serviceName} />
+      <Detail label="When" value={slot} />
+      {props.message ? <Detail label="Message from the client" value={props.message} /> : null}
+      {props.possibleExistingClient ? (
+        <Callout>
+          <P>
+            Possible existing client: the email given matches a client already on file. Approving books the
+            appointment for that client and leaves their profile as it is.
+          </P>
+        </Callout>
+      ) : null}
+      <Action href={props.dashboardUrl} label="Review the request" />
+    </Layout>
+  );
+}
+
+NewRequest.PreviewProps = {
+  practiceName: 'Riverside Counseling',
+  clinicianName: 'Dr. Maya Chen',
+  clientName: 'Jordan Lee',
+  clientType: 'new',
+  possibleExistingClient: true,
+  serviceName: 'Initial consultation',
+  startsAt: '2026-11-03T15:00:00Z',
+  endsAt: '2026-11-03T15:50:00Z',
+  timeZone: 'America/New_York',
+  message: 'Evenings work best for me if anything opens up.',
+  dashboardUrl: 'http://localhost:3000/app/appointment-requests',
+} satisfies NewRequestProps;

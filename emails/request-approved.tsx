@@ -1,0 +1,72 @@
+import { Action, Callout, Detail, Layout, P } from './_components/Layout';
+import {
+  formatDateTime,
+  formatShortDateTime,
+  formatSlot,
+  type Instant,
+  type SlotProps,
+} from './_components/format';
+
+/**
+ * The policy copied onto the appointment. The cutoff comes from the caller, computed by the one
+ * cancelation-cutoff rule the API and workflows share, so the email can never disagree with it.
+ */
+export type CancellationTerms =
+  { policy: 'phone_call' } | { policy: '24h' | '48h' | '72h'; freeUntil: Instant };
+
+/** Props of the confirmation a client gets when the clinician approves. */
+export interface RequestApprovedProps extends SlotProps {
+  practiceName: string;
+  practicePhone?: string;
+  clientFirstName: string;
+  clinicianName: string;
+  serviceName: string;
+  cancellation: CancellationTerms;
+  portalUrl?: string;
+}
+
+/** Subject with the confirmed time in the client's zone. */
+export function subject(props: RequestApprovedProps): string {
+  return `Confirmed: your appointment on ${formatShortDateTime(props.startsAt, props.timeZone)}`;
+}
+
+/** The cancelation policy in the words of the portal settings, with the client's own cutoff time. */
+export function cancellationText(terms: CancellationTerms, timeZone: string, practicePhone?: string): string {
+  if (terms.policy === 'phone_call') {
+    const call = practicePhone
+      ? `please call ${practicePhone}`
+      : 'please call your clinician or the practice';
+    return `Cancelation policy: Require phone call to cancel. This appointment can't be canceled online; to cancel, ${call}.`;
+  }
+  return `Cancelation policy: free cancelation until ${formatDateTime(terms.freeUntil, timeZone)}, later counts as a late cancelation.`;
+}
+
+/** To the client: the appointment is booked, with the cancelation policy spelled out. */
+export default function RequestApproved(props: RequestApprovedProps) {
+  const slot = formatSlot(props);
+  return (
+    <Layout practiceName={props.practiceName} preview={`You're booked with ${props.clinicianName}: ${slot}`}>
+      <P>{`Hi ${props.clientFirstName},`}</P>
+      <P>{`Good news: ${props.clinicianName} approved your request. Your appointment is booked.`}</P>
+      <Detail label="Service" value={props.serviceName} />
+      <Detail label="When" value={slot} />
+      <Detail label="With" value={props.clinicianName} />
+      <Callout>
+        <P>{cancellationText(props.cancellation, props.timeZone, props.practicePhone)}</P>
+      </Callout>
+      {props.portalUrl ? <Action href={props.portalUrl} label="View your appointments" /> : null}
+    </Layout>
+  );
+}
+
+RequestApproved.PreviewProps = {
+  practiceName: 'Riverside Counseling',
+  clientFirstName: 'Jordan',
+  clinicianName: 'Dr. Maya Chen',
+  serviceName: 'Initial consultation',
+  startsAt: '2026-11-03T15:00:00Z',
+  endsAt: '2026-11-03T15:50:00Z',
+  timeZone: 'America/Chicago',
+  cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z' },
+  portalUrl: 'http://localhost:3000/portal/demo',
+} satisfies RequestApprovedProps;

@@ -1,0 +1,45 @@
+import { Action, Detail, Layout, P } from './_components/Layout';
+import { formatSlot, type SlotProps } from './_components/format';
+
+/** Props of the receipt a client gets right after sending a request. */
+export interface RequestReceivedProps extends SlotProps {
+  practiceName: string;
+  clientFirstName: string;
+  clinicianName: string;
+  serviceName: string;
+  portalUrl?: string;
+}
+
+/** Subject confirming receipt, without the slot: it is not booked yet. */
+export function subject(props: RequestReceivedProps): string {
+  return `We received your appointment request – ${props.practiceName}`;
+}
+
+/** To the client: the request arrived and is waiting for the clinician. */
+export default function RequestReceived(props: RequestReceivedProps) {
+  const slot = formatSlot(props);
+  return (
+    <Layout
+      practiceName={props.practiceName}
+      preview={`Your request for ${slot} is with ${props.clinicianName}`}
+    >
+      <P>{`Hi ${props.clientFirstName},`}</P>
+      <P>{`Thank you for your request. ${props.clinicianName} will review it and you'll get another email once it is approved or declined. Until then the time is held for you.`}</P>
+      <Detail label="Service" value={props.serviceName} />
+      <Detail label="When" value={slot} />
+      <Detail label="With" value={props.clinicianName} />
+      {props.portalUrl ? <Action href={props.portalUrl} label="View your requests" /> : null}
+    </Layout>
+  );
+}
+
+RequestReceived.PreviewProps = {
+  practiceName: 'Riverside Counseling',
+  clientFirstName: 'Jordan',
+  clinicianName: 'Dr. Maya Chen',
+  serviceName: 'Initial consultation',
+  startsAt: '2026-11-03T15:00:00Z',
+  endsAt: '2026-11-03T15:50:00Z',
+  timeZone: 'America/Chicago',
+  portalUrl: 'http://localhost:3000/portal/demo',
+} satisfies RequestReceivedProps;

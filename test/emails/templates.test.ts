@@ -1,0 +1,281 @@
+import { expect } from 'chai';
+import AppointmentCanceled from '../../emails/appointment-canceled';
+import AppointmentCanceledClinician from '../../emails/appointment-canceled-clinician';
+import NewRequest from '../../emails/new-request';
+import RequestApproved from '../../emails/request-approved';
+import RequestDeclined from '../../emails/request-declined';
+import RequestExpired from '../../emails/request-expired';
+import RequestReceived from '../../emails/request-received';
+import RequestWithdrawn from '../../emails/request-withdrawn';
+import SignInCode from '../../emails/sign-in-code';
+import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
+
+const practiceName = 'Riverside Counseling';
+// 15:00 UTC on a Tuesday after the DST change: 10:00 AM in New York, 7:00 AM in Los Angeles.
+const slot = { startsAt: '2026-11-03T15:00:00Z', endsAt: '2026-11-03T15:50:00Z' };
+const clinicianZone = { timeZone: 'America/New_York' };
+const clientZone = { timeZone: 'America/Los_Angeles' };
+const clinicianTime = 'Tuesday, November 3, 2026 at 10:00 AM EST (50 minutes)';
+const clientTime = 'Tuesday, November 3, 2026 at 7:00 AM PST (50 minutes)';
+
+/** Builders for each kind, so each test overrides only what it is about. */
+const build = {
+  'new-request': (o: Partial<EmailPropsByKind['new-request']> = {}): EmailPropsByKind['new-request'] => ({
+    practiceName,
+    clinicianName: 'Dr. Maya Chen',
+    clientName: 'Jordan Lee',
+    clientType: 'new',
+    possibleExistingClient: false,
+    serviceName: 'Initial consultation',
+    message: 'Evenings work best.',
+    dashboardUrl: 'https://booking.test/app/appointment-requests/r1',
+    ...slot,
+    ...clinicianZone,
+    ...o,
+  }),
+  'request-withdrawn': (): EmailPropsByKind['request-withdrawn'] => ({
+    practiceName,
+    clinicianName: 'Dr. Maya Chen',
+    clientName: 'Jordan Lee',
+    serviceName: 'Initial consultation',
+    dashboardUrl: 'https://booking.test/app',
+    ...slot,
+    ...clinicianZone,
+  }),
+  'appointment-canceled-clinician': (
+    o: Partial<EmailPropsByKind['appointment-canceled-clinician']> = {},
+  ): EmailPropsByKind['appointment-canceled-clinician'] => ({
+    practiceName,
+    clinicianName: 'Dr. Maya Chen',
+    clientName: 'Jordan Lee',
+    serviceName: 'Individual therapy',
+    status: 'canceled',
+    requestedAt: '2026-11-01T14:00:00Z',
+    dashboardUrl: 'https://booking.test/app/calendar',
+    ...slot,
+    ...clinicianZone,
+    ...o,
+  }),
+  'request-received': (): EmailPropsByKind['request-received'] => ({
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Initial consultation',
+    portalUrl: 'https://booking.test/portal/riverside',
+    ...slot,
+    ...clientZone,
+  }),
+  'request-approved': (
+    o: Partial<EmailPropsByKind['request-approved']> = {},
+  ): EmailPropsByKind['request-approved'] => ({
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Initial consultation',
+    cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z' },
+    ...slot,
+    ...clientZone,
+    ...o,
+  }),
+  'request-declined': (
+    o: Partial<EmailPropsByKind['request-declined']> = {},
+  ): EmailPropsByKind['request-declined'] => ({
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Initial consultation',
+    ...slot,
+    ...clientZone,
+    ...o,
+  }),
+  'request-expired': (): EmailPropsByKind['request-expired'] => ({
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Initial consultation',
+    ...slot,
+    ...clientZone,
+  }),
+  'appointment-canceled': (
+    o: Partial<EmailPropsByKind['appointment-canceled']> = {},
+  ): EmailPropsByKind['appointment-canceled'] => ({
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Individual therapy',
+    status: 'canceled',
+    requestedAt: '2026-11-01T14:00:00Z',
+    ...slot,
+    ...clientZone,
+    ...o,
+  }),
+  'sign-in-code': (): EmailPropsByKind['sign-in-code'] => ({ practiceName, code: '482913' }),
+} satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
+
+const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
+const toClient: EmailKind[] = [
+  'request-received',
+  'request-approved',
+  'request-declined',
+  'request-expired',
+  'appointment-canceled',
+];
+
+async function renderKind<K extends EmailKind>(kind: K) {
+  return renderEmail(kind, (build[kind] as () => EmailPropsByKind[K])());
+}
+
+describe('emails/render renderEmail', () => {
+  it('knows every template', () => {
+    expect([...emailKinds].sort()).to.deep.equal([...toClinician, ...toClient, 'sign-in-code'].sort());
+  });
+
+  for (const kind of emailKinds) {
+    it(`${kind}: renders a subject, html and a plain-text version naming the practice`, async () => {
+      const email = await renderKind(kind);
+      expect(email.subject).to.be.a('string').and.not.equal('');
+      expect(email.html).to.match(/^<!DOCTYPE html/);
+      expect(email.html).to.include(practiceName);
+      expect(email.text).to.include(practiceName);
+      expect(email.text).not.to.include('<');
+    });
+  }
+
+  for (const kind of toClinician) {
+    it(`${kind}: shows the slot in the clinician's time zone`, async () => {
+      const email = await renderKind(kind);
+      expect(email.html).to.include(clinicianTime);
+      expect(email.text).to.include(clinicianTime);
+      expect(email.html).not.to.include('3:00 PM');
+    });
+  }
+
+  for (const kind of toClient) {
+    it(`${kind}: shows the slot in the client's time zone`, async () => {
+      const email = await renderKind(kind);
+      expect(email.html).to.include(clientTime);
+      expect(email.text).to.include(clientTime);
+      expect(email.html).not.to.include('10:00 AM EST');
+    });
+  }
+
+  it('keeps client names and codes out of subjects, which show on lock screens', async () => {
+    for (const kind of emailKinds) {
+      const { subject } = await renderKind(kind);
+      expect(subject, kind).not.to.include('Jordan');
+      expect(subject, kind).not.to.include('482913');
+    }
+  });
+
+  it('each template previews with its PreviewProps (email dev)', async () => {
+    const previews: { [K in EmailKind]: EmailPropsByKind[K] } = {
+      'new-request': NewRequest.PreviewProps,
+      'request-withdrawn': RequestWithdrawn.PreviewProps,
+      'appointment-canceled-clinician': AppointmentCanceledClinician.PreviewProps,
+      'request-received': RequestReceived.PreviewProps,
+      'request-approved': RequestApproved.PreviewProps,
+      'request-declined': RequestDeclined.PreviewProps,
+      'request-expired': RequestExpired.PreviewProps,
+      'appointment-canceled': AppointmentCanceled.PreviewProps,
+      'sign-in-code': SignInCode.PreviewProps,
+    };
+    for (const kind of emailKinds) {
+      const email = await renderEmail(kind, previews[kind]);
+      expect(email.html, kind).to.include('Riverside Counseling');
+    }
+  });
+});
+
+describe('emails/new-request', () => {
+  it('gives the clinician the client, service, message and a link to the dashboard', async () => {
+    const { html, text } = await renderEmail('new-request', build['new-request']());
+    expect(text).to.include('Jordan Lee (new client)');
+    expect(text).to.include('Initial consultation');
+    expect(text).to.include('Evenings work best.');
+    expect(html).to.include('href="https://booking.test/app/appointment-requests/r1"');
+    expect(text).not.to.include('Possible existing client');
+  });
+
+  it('flags a possible existing client before approval', async () => {
+    const { text } = await renderEmail('new-request', build['new-request']({ possibleExistingClient: true }));
+    expect(text).to.include('Possible existing client');
+  });
+
+  it("escapes the client's message instead of rendering it as markup", async () => {
+    const { html } = await renderEmail(
+      'new-request',
+      build['new-request']({ message: '<script>alert(1)</script>' }),
+    );
+    expect(html).not.to.include('<script>');
+    expect(html).to.include('&lt;script&gt;');
+  });
+});
+
+describe('emails/request-approved', () => {
+  it('states a phone-call policy in the words of the settings', async () => {
+    const { text } = await renderEmail(
+      'request-approved',
+      build['request-approved']({ cancellation: { policy: 'phone_call' }, practicePhone: '(555) 010-2030' }),
+    );
+    expect(text).to.include('Require phone call to cancel');
+    expect(text).to.include('(555) 010-2030');
+  });
+
+  it("states the free-cancelation cutoff in the client's time zone", async () => {
+    const { text } = await renderEmail('request-approved', build['request-approved']());
+    expect(text).to.include(
+      'free cancelation until Monday, November 2, 2026 at 7:00 AM PST, later counts as a late cancelation',
+    );
+  });
+});
+
+describe('emails/request-declined', () => {
+  it("includes the clinician's note when one was given", async () => {
+    const { text } = await renderEmail(
+      'request-declined',
+      build['request-declined']({ note: 'Thursdays are open.' }),
+    );
+    expect(text).to.include('A note from Dr. Maya Chen');
+    expect(text).to.include('Thursdays are open.');
+  });
+
+  it('says nothing about a note when there is none', async () => {
+    const { text } = await renderEmail('request-declined', build['request-declined']({ note: '  ' }));
+    expect(text).not.to.include('A note from');
+  });
+});
+
+describe('emails/appointment-canceled', () => {
+  it('tells the client whether it is Canceled or Late Canceled', async () => {
+    const canceled = await renderEmail('appointment-canceled', build['appointment-canceled']());
+    const late = await renderEmail(
+      'appointment-canceled',
+      build['appointment-canceled']({ status: 'late_canceled' }),
+    );
+    expect(canceled.text).to.match(/STATUS\s+Canceled/i);
+    expect(canceled.text).not.to.include('Late Canceled');
+    expect(late.text).to.include('Late Canceled');
+    expect(late.subject).to.match(/^Late canceled/);
+  });
+
+  it('tells the clinician the outcome and when the client asked, in their zone', async () => {
+    const { text } = await renderEmail(
+      'appointment-canceled-clinician',
+      build['appointment-canceled-clinician']({
+        status: 'late_canceled',
+        requestedAt: '2026-11-03T01:30:00Z',
+      }),
+    );
+    expect(text).to.include('Late Canceled');
+    expect(text).to.include('Monday, November 2, 2026 at 8:30 PM EST');
+  });
+});
+
+describe('emails/sign-in-code', () => {
+  it('shows the code and that it is valid for 10 minutes', async () => {
+    const { html, text } = await renderEmail('sign-in-code', { practiceName, code: '482913' });
+    expect(html).to.include('482913');
+    expect(text).to.include('482913');
+    expect(text).to.include('valid for 10 minutes');
+  });
+});
