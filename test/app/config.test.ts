@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { loadConfig, ConfigError } from '../../app/config';
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('boots on embedded defaults with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).to.equal(null);
+    expect(config.temporalAddress).to.equal(null);
+    expect(config.port).to.equal(3000);
+    expect(config.temporalUiUrl).to.equal('http://localhost:8233');
+    expect(config.publicUrl).to.equal('http://localhost:3000');
+    expect(config.seedDemo).to.equal(true);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(failure({ PORT: 'eighty' }).variable).to.equal('PORT');
+    expect(failure({ PORT: '70000' }).message).to.match(/PORT must be between/);
+    expect(failure({ DATABASE_URL: 'not a url' }).variable).to.equal('DATABASE_URL');
+    expect(failure({ TEMPORAL_ADDRESS: 'localhost' }).variable).to.equal('TEMPORAL_ADDRESS');
+    expect(failure({ SEED_DEMO: 'maybe' }).variable).to.equal('SEED_DEMO');
+    expect(failure({ AUTH_SECRET: 'short' }).variable).to.equal('AUTH_SECRET');
+    expect(failure({ NODE_ENV: 'staging' }).variable).to.equal('NODE_ENV');
+  });
+
+  it('requires the external services and a secret in production, and never seeds demo data there', () => {
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/booking', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_SECRET: 'x'.repeat(32) };
+    expect(failure({ ...base, DATABASE_URL: '' }).variable).to.equal('DATABASE_URL');
+    expect(failure({ ...base, TEMPORAL_ADDRESS: '' }).variable).to.equal('TEMPORAL_ADDRESS');
+    expect(failure({ ...base, AUTH_SECRET: '' }).variable).to.equal('AUTH_SECRET');
+    expect(failure({ ...base, SEED_DEMO: 'true' }).variable).to.equal('SEED_DEMO');
+    expect(loadConfig(base).seedDemo).to.equal(false);
+  });
+});

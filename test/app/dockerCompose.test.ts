@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { rootDir } from '../../app/config';
+
+// No Docker engine runs where the suite runs; this checks what can be checked without one.
+describe('docker-compose.yml', () => {
+  const compose = parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; volumes?: string[]; command?: string[] | string }>;
+  };
+  const services = compose.services;
+
+  it('has the production-shaped services, Temporal set up by admin-tools rather than auto-setup', () => {
+    expect(Object.keys(services)).to.include.members(['postgres', 'temporal-admin-tools', 'temporal', 'temporal-ui', 'api', 'worker']);
+    expect(services.temporal.image).to.match(/^temporalio\/server:\d+\.\d+\.\d+$/);
+    expect(services['temporal-admin-tools'].image).to.match(/^temporalio\/admin-tools:/);
+    expect(services['temporal-ui'].image).to.match(/^temporalio\/ui:/);
+    expect(JSON.stringify(compose)).to.not.include('auto-setup');
+  });
+
+  it('gives the API and the worker only variables the config reads, with external PostgreSQL and Temporal', () => {
+    const configSource = fs.readFileSync(path.join(rootDir, 'app/config.ts'), 'utf8');
+    for (const name of ['api', 'worker']) {
+      const env = services[name].environment!;
+      expect(env.DATABASE_URL, name).to.match(/^postgres:\/\//);
+      expect(env.TEMPORAL_ADDRESS, name).to.equal('temporal:7233');
+      for (const variable of Object.keys(env)) {
+        expect(configSource, `${name} sets ${variable}`).to.include(`'${variable}'`);
+      }
+    }
+  });
+
+  it('mounts files that exist in the repository', () => {
+    for (const service of Object.values(services)) {
+      for (const volume of service.volumes ?? []) {
+        const [source] = volume.split(':');
+        if (!source.startsWith('./')) continue;
+        expect(fs.existsSync(path.join(rootDir, source)), source).to.equal(true);
+      }
+    }
+    expect(fs.existsSync(path.join(rootDir, 'Dockerfile'))).to.equal(true);
+  });
+});
