@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../app/config';
@@ -6,6 +6,15 @@ import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
 import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
+import { RouteRegistry, type RouteAuth } from './route';
+import { TokenService } from './auth/tokens';
+import { requireClient, requireStaff } from './auth/middleware';
+import { staffAuthRoutes } from './staffAuth';
+import { practiceSettingsRoutes } from './practiceSettings';
+import { serviceRoutes } from './services';
+import { clinicianRoutes } from './clinicians';
+import { portalInfoRoutes } from './portal';
+import { openApiRouter } from './openapi';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -16,14 +25,39 @@ export interface AppDeps {
   log: Logger;
 }
 
-/** The Express app: health, portal and staff routes, one problem+json error handler. */
+/** The Express app: health, portal and staff routes, OpenAPI, one problem+json error handler. */
 export function createApp(deps: AppDeps): Express {
+  const { db, clock, config, log } = deps;
+  if (!config.authSecret) throw new Error('createApp: config.authSecret must be resolved before the app is built');
+  const tokens = new TokenService(config.authSecret, clock);
+  const sessions = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
+  const staffAuth = requireStaff({ db, clock, tokens, sessions });
+  const clientAuth = requireClient({ tokens });
+  const authFor = (auth: RouteAuth): RequestHandler[] =>
+    auth === 'staff' ? [staffAuth] : auth === 'client' ? [clientAuth] : [];
+
+  const registry = new RouteRegistry();
+  const routes = Router();
+  registry.mount(
+    routes,
+    [
+      ...staffAuthRoutes({ db, clock, log, tokens, sessions }),
+      ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
+      ...serviceRoutes({ db }),
+      ...clinicianRoutes({ db }),
+      ...portalInfoRoutes(),
+    ],
+    authFor,
+  );
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '64kb' }));
+  app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps));
+  app.use(openApiRouter(registry, config.publicUrl));
+  app.use(routes);
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(log));
   return app;
 }

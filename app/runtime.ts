@@ -12,6 +12,7 @@ import { startDevServer } from '../temporal/devServer';
 import { createBookingWorker } from '../temporal/worker';
 import { createApp } from '../api/app';
 import type { Config } from './config';
+import { resolveAuthSecret } from './secret';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 
@@ -115,7 +116,8 @@ export async function runApi(
   config: Config,
   deps: { db: Sequelize; temporal: Client; clock: Clock; log: Logger },
 ): Promise<{ server: http.Server; url: string; stops: Stopper[] }> {
-  const app = createApp({ ...deps, config, log: deps.log.child({ part: 'api' }) });
+  const authSecret = resolveAuthSecret(config.authSecret, config.dataDir);
+  const app = createApp({ ...deps, config: { ...config, authSecret }, log: deps.log.child({ part: 'api' }) });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import { Umzug, SequelizeStorage, type MigrationFn as UmzugMigrationFn } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema';
+import * as auth from './migrations/0002-auth';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -9,6 +10,7 @@ export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 // Each migration is one multi-statement query, which PostgreSQL runs as one implicit transaction.
 const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn } }[] = [
   { name: '0001-initial-schema', module: initialSchema },
+  { name: '0002-auth', module: auth },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */

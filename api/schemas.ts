@@ -1,0 +1,58 @@
+import type { StaffUser } from '../models/staffUser';
+import type { Service } from '../models/service';
+import type { Schema } from './validation';
+
+/** Reusable schema fragments, so every route spells a field the same way. */
+export const uuid = { type: 'string', format: 'uuid' } as const;
+export const idParams: Schema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: uuid },
+};
+export const isoInstant = { type: 'string', format: 'date-time', maxLength: 40 } as const;
+export const timeZoneField = { type: 'string', minLength: 1, maxLength: 64, example: 'America/New_York' } as const;
+export const localDate = { type: 'string', format: 'date', maxLength: 10 } as const;
+export const clockTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', example: '09:00' } as const;
+
+/** A staff user as the API shows it (never the password hash). */
+export const staffUserSchema: Schema = {
+  type: 'object',
+  properties: {
+    id: uuid,
+    practiceId: uuid,
+    email: { type: 'string' },
+    firstName: { type: 'string' },
+    lastName: { type: 'string' },
+    role: { type: 'string', enum: ['admin_clinician', 'clinician', 'practice_manager'] },
+    timeZone: { type: ['string', 'null'] },
+  },
+};
+
+/** The public shape of a staff user. */
+export function toStaffUser(u: StaffUser) {
+  return {
+    id: u.id,
+    practiceId: u.practiceId,
+    email: u.email,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    role: u.role,
+    timeZone: u.timeZone,
+  };
+}
+
+/** A service as the API shows it. */
+export const serviceSchema: Schema = {
+  type: 'object',
+  properties: {
+    id: uuid,
+    name: { type: 'string' },
+    durationMinutes: { type: 'integer' },
+    bookableOnline: { type: 'boolean' },
+  },
+};
+
+/** The public shape of a service. */
+export function toService(s: Service) {
+  return { id: s.id, name: s.name, durationMinutes: s.durationMinutes, bookableOnline: s.bookableOnline };
+}

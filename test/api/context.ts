@@ -1,0 +1,37 @@
+import type { Sequelize } from 'sequelize';
+import { fixedClock } from '../../app/clock';
+import { freshDatabase } from '../support/database';
+import { startStack, type TestStack } from '../support/stack';
+import { httpClient, type HttpClient } from '../support/http';
+
+/** In a describe block: per test a fresh database, the real API over HTTP, and a movable clock. */
+export function useApi(opts: { worker?: boolean; now?: string; env?: Record<string, string> } = {}) {
+  const state: { db?: Sequelize; stack?: TestStack; http?: HttpClient; drop?: () => Promise<void>; clock?: ReturnType<typeof fixedClock> } = {};
+  beforeEach(async function () {
+    this.timeout(120_000);
+    const database = await freshDatabase();
+    state.db = database.db;
+    state.drop = database.drop;
+    state.clock = fixedClock(opts.now ?? '2026-06-01T12:00:00Z');
+    state.stack = await startStack({ db: database.db, clock: state.clock, worker: opts.worker, env: opts.env });
+    state.http = httpClient(state.stack.url);
+  });
+  afterEach(async function () {
+    await state.stack?.stop();
+    await state.drop?.();
+  });
+  return {
+    get db() {
+      return state.db!;
+    },
+    get http() {
+      return state.http!;
+    },
+    get stack() {
+      return state.stack!;
+    },
+    get clock() {
+      return state.clock!;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { Sequelize } from 'sequelize';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../../app/config';
+import { createLogger } from '../../app/logger';
+import { systemClock, type Clock } from '../../app/clock';
+import { runApi, runWorker, type Stopper } from '../../app/runtime';
+import { connectClient } from '../../temporal/connection';
+import { sharedDevServer, uniqueTaskQueue } from './temporal';
+
+/** The API (and optionally the worker) running in this process against a test database and the shared dev server. */
+export interface TestStack {
+  url: string;
+  config: Config;
+  temporal: Client;
+  stop(): Promise<void>;
+}
+
+/** Starts the real HTTP API on a free port, and the real worker on a task queue of its own when asked. */
+export async function startStack(opts: {
+  db: Sequelize;
+  clock?: Clock;
+  worker?: boolean;
+  env?: Record<string, string>;
+}): Promise<TestStack> {
+  const server = await sharedDevServer();
+  const config: Config = {
+    ...loadConfig({ NODE_ENV: 'test', PORT: '0', PUBLIC_URL: 'http://portal.test', TEMPORAL_ADDRESS: server.address, ...opts.env }),
+    authSecret: randomBytes(32).toString('hex'),
+    taskQueue: uniqueTaskQueue(),
+  };
+  const clock = opts.clock ?? systemClock;
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const temporal = await connectClient(server.address, config.temporalNamespace);
+  const stops: Stopper[] = [() => temporal.connection.close()];
+  if (opts.worker) {
+    const worker = await runWorker(config, { db: opts.db, clock, log, address: server.address });
+    stops.unshift(...worker.stops);
+  }
+  const api = await runApi(config, { db: opts.db, temporal, clock, log });
+  stops.unshift(...api.stops);
+  return {
+    url: api.url,
+    config,
+    temporal,
+    stop: async () => {
+      for (const stop of stops) await stop();
+    },
+  };
+}
