@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.temporal/**', 'bench/results/**', 'test/artifacts/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      '.temporal/**',
+      'bench/results/**',
+      'test/artifacts/**',
+      'eslint.config.js',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -19,9 +28,30 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'], message: 'Workflows must be deterministic: no Node built-ins.' },
-            { group: ['sequelize', 'pg', 'express', 'resend', '@temporalio/client', '@temporalio/worker', '../models/*', '../api/*', '../emails/*'], message: 'Workflows reach side effects only through activities.' },
-            { group: ['../activities/*', '../activities'], importNamePattern: '^(?!type )', allowTypeImports: true, message: 'Import activities as types only.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'],
+              message: 'Workflows must be deterministic: no Node built-ins.',
+            },
+            {
+              group: [
+                'sequelize',
+                'pg',
+                'express',
+                'resend',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '../models/*',
+                '../api/*',
+                '../emails/*',
+              ],
+              message: 'Workflows reach side effects only through activities.',
+            },
+            {
+              group: ['../activities/*', '../activities'],
+              importNamePattern: '^(?!type )',
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
           ],
         },
       ],

@@ -1,11 +1,13 @@
 import type { Sequelize } from 'sequelize';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
+import type { Mailer } from '../emails/mailer';
 
 /** What activities are built from; real parts in the worker, the same real parts against test servers in tests. */
 export interface ActivityDeps {
   db: Sequelize;
   clock: Clock;
   log: Logger;
+  mailer: Mailer;
   publicUrl: string;
 }

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createDiagnosticsActivities } from './diagnostics';
+import { createRequestActivities } from './requests';
 
 export type { ActivityDeps } from './deps';
 
@@ -7,5 +8,6 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps),
+    ...createRequestActivities(deps),
   };
 }

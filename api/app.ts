@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../app/config';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
+import type { Mailer } from '../emails/mailer';
 import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
 import { RouteRegistry, type RouteAuth } from './route';
@@ -14,6 +15,7 @@ import { practiceSettingsRoutes } from './practiceSettings';
 import { serviceRoutes } from './services';
 import { clinicianRoutes } from './clinicians';
 import { portalInfoRoutes } from './portal';
+import { portalAuthRoutes } from './portalAuth';
 import { openApiRouter } from './openapi';
 
 /** What the HTTP app is built from. */
@@ -23,12 +25,14 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   log: Logger;
+  mailer: Mailer;
 }
 
 /** The Express app: health, portal and staff routes, OpenAPI, one problem+json error handler. */
 export function createApp(deps: AppDeps): Express {
   const { db, clock, config, log } = deps;
-  if (!config.authSecret) throw new Error('createApp: config.authSecret must be resolved before the app is built');
+  if (!config.authSecret)
+    throw new Error('createApp: config.authSecret must be resolved before the app is built');
   const tokens = new TokenService(config.authSecret, clock);
   const sessions = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
   const staffAuth = requireStaff({ db, clock, tokens, sessions });
@@ -46,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
       ...serviceRoutes({ db }),
       ...clinicianRoutes({ db }),
       ...portalInfoRoutes(),
+      ...portalAuthRoutes({ db, clock, log, tokens, mailer: deps.mailer }),
     ],
     authFor,
   );

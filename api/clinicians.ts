@@ -12,17 +12,34 @@ import { badRequest, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { auditStaffChange, changedFields } from './audit';
-import { uuid, idParams, isoInstant, timeZoneField, localDate, clockTime, staffUserSchema, toStaffUser } from './schemas';
+import {
+  uuid,
+  idParams,
+  isoInstant,
+  timeZoneField,
+  localDate,
+  clockTime,
+  staffUserSchema,
+  toStaffUser,
+} from './schemas';
 
 /** The clinician a staff user may manage: themselves, or any clinician of their practice for admins and managers. */
-export async function clinicianFor(staff: StaffPrincipal, clinicianId: string, transaction?: Transaction): Promise<StaffUser> {
+export async function clinicianFor(
+  staff: StaffPrincipal,
+  clinicianId: string,
+  transaction?: Transaction,
+): Promise<StaffUser> {
   const clinician = await StaffUser.findOne({
-    where: { id: clinicianId, practiceId: staff.practiceId, role: { [Op.in]: ['clinician', 'admin_clinician'] } },
+    where: {
+      id: clinicianId,
+      practiceId: staff.practiceId,
+      role: { [Op.in]: ['clinician', 'admin_clinician'] },
+    },
     transaction,
   });
   if (!clinician) throw notFound('No such clinician.');
   if (clinician.id !== staff.id && !managesPractice(staff)) {
-    throw forbidden("Clinicians manage their own availability and preferences only.");
+    throw forbidden('Clinicians manage their own availability and preferences only.');
   }
   return clinician;
 }
@@ -30,7 +47,13 @@ export async function clinicianFor(staff: StaffPrincipal, clinicianId: string, t
 const preferencesBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['initialConsultationServiceId', 'startTimeIntervalMinutes', 'minimumNoticeHours', 'bufferBeforeMinutes', 'bufferAfterMinutes'],
+  required: [
+    'initialConsultationServiceId',
+    'startTimeIntervalMinutes',
+    'minimumNoticeHours',
+    'bufferBeforeMinutes',
+    'bufferAfterMinutes',
+  ],
   properties: {
     onlineBookingEnabled: { type: 'boolean' },
     initialConsultationServiceId: { anyOf: [uuid, { type: 'null' }] },
@@ -51,7 +74,10 @@ type PreferencesView = {
 const preferencesSchema = { type: 'object', properties: preferencesBody.properties };
 
 /** A clinician's booking preferences, the README's defaults when none are saved. */
-export async function preferencesOf(clinicianId: string, transaction?: Transaction): Promise<PreferencesView> {
+export async function preferencesOf(
+  clinicianId: string,
+  transaction?: Transaction,
+): Promise<PreferencesView> {
   const p = await BookingPreferences.findByPk(clinicianId, { transaction });
   if (!p) return { ...defaultBookingPreferences };
   return {
@@ -81,12 +107,26 @@ const ruleBody = {
 const ruleSchema = { type: 'object', properties: { id: uuid, ...ruleFields, summary: { type: 'string' } } };
 const ruleParams = { type: 'object', required: ['id', 'ruleId'], properties: { id: uuid, ruleId: uuid } };
 
-type RuleInput = { rrule: string; startDate: string; until?: string | null; startTime: string; endTime: string; timeZone?: string };
+type RuleInput = {
+  rrule: string;
+  startDate: string;
+  until?: string | null;
+  startTime: string;
+  endTime: string;
+  timeZone?: string;
+};
 
 const hhmm = (t: string) => t.slice(0, 5);
 
 function toRule(r: AvailabilityRule) {
-  const input = { rrule: r.rrule, startDate: r.startDate, until: r.until, startTime: hhmm(r.startTime), endTime: hhmm(r.endTime), timeZone: r.timeZone };
+  const input = {
+    rrule: r.rrule,
+    startDate: r.startDate,
+    until: r.until,
+    startTime: hhmm(r.startTime),
+    endTime: hhmm(r.endTime),
+    timeZone: r.timeZone,
+  };
   return { id: r.id, ...input, summary: summarizeRule(input) };
 }
 
@@ -96,10 +136,20 @@ async function checkedRule(body: RuleInput, clinician: StaffUser): Promise<Requi
   if (!timeZone) {
     timeZone = clinician.timeZone ?? (await Practice.findByPk(clinician.practiceId))!.timeZone;
   }
-  if (!IANAZone.isValidZone(timeZone)) throw badRequest('/timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
-  if (body.endTime <= body.startTime) throw badRequest('/endTime', 'endTime must be later than startTime on the same day.');
-  if (body.until && body.until < body.startDate) throw badRequest('/until', 'until must not be before startDate.');
-  const rule = { rrule: body.rrule.replace(/^RRULE:/i, '').trim(), startDate: body.startDate, until: body.until ?? null, startTime: body.startTime, endTime: body.endTime, timeZone };
+  if (!IANAZone.isValidZone(timeZone))
+    throw badRequest('/timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
+  if (body.endTime <= body.startTime)
+    throw badRequest('/endTime', 'endTime must be later than startTime on the same day.');
+  if (body.until && body.until < body.startDate)
+    throw badRequest('/until', 'until must not be before startDate.');
+  const rule = {
+    rrule: body.rrule.replace(/^RRULE:/i, '').trim(),
+    startDate: body.startDate,
+    until: body.until ?? null,
+    startTime: body.startTime,
+    endTime: body.endTime,
+    timeZone,
+  };
   const problem = validateRule(rule);
   if (problem) throw badRequest('/rrule', problem);
   return rule;
@@ -112,8 +162,16 @@ const timeOffBody = {
   properties: { startsAt: isoInstant, endsAt: isoInstant, reason: { type: 'string', maxLength: 500 } },
 };
 const timeOffSchema = { type: 'object', properties: { id: uuid, ...timeOffBody.properties } };
-const timeOffParams = { type: 'object', required: ['id', 'timeOffId'], properties: { id: uuid, timeOffId: uuid } };
-const timeOffQuery = { type: 'object', additionalProperties: false, properties: { from: isoInstant, to: isoInstant } };
+const timeOffParams = {
+  type: 'object',
+  required: ['id', 'timeOffId'],
+  properties: { id: uuid, timeOffId: uuid },
+};
+const timeOffQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { from: isoInstant, to: isoInstant },
+};
 const MAX_TIME_OFF_MS = 366 * 86_400_000;
 
 function toTimeOff(t: TimeOff) {
@@ -133,8 +191,14 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       responses: { 200: { description: 'Clinicians', schema: { type: 'array', items: staffUserSchema } } },
       handler: async (_req, res) => {
         const users = await StaffUser.findAll({
-          where: { practiceId: res.locals.staff!.practiceId, role: { [Op.in]: ['clinician', 'admin_clinician'] } },
-          order: [['lastName', 'ASC'], ['firstName', 'ASC']],
+          where: {
+            practiceId: res.locals.staff!.practiceId,
+            role: { [Op.in]: ['clinician', 'admin_clinician'] },
+          },
+          order: [
+            ['lastName', 'ASC'],
+            ['firstName', 'ASC'],
+          ],
         });
         res.json(users.map(toStaffUser));
       },
@@ -146,7 +210,11 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       tag: 'Clinicians',
       auth: 'staff',
       params: idParams,
-      responses: { 200: { description: 'Preferences', schema: preferencesSchema }, 403: 'Another clinician', 404: 'No such clinician' },
+      responses: {
+        200: { description: 'Preferences', schema: preferencesSchema },
+        403: 'Another clinician',
+        404: 'No such clinician',
+      },
       handler: async (req, res) => {
         const clinician = await clinicianFor(res.locals.staff!, req.params.id as string);
         res.json(await preferencesOf(clinician.id));
@@ -160,17 +228,32 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       auth: 'staff',
       params: idParams,
       body: preferencesBody,
-      responses: { 200: { description: 'Preferences', schema: preferencesSchema }, 400: 'Invalid', 403: 'Another clinician', 404: 'No such clinician' },
+      responses: {
+        200: { description: 'Preferences', schema: preferencesSchema },
+        400: 'Invalid',
+        403: 'Another clinician',
+        404: 'No such clinician',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const body = req.body as PreferencesView;
         const saved = await db.transaction(async (transaction) => {
           const clinician = await clinicianFor(staff, req.params.id as string, transaction);
           if (body.initialConsultationServiceId) {
-            const service = await Service.findOne({ where: { id: body.initialConsultationServiceId, practiceId: staff.practiceId }, transaction });
-            if (!service) throw badRequest('/initialConsultationServiceId', 'initialConsultationServiceId is not a service of this practice.');
+            const service = await Service.findOne({
+              where: { id: body.initialConsultationServiceId, practiceId: staff.practiceId },
+              transaction,
+            });
+            if (!service)
+              throw badRequest(
+                '/initialConsultationServiceId',
+                'initialConsultationServiceId is not a service of this practice.',
+              );
             if (!service.bookableOnline) {
-              throw badRequest('/initialConsultationServiceId', 'initialConsultationServiceId must be a service that is bookable online.');
+              throw badRequest(
+                '/initialConsultationServiceId',
+                'initialConsultationServiceId must be a service that is bookable online.',
+              );
             }
           }
           const before = await preferencesOf(clinician.id, transaction);
@@ -178,7 +261,12 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
           const diff = changedFields(before, next);
           if (!diff) return before;
           await BookingPreferences.upsert({ clinicianId: clinician.id, ...next }, { transaction });
-          await auditStaffChange(transaction, staff, { action: 'booking_preferences.update', entity: 'clinician', entityId: clinician.id, ...diff });
+          await auditStaffChange(transaction, staff, {
+            action: 'booking_preferences.update',
+            entity: 'clinician',
+            entityId: clinician.id,
+            ...diff,
+          });
           return next;
         });
         res.json(saved);
@@ -194,7 +282,10 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       responses: { 200: { description: 'Rules', schema: { type: 'array', items: ruleSchema } } },
       handler: async (req, res) => {
         const clinician = await clinicianFor(res.locals.staff!, req.params.id as string);
-        const rules = await AvailabilityRule.findAll({ where: { clinicianId: clinician.id }, order: [['createdAt', 'ASC']] });
+        const rules = await AvailabilityRule.findAll({
+          where: { clinicianId: clinician.id },
+          order: [['createdAt', 'ASC']],
+        });
         res.json(rules.map(toRule));
       },
     },
@@ -213,7 +304,13 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
         const rule = await checkedRule(req.body as RuleInput, clinician);
         const created = await db.transaction(async (transaction) => {
           const row = await AvailabilityRule.create({ clinicianId: clinician.id, ...rule }, { transaction });
-          await auditStaffChange(transaction, staff, { action: 'availability_rule.create', entity: 'availability_rule', entityId: row.id, oldValue: null, newValue: rule });
+          await auditStaffChange(transaction, staff, {
+            action: 'availability_rule.create',
+            entity: 'availability_rule',
+            entityId: row.id,
+            oldValue: null,
+            newValue: rule,
+          });
           return row;
         });
         res.status(201).json(toRule(created));
@@ -227,17 +324,31 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       auth: 'staff',
       params: ruleParams,
       body: ruleBody,
-      responses: { 200: { description: 'Updated', schema: ruleSchema }, 400: 'Invalid rule', 404: 'No such rule' },
+      responses: {
+        200: { description: 'Updated', schema: ruleSchema },
+        400: 'Invalid rule',
+        404: 'No such rule',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const clinician = await clinicianFor(staff, req.params.id as string);
         const rule = await checkedRule(req.body as RuleInput, clinician);
         const updated = await db.transaction(async (transaction) => {
-          const row = await AvailabilityRule.findOne({ where: { id: req.params.ruleId as string, clinicianId: clinician.id }, transaction, lock: transaction.LOCK.UPDATE });
+          const row = await AvailabilityRule.findOne({
+            where: { id: req.params.ruleId as string, clinicianId: clinician.id },
+            transaction,
+            lock: transaction.LOCK.UPDATE,
+          });
           if (!row) throw notFound('No such availability rule.');
           const { id: _id, summary: _s, ...before } = toRule(row);
           await row.update(rule, { transaction });
-          await auditStaffChange(transaction, staff, { action: 'availability_rule.update', entity: 'availability_rule', entityId: row.id, oldValue: before, newValue: rule });
+          await auditStaffChange(transaction, staff, {
+            action: 'availability_rule.update',
+            entity: 'availability_rule',
+            entityId: row.id,
+            oldValue: before,
+            newValue: rule,
+          });
           return row;
         });
         res.json(toRule(updated));
@@ -255,10 +366,19 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
         const staff = res.locals.staff!;
         const clinician = await clinicianFor(staff, req.params.id as string);
         await db.transaction(async (transaction) => {
-          const row = await AvailabilityRule.findOne({ where: { id: req.params.ruleId as string, clinicianId: clinician.id }, transaction });
+          const row = await AvailabilityRule.findOne({
+            where: { id: req.params.ruleId as string, clinicianId: clinician.id },
+            transaction,
+          });
           if (!row) throw notFound('No such availability rule.');
           await row.destroy({ transaction });
-          await auditStaffChange(transaction, staff, { action: 'availability_rule.delete', entity: 'availability_rule', entityId: row.id, oldValue: toRule(row), newValue: null });
+          await auditStaffChange(transaction, staff, {
+            action: 'availability_rule.delete',
+            entity: 'availability_rule',
+            entityId: row.id,
+            oldValue: toRule(row),
+            newValue: null,
+          });
         });
         res.status(204).end();
       },
@@ -298,10 +418,20 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
         const startsAt = new Date(body.startsAt);
         const endsAt = new Date(body.endsAt);
         if (endsAt <= startsAt) throw badRequest('/endsAt', 'endsAt must be later than startsAt.');
-        if (endsAt.getTime() - startsAt.getTime() > MAX_TIME_OFF_MS) throw badRequest('/endsAt', 'Time off may span at most 366 days; add several.');
+        if (endsAt.getTime() - startsAt.getTime() > MAX_TIME_OFF_MS)
+          throw badRequest('/endsAt', 'Time off may span at most 366 days; add several.');
         const created = await db.transaction(async (transaction) => {
-          const row = await TimeOff.create({ clinicianId: clinician.id, startsAt, endsAt, reason: body.reason ?? null }, { transaction });
-          await auditStaffChange(transaction, staff, { action: 'time_off.create', entity: 'time_off', entityId: row.id, oldValue: null, newValue: toTimeOff(row) });
+          const row = await TimeOff.create(
+            { clinicianId: clinician.id, startsAt, endsAt, reason: body.reason ?? null },
+            { transaction },
+          );
+          await auditStaffChange(transaction, staff, {
+            action: 'time_off.create',
+            entity: 'time_off',
+            entityId: row.id,
+            oldValue: null,
+            newValue: toTimeOff(row),
+          });
           return row;
         });
         res.status(201).json(toTimeOff(created));
@@ -319,10 +449,19 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
         const staff = res.locals.staff!;
         const clinician = await clinicianFor(staff, req.params.id as string);
         await db.transaction(async (transaction) => {
-          const row = await TimeOff.findOne({ where: { id: req.params.timeOffId as string, clinicianId: clinician.id }, transaction });
+          const row = await TimeOff.findOne({
+            where: { id: req.params.timeOffId as string, clinicianId: clinician.id },
+            transaction,
+          });
           if (!row) throw notFound('No such time off.');
           await row.destroy({ transaction });
-          await auditStaffChange(transaction, staff, { action: 'time_off.delete', entity: 'time_off', entityId: row.id, oldValue: toTimeOff(row), newValue: null });
+          await auditStaffChange(transaction, staff, {
+            action: 'time_off.delete',
+            entity: 'time_off',
+            entityId: row.id,
+            oldValue: toTimeOff(row),
+            newValue: null,
+          });
         });
         res.status(204).end();
       },

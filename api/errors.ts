@@ -34,16 +34,30 @@ export class ProblemError extends Error {
 export const badRequest = (field: string, detail: string, code: ProblemCode = 'VALIDATION_FAILED') =>
   new ProblemError(400, code, 'Invalid request', detail, { field });
 export const unauthenticated = (detail = 'Sign in to continue.') =>
-  new ProblemError(401, 'UNAUTHENTICATED', 'Authentication required', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+  new ProblemError(
+    401,
+    'UNAUTHENTICATED',
+    'Authentication required',
+    detail,
+    {},
+    { 'WWW-Authenticate': 'Bearer' },
+  );
 export const forbidden = (detail = 'You are not allowed to do this.', code: ProblemCode = 'FORBIDDEN') =>
   new ProblemError(403, code, 'Forbidden', detail);
 export const notFound = (detail = 'Not found.') => new ProblemError(404, 'NOT_FOUND', 'Not found', detail);
 export const conflict = (code: ProblemCode, detail: string, extra: Record<string, unknown> = {}) =>
   new ProblemError(409, code, 'Conflict', detail, extra);
 export const serviceUnavailable = (detail: string, retryAfterSeconds = 5) =>
-  new ProblemError(503, 'SERVICE_UNAVAILABLE', 'Service unavailable', detail, {}, {
-    'Retry-After': String(retryAfterSeconds),
-  });
+  new ProblemError(
+    503,
+    'SERVICE_UNAVAILABLE',
+    'Service unavailable',
+    detail,
+    {},
+    {
+      'Retry-After': String(retryAfterSeconds),
+    },
+  );
 
 function send(res: Parameters<RequestHandler>[1], p: ProblemError): void {
   for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
@@ -69,12 +83,19 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (err instanceof ProblemError) return send(res, err);
     const e = err as { type?: string; status?: number; message?: string };
-    if (e?.type === 'entity.parse.failed') return send(res, badRequest('body', 'The body is not valid JSON.', 'INVALID_JSON'));
+    if (e?.type === 'entity.parse.failed')
+      return send(res, badRequest('body', 'The body is not valid JSON.', 'INVALID_JSON'));
     if (e?.type === 'entity.too.large') {
-      return send(res, new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The body is too large.'));
+      return send(
+        res,
+        new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The body is too large.'),
+      );
     }
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      return send(res, new ProblemError(e.status, 'BAD_REQUEST', 'Bad request', 'The request could not be read.'));
+      return send(
+        res,
+        new ProblemError(e.status, 'BAD_REQUEST', 'Bad request', 'The request could not be read.'),
+      );
     }
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');
     send(res, new ProblemError(500, 'INTERNAL', 'Internal error', 'Something went wrong on our side.'));

@@ -9,7 +9,10 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
   for (const route of registry.routes) {
     const oaPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+    for (const [where, schema] of [
+      ['path', route.params],
+      ['query', route.query],
+    ] as const) {
       const props = (schema?.properties ?? {}) as Record<string, unknown>;
       const required = new Set((schema?.required as string[] | undefined) ?? []);
       for (const [name, s] of Object.entries(props)) {
@@ -31,15 +34,23 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     paths[oaPath][route.method] = {
       summary: route.summary,
       tags: [route.tag],
-      ...(route.auth === 'public' ? { security: [] } : { security: [{ [route.auth === 'staff' ? 'staffToken' : 'clientToken']: [] }] }),
+      ...(route.auth === 'public'
+        ? { security: [] }
+        : { security: [{ [route.auth === 'staff' ? 'staffToken' : 'clientToken']: [] }] }),
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }
+        : {}),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Practice booking API', version: '0.1.0', description: 'Online booking for therapy and clinical practices.' },
+    info: {
+      title: 'Practice booking API',
+      version: '0.1.0',
+      description: 'Online booking for therapy and clinical practices.',
+    },
     servers: [{ url: serverUrl }],
     paths,
     components: {
@@ -83,7 +94,9 @@ export function openApiRouter(registry: RouteRegistry, serverUrl: string): Route
 <script src="/docs/init.js"></script></body></html>`);
   });
   router.get('/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });");
+    res
+      .type('application/javascript')
+      .send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });");
   });
   router.use('/docs/assets', express.static(uiDir, { index: false }));
   return router;

@@ -15,7 +15,10 @@ export const slugParams = {
  * and an old slug stops working the moment it is changed.
  */
 export async function portalPractice(slug: string, transaction?: Transaction): Promise<Practice> {
-  const practice = await Practice.findOne({ where: { slug: slug.toLowerCase(), portalEnabled: true }, transaction });
+  const practice = await Practice.findOne({
+    where: { slug: slug.toLowerCase(), portalEnabled: true },
+    transaction,
+  });
   if (!practice) throw notFound('No such client portal.');
   return practice;
 }

@@ -8,8 +8,28 @@ import { auditStaffChange, changedFields, definedOnly } from './audit';
 
 /** Addresses that would collide with the product's own paths or mislead clients. */
 export const reservedSlugs = new Set([
-  'admin', 'api', 'app', 'assets', 'auth', 'dashboard', 'docs', 'healthz', 'help', 'login', 'logout', 'me',
-  'openapi', 'portal', 'practicepicnic', 'readyz', 'settings', 'signup', 'static', 'status', 'support', 'www',
+  'admin',
+  'api',
+  'app',
+  'assets',
+  'auth',
+  'dashboard',
+  'docs',
+  'healthz',
+  'help',
+  'login',
+  'logout',
+  'me',
+  'openapi',
+  'portal',
+  'practicepicnic',
+  'readyz',
+  'settings',
+  'signup',
+  'static',
+  'status',
+  'support',
+  'www',
 ]);
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/;
 
@@ -95,7 +115,11 @@ export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string 
       tag: 'Practice settings',
       auth: 'staff',
       body: patchBody,
-      responses: { 200: { description: 'Settings', schema: settingsSchema }, 400: 'Invalid or taken slug', 403: 'Not an admin or manager' },
+      responses: {
+        200: { description: 'Settings', schema: settingsSchema },
+        400: 'Invalid or taken slug',
+        403: 'Not an admin or manager',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         requireManager(staff);
@@ -106,31 +130,40 @@ export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string 
           if ('error' in checked) throw badRequest('/slug', checked.error);
           next.slug = checked.slug;
         }
-        const updated = await deps.db.transaction(async (transaction) => {
-          const practice = await Practice.findByPk(staff.practiceId, { transaction, lock: transaction.LOCK.UPDATE });
-          if (!practice) throw notFound();
-          const diff = changedFields(settingsOf(practice), next);
-          if (!diff) return practice;
-          if (diff.newValue.slug && (await Practice.count({ where: { slug: diff.newValue.slug }, transaction }))) {
-            throw badRequest('/slug', 'That web address is already taken.', 'SLUG_TAKEN');
-          }
-          const { enabled, slug, allowNewClients, cancellationPolicy } = diff.newValue;
-          await practice.update(
-            definedOnly({ portalEnabled: enabled, slug, allowNewClients, cancellationPolicy }),
-            { transaction },
-          );
-          await auditStaffChange(transaction, staff, {
-            action: 'practice.client_portal.update',
-            entity: 'practice',
-            entityId: practice.id,
-            ...diff,
+        const updated = await deps.db
+          .transaction(async (transaction) => {
+            const practice = await Practice.findByPk(staff.practiceId, {
+              transaction,
+              lock: transaction.LOCK.UPDATE,
+            });
+            if (!practice) throw notFound();
+            const diff = changedFields(settingsOf(practice), next);
+            if (!diff) return practice;
+            if (
+              diff.newValue.slug &&
+              (await Practice.count({ where: { slug: diff.newValue.slug }, transaction }))
+            ) {
+              throw badRequest('/slug', 'That web address is already taken.', 'SLUG_TAKEN');
+            }
+            const { enabled, slug, allowNewClients, cancellationPolicy } = diff.newValue;
+            await practice.update(
+              definedOnly({ portalEnabled: enabled, slug, allowNewClients, cancellationPolicy }),
+              { transaction },
+            );
+            await auditStaffChange(transaction, staff, {
+              action: 'practice.client_portal.update',
+              entity: 'practice',
+              entityId: practice.id,
+              ...diff,
+            });
+            return practice;
+          })
+          .catch((err: unknown) => {
+            // Two admins taking the same address at once: the unique index decides.
+            if (err instanceof UniqueConstraintError)
+              throw badRequest('/slug', 'That web address is already taken.', 'SLUG_TAKEN');
+            throw err;
           });
-          return practice;
-        }).catch((err: unknown) => {
-          // Two admins taking the same address at once: the unique index decides.
-          if (err instanceof UniqueConstraintError) throw badRequest('/slug', 'That web address is already taken.', 'SLUG_TAKEN');
-          throw err;
-        });
         res.json(view(updated));
       },
     },

@@ -10,9 +10,18 @@ export const idParams: Schema = {
   properties: { id: uuid },
 };
 export const isoInstant = { type: 'string', format: 'date-time', maxLength: 40 } as const;
-export const timeZoneField = { type: 'string', minLength: 1, maxLength: 64, example: 'America/New_York' } as const;
+export const timeZoneField = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+  example: 'America/New_York',
+} as const;
 export const localDate = { type: 'string', format: 'date', maxLength: 10 } as const;
-export const clockTime = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', example: '09:00' } as const;
+export const clockTime = {
+  type: 'string',
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  example: '09:00',
+} as const;
 
 /** A staff user as the API shows it (never the password hash). */
 export const staffUserSchema: Schema = {

@@ -23,7 +23,8 @@ const patchBody = {
 };
 
 function requireManager(staff: StaffPrincipal): void {
-  if (!managesPractice(staff)) throw forbidden('Only admin clinicians and practice managers change services.');
+  if (!managesPractice(staff))
+    throw forbidden('Only admin clinicians and practice managers change services.');
 }
 
 async function findOwn(id: string, staff: StaffPrincipal, transaction?: import('sequelize').Transaction) {
@@ -43,7 +44,10 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
       auth: 'staff',
       responses: { 200: { description: 'Services', schema: { type: 'array', items: serviceSchema } } },
       handler: async (_req, res) => {
-        const services = await Service.findAll({ where: { practiceId: res.locals.staff!.practiceId }, order: [['name', 'ASC']] });
+        const services = await Service.findAll({
+          where: { practiceId: res.locals.staff!.practiceId },
+          order: [['name', 'ASC']],
+        });
         res.json(services.map(toService));
       },
     },
@@ -60,7 +64,10 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
         requireManager(staff);
         const body = req.body as { name: string; durationMinutes: number; bookableOnline?: boolean };
         const service = await deps.db.transaction(async (transaction) => {
-          const created = await Service.create({ ...body, name: body.name.trim(), practiceId: staff.practiceId }, { transaction });
+          const created = await Service.create(
+            { ...body, name: body.name.trim(), practiceId: staff.practiceId },
+            { transaction },
+          );
           await auditStaffChange(transaction, staff, {
             action: 'service.create',
             entity: 'service',
@@ -91,7 +98,12 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
           const diff = changedFields(toService(found), { ...body, name: body.name?.trim() });
           if (!diff) return found;
           await found.update(definedOnly(diff.newValue), { transaction });
-          await auditStaffChange(transaction, staff, { action: 'service.update', entity: 'service', entityId: found.id, ...diff });
+          await auditStaffChange(transaction, staff, {
+            action: 'service.update',
+            entity: 'service',
+            entityId: found.id,
+            ...diff,
+          });
           return found;
         });
         res.json(toService(service));
@@ -104,7 +116,11 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
       tag: 'Services',
       auth: 'staff',
       params: idParams,
-      responses: { 204: 'Removed', 404: 'No such service', 409: 'In use (mark it not bookable online instead)' },
+      responses: {
+        204: 'Removed',
+        404: 'No such service',
+        409: 'In use (mark it not bookable online instead)',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         requireManager(staff);
@@ -122,7 +138,10 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
           })
           .catch((err: unknown) => {
             if (err instanceof ForeignKeyConstraintError) {
-              throw conflict('SERVICE_IN_USE', 'Requests or appointments use this service; mark it not bookable online instead.');
+              throw conflict(
+                'SERVICE_IN_USE',
+                'Requests or appointments use this service; mark it not bookable online instead.',
+              );
             }
             throw err;
           });

@@ -16,7 +16,8 @@ import { staffUserSchema, toStaffUser } from './schemas';
 const ACCOUNT_LIMIT = { max: 5, windowMinutes: 15 };
 const ADDRESS_LIMIT = { max: 30, windowMinutes: 15 };
 // Verified against when the email is unknown, so an unknown account costs the same time as a wrong password.
-const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$9LiQUBb50sSFy3rU3k48dQ$WhJTd/qOgmcmAk7v2h0gLYdLw3g85nfaEZzRNTNGVeA';
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$9LiQUBb50sSFy3rU3k48dQ$WhJTd/qOgmcmAk7v2h0gLYdLw3g85nfaEZzRNTNGVeA';
 
 const loginBody = {
   type: 'object',
@@ -32,9 +33,16 @@ const loginBody = {
 const accountRef = (email: string) => createHash('sha256').update(email).digest('hex').slice(0, 12);
 
 function tooManyAttempts(seconds: number): ProblemError {
-  return new ProblemError(429, 'RATE_LIMITED', 'Too many attempts', 'Too many failed sign-ins. Try again later.', {}, {
-    'Retry-After': String(seconds),
-  });
+  return new ProblemError(
+    429,
+    'RATE_LIMITED',
+    'Too many attempts',
+    'Too many failed sign-ins. Try again later.',
+    {},
+    {
+      'Retry-After': String(seconds),
+    },
+  );
 }
 
 /** Staff sign-in, sign-out and "who am I". */
@@ -62,14 +70,20 @@ export function staffAuthRoutes(deps: {
           (await lockedFor(deps.db, deps.clock, keys[0], ACCOUNT_LIMIT)) ??
           (await lockedFor(deps.db, deps.clock, keys[1], ADDRESS_LIMIT));
         if (locked !== null) {
-          deps.log.warn({ event: 'login_locked', account: accountRef(normalized), ip: req.ip }, 'sign-in refused: rate limit');
+          deps.log.warn(
+            { event: 'login_locked', account: accountRef(normalized), ip: req.ip },
+            'sign-in refused: rate limit',
+          );
           throw tooManyAttempts(locked);
         }
         const user = await StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
         const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
         if (!user || !ok) {
           await recordFailure(deps.db, deps.clock, keys);
-          deps.log.warn({ event: 'login_failed', account: accountRef(normalized), ip: req.ip }, 'sign-in failed');
+          deps.log.warn(
+            { event: 'login_failed', account: accountRef(normalized), ip: req.ip },
+            'sign-in failed',
+          );
           throw unauthenticated('Wrong email or password.');
         }
         await clearFailures(deps.db, keys[0]);

@@ -33,7 +33,8 @@ function compile(schema: Schema, coerce: boolean): ValidateFunction {
 /** The JSON pointer (or parameter name) of the field an ajv error is about. */
 function fieldOf(error: ErrorObject, where: 'body' | 'query' | 'params'): string {
   let pointer = error.instancePath;
-  if (error.keyword === 'required') pointer += `/${(error.params as { missingProperty: string }).missingProperty}`;
+  if (error.keyword === 'required')
+    pointer += `/${(error.params as { missingProperty: string }).missingProperty}`;
   if (error.keyword === 'additionalProperties') {
     pointer += `/${(error.params as { additionalProperty: string }).additionalProperty}`;
   }

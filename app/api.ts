@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'api');
   const stops: Stopper[] = [];
-  stopOnSignals(() => stops, (line) => log.info(line));
+  stopOnSignals(
+    () => stops,
+    (line) => log.info(line),
+  );
   const database = await openDatabase(config, { allowEmbedded: false });
   stops.unshift(...database.stops);
   const temporal = await openTemporal(config, { allowDevServer: false });

@@ -89,7 +89,8 @@ function url(env: Env, name: string, fallback: string | null): string | null {
 function hostPort(env: Env, name: string): string | null {
   const raw = optional(env, name);
   if (raw === null) return null;
-  if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(raw)) throw new ConfigError(name, `must be host:port, got "${raw}"`);
+  if (!/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(raw))
+    throw new ConfigError(name, `must be host:port, got "${raw}"`);
   return raw;
 }
 
@@ -105,15 +106,19 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = url(env, 'DATABASE_URL', null);
   const temporalAddress = hostPort(env, 'TEMPORAL_ADDRESS');
   const authSecret = optional(env, 'AUTH_SECRET');
-  if (production && !databaseUrl) throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
-  if (production && !temporalAddress) throw new ConfigError('TEMPORAL_ADDRESS', 'is required when NODE_ENV=production');
+  if (production && !databaseUrl)
+    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production');
+  if (production && !temporalAddress)
+    throw new ConfigError('TEMPORAL_ADDRESS', 'is required when NODE_ENV=production');
   if (production && !authSecret) throw new ConfigError('AUTH_SECRET', 'is required when NODE_ENV=production');
-  if (authSecret !== null && authSecret.length < 32) throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  if (authSecret !== null && authSecret.length < 32)
+    throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
   const temporalUiPort = int(env, 'TEMPORAL_UI_PORT', 8233, 1, 65535);
   const seedDemo = bool(env, 'SEED_DEMO', !production);
   if (production && seedDemo) throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production');
   const emailFrom = str(env, 'EMAIL_FROM', 'Practice booking <booking@practicepicnic.test>');
-  if (!/@/.test(emailFrom)) throw new ConfigError('EMAIL_FROM', `must contain an email address, got "${emailFrom}"`);
+  if (!/@/.test(emailFrom))
+    throw new ConfigError('EMAIL_FROM', `must contain an email address, got "${emailFrom}"`);
   return {
     env: nodeEnv as Config['env'],
     port,

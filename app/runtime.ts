@@ -13,6 +13,7 @@ import { createBookingWorker } from '../temporal/worker';
 import { createApp } from '../api/app';
 import type { Config } from './config';
 import { resolveAuthSecret } from './secret';
+import { createMailer } from './mailer';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 
@@ -20,7 +21,11 @@ import type { Logger } from './logger';
 export type Stopper = () => Promise<void>;
 
 /** Prints one line per slow step with its duration, so a long first start never looks hung. */
-export async function step<T>(name: string, fn: () => Promise<T>, print: (line: string) => void = console.log): Promise<T> {
+export async function step<T>(
+  name: string,
+  fn: () => Promise<T>,
+  print: (line: string) => void = console.log,
+): Promise<T> {
   const t0 = performance.now();
   print(`… ${name}`);
   const result = await fn();
@@ -39,7 +44,12 @@ export async function openDatabase(
     if (!opts.allowEmbedded) throw new Error('DATABASE_URL is required to run this process on its own.');
     const pg = await step(
       `starting embedded PostgreSQL on 127.0.0.1:${config.embeddedPostgresPort}`,
-      () => startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, log: opts.progress }),
+      () =>
+        startEmbeddedPostgres({
+          dataDir: path.join(config.dataDir, 'postgres'),
+          port: config.embeddedPostgresPort,
+          log: opts.progress,
+        }),
       opts.progress,
     );
     stops.push(() => pg.stop());
@@ -95,11 +105,18 @@ export async function runWorker(
   deps: { db: Sequelize; clock: Clock; log: Logger; address: string },
 ): Promise<{ worker: Worker; stops: Stopper[] }> {
   const connection: NativeConnection = await connectWorker(deps.address);
+  const workerLog = deps.log.child({ part: 'worker' });
   const worker = await createBookingWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: { db: deps.db, clock: deps.clock, log: deps.log.child({ part: 'worker' }), publicUrl: config.publicUrl },
+    deps: {
+      db: deps.db,
+      clock: deps.clock,
+      log: workerLog,
+      mailer: createMailer(config, workerLog),
+      publicUrl: config.publicUrl,
+    },
   });
   const running = worker.run();
   running.catch((err: unknown) => deps.log.error({ err }, 'worker stopped with an error'));
@@ -117,7 +134,13 @@ export async function runApi(
   deps: { db: Sequelize; temporal: Client; clock: Clock; log: Logger },
 ): Promise<{ server: http.Server; url: string; stops: Stopper[] }> {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir);
-  const app = createApp({ ...deps, config: { ...config, authSecret }, log: deps.log.child({ part: 'api' }) });
+  const log = deps.log.child({ part: 'api' });
+  const app = createApp({
+    ...deps,
+    config: { ...config, authSecret },
+    log,
+    mailer: createMailer(config, log),
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,7 +2,16 @@ import { DateTime } from 'luxon';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
-import { openDatabase, migrateDatabase, openTemporal, runWorker, runApi, stopOnSignals, step, type Stopper } from './runtime';
+import {
+  openDatabase,
+  migrateDatabase,
+  openTemporal,
+  runWorker,
+  runApi,
+  stopOnSignals,
+  step,
+  type Stopper,
+} from './runtime';
 import { seedDemoPractice, demoAccounts } from '../models/seed';
 
 /** `npm start`: the whole stack on one machine, on embedded defaults unless DATABASE_URL / TEMPORAL_ADDRESS say otherwise. */
@@ -44,7 +53,9 @@ async function main(): Promise<void> {
   print(`  Client portal: ${config.publicUrl}/portal/demo`);
   print(`  Temporal UI:   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`);
   if (config.seedDemo) {
-    print(`  Demo sign-in:  ${demoAccounts.map((a) => a.email).join(', ')}  password: ${config.demoPassword}`);
+    print(
+      `  Demo sign-in:  ${demoAccounts.map((a) => a.email).join(', ')}  password: ${config.demoPassword}`,
+    );
   }
   print('Ctrl-C stops everything.');
 }

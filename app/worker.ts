@@ -8,12 +8,20 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'worker');
   const stops: Stopper[] = [];
-  stopOnSignals(() => stops, (line) => log.info(line));
+  stopOnSignals(
+    () => stops,
+    (line) => log.info(line),
+  );
   const database = await openDatabase(config, { allowEmbedded: false });
   stops.unshift(...database.stops);
   const temporal = await openTemporal(config, { allowDevServer: false });
   stops.unshift(...temporal.stops);
-  const worker = await runWorker(config, { db: database.db, clock: systemClock, log, address: temporal.address });
+  const worker = await runWorker(config, {
+    db: database.db,
+    clock: systemClock,
+    log,
+    address: temporal.address,
+  });
   stops.unshift(...worker.stops);
   log.info({ taskQueue: config.taskQueue }, 'worker running');
 }

@@ -1,7 +1,17 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** A recurring availability window: an RRULE with a local start and end time in a time zone. */
-export class AvailabilityRule extends Model<InferAttributes<AvailabilityRule>, InferCreationAttributes<AvailabilityRule>> {
+export class AvailabilityRule extends Model<
+  InferAttributes<AvailabilityRule>,
+  InferCreationAttributes<AvailabilityRule>
+> {
   declare id: CreationOptional<string>;
   declare clinicianId: string;
   declare rrule: string;

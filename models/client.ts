@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** A client of a practice; the email (unique per practice, any case) is how they sign in to the portal. */
 export class Client extends Model<InferAttributes<Client>, InferCreationAttributes<Client>> {

@@ -33,7 +33,10 @@ const models = [
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 
 /** Opens a connection pool to url and registers every model on it. */
-export function createDatabase(url: string, opts: { poolMax?: number; log?: (sql: string) => void } = {}): Sequelize {
+export function createDatabase(
+  url: string,
+  opts: { poolMax?: number; log?: (sql: string) => void } = {},
+): Sequelize {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging: opts.log ?? false,

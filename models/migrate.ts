@@ -2,6 +2,7 @@ import { Umzug, SequelizeStorage, type MigrationFn as UmzugMigrationFn } from 'u
 import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as auth from './migrations/0002-auth';
+import * as clientSignIn from './migrations/0003-client-sign-in';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -11,6 +12,7 @@ export type MigrationFn = UmzugMigrationFn<QueryInterface>;
 const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn } }[] = [
   { name: '0001-initial-schema', module: initialSchema },
   { name: '0002-auth', module: auth },
+  { name: '0003-client-sign-in', module: clientSignIn },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */

@@ -20,7 +20,10 @@ const SEED_ACTION = 'seed.demo';
  * Seeds the demo practice once per database: a marker in the audit log (not the slug, which an admin may
  * change) records that it ran, so a restart never re-creates what a developer deleted or renamed.
  */
-export async function seedDemoPractice(sequelize: Sequelize, opts: { password: string; today: string }): Promise<boolean> {
+export async function seedDemoPractice(
+  sequelize: Sequelize,
+  opts: { password: string; today: string },
+): Promise<boolean> {
   const passwordHash = await hashPassword(opts.password);
   return sequelize.transaction(async (transaction) => {
     // Two processes starting at once must not both seed.
@@ -43,7 +46,12 @@ export async function seedDemoPractice(sequelize: Sequelize, opts: { password: s
         { practiceId: practice.id, name: 'Initial consultation', durationMinutes: 30, bookableOnline: true },
         { practiceId: practice.id, name: 'Individual therapy', durationMinutes: 50, bookableOnline: true },
         { practiceId: practice.id, name: 'Couples therapy', durationMinutes: 80, bookableOnline: true },
-        { practiceId: practice.id, name: 'Psychological assessment', durationMinutes: 120, bookableOnline: false },
+        {
+          practiceId: practice.id,
+          name: 'Psychological assessment',
+          durationMinutes: 120,
+          bookableOnline: false,
+        },
       ],
       { transaction, returning: true },
     );

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** A clinician's time held by a pending request or a scheduled appointment; the database refuses overlaps. */
 export class TimeHold extends Model<InferAttributes<TimeHold>, InferCreationAttributes<TimeHold>> {

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** A blocked interval in a clinician's availability (vacation, a half day). */
 export class TimeOff extends Model<InferAttributes<TimeOff>, InferCreationAttributes<TimeOff>> {

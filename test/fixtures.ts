@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Practice, StaffUser, Service, Client, BookingPreferences, AvailabilityRule, type StaffRole } from '../models';
+import {
+  Practice,
+  StaffUser,
+  Service,
+  Client,
+  BookingPreferences,
+  AvailabilityRule,
+  type StaffRole,
+} from '../models';
 
 const unique = () => randomUUID().slice(0, 8);
 
@@ -50,7 +58,11 @@ export async function aClinician(
   } = {},
 ): Promise<StaffUser> {
   const user = await aStaffUser(practice, { role: opts.role ?? 'clinician' });
-  await BookingPreferences.create({ clinicianId: user.id, initialConsultationServiceId: null, ...opts.preferences });
+  await BookingPreferences.create({
+    clinicianId: user.id,
+    initialConsultationServiceId: null,
+    ...opts.preferences,
+  });
   for (const rule of opts.rules ?? [{}]) {
     await AvailabilityRule.create({
       clinicianId: user.id,
@@ -67,7 +79,10 @@ export async function aClinician(
 }
 
 /** A service of the practice, 50 minutes and bookable online unless told. */
-export function aService(practice: Practice, overrides: Partial<Service['_creationAttributes']> = {}): Promise<Service> {
+export function aService(
+  practice: Practice,
+  overrides: Partial<Service['_creationAttributes']> = {},
+): Promise<Service> {
   return Service.create({
     practiceId: practice.id,
     name: `Therapy session ${unique()}`,
@@ -78,7 +93,10 @@ export function aService(practice: Practice, overrides: Partial<Service['_creati
 }
 
 /** An existing client of the practice with a unique email. */
-export function aClient(practice: Practice, overrides: Partial<Client['_creationAttributes']> = {}): Promise<Client> {
+export function aClient(
+  practice: Practice,
+  overrides: Partial<Client['_creationAttributes']> = {},
+): Promise<Client> {
   const id = unique();
   return Client.create({
     practiceId: practice.id,

@@ -1,1 +1,2 @@
 export * from './diagnostics';
+export * from './appointmentRequest';

@@ -6,14 +6,24 @@ import { bearerToken, type TokenService } from './tokens';
 import { resumeSession, type SessionPolicy } from './sessions';
 
 /** Requires a live staff session; sets res.locals.staff. */
-export function requireStaff(deps: { db: Sequelize; clock: Clock; tokens: TokenService; sessions: SessionPolicy }): RequestHandler {
+export function requireStaff(deps: {
+  db: Sequelize;
+  clock: Clock;
+  tokens: TokenService;
+  sessions: SessionPolicy;
+}): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req.get('authorization'));
     const claims = token ? await deps.tokens.verify(token, 'staff') : null;
     if (!claims) throw unauthenticated();
     const session = await resumeSession(deps.db, deps.clock, deps.sessions, claims.sid, claims.sub);
     if (!session) throw unauthenticated('Your session has ended. Sign in again.');
-    res.locals.staff = { id: claims.sub, practiceId: session.practiceId, role: session.role, sessionId: claims.sid };
+    res.locals.staff = {
+      id: claims.sub,
+      practiceId: session.practiceId,
+      role: session.role,
+      sessionId: claims.sid,
+    };
     next();
   };
 }

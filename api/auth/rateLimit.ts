@@ -9,7 +9,12 @@ export interface FailureLimit {
 }
 
 /** Seconds until the oldest counted failure leaves the window, when key is over its limit; else null. */
-export async function lockedFor(db: Sequelize, clock: Clock, key: string, limit: FailureLimit): Promise<number | null> {
+export async function lockedFor(
+  db: Sequelize,
+  clock: Clock,
+  key: string,
+  limit: FailureLimit,
+): Promise<number | null> {
   const since = new Date(clock.now().getTime() - limit.windowMinutes * 60_000);
   const [row] = await db.query<{ n: string; oldest: Date | null }>(
     'SELECT count(*) AS n, min(at) AS oldest FROM auth_failures WHERE key = :key AND at > :since',
@@ -25,7 +30,10 @@ export async function recordFailure(db: Sequelize, clock: Clock, keys: string[])
   const now = clock.now();
   await db.transaction(async (transaction) => {
     for (const key of keys) {
-      await db.query('INSERT INTO auth_failures (key, at) VALUES (:key, :now)', { replacements: { key, now }, transaction });
+      await db.query('INSERT INTO auth_failures (key, at) VALUES (:key, :now)', {
+        replacements: { key, now },
+        transaction,
+      });
     }
     await db.query('DELETE FROM auth_failures WHERE at < :cutoff', {
       replacements: { cutoff: new Date(now.getTime() - 86_400_000) },

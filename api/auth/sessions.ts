@@ -46,7 +46,12 @@ export async function resumeSession(
       WHERE s.id = :sessionId AND s.user_id = :userId AND s.revoked_at IS NULL
         AND s.expires_at > :now AND s.last_seen_at > :idleCutoff`,
     {
-      replacements: { sessionId, userId, now, idleCutoff: new Date(now.getTime() - policy.idleMinutes * 60_000) },
+      replacements: {
+        sessionId,
+        userId,
+        now,
+        idleCutoff: new Date(now.getTime() - policy.idleMinutes * 60_000),
+      },
       type: QueryTypes.SELECT,
     },
   );

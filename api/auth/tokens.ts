@@ -45,7 +45,10 @@ export class TokenService {
   }
 
   /** The claims of a valid, unexpired token of the expected type; null for anything else. */
-  async verify<T extends TokenClaims['typ']>(token: string, typ: T): Promise<Extract<TokenClaims, { typ: T }> | null> {
+  async verify<T extends TokenClaims['typ']>(
+    token: string,
+    typ: T,
+  ): Promise<Extract<TokenClaims, { typ: T }> | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
@@ -53,7 +56,8 @@ export class TokenService {
         algorithms: ['HS256'],
         currentDate: this.clock.now(),
       });
-      if (payload.typ !== typ || typeof payload.sub !== 'string' || typeof payload.pid !== 'string') return null;
+      if (payload.typ !== typ || typeof payload.sub !== 'string' || typeof payload.pid !== 'string')
+        return null;
       if (typ === 'staff' && typeof payload.sid !== 'string') return null;
       return payload as unknown as Extract<TokenClaims, { typ: T }>;
     } catch (err) {

@@ -131,7 +131,8 @@ export const up: MigrationFn = async ({ context: qi }) => {
       idempotency_key text,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
-      CHECK ((client_id IS NULL) <> (new_client IS NULL)),
+      -- Who asked: a signed-in client, or a new client's details (kept after approval creates the client).
+      CHECK (client_id IS NOT NULL OR new_client IS NOT NULL),
       -- A pending request always holds its slot; a final one never does.
       CHECK ((status = 'pending') = (hold_id IS NOT NULL))
     );

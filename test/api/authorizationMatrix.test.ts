@@ -5,7 +5,16 @@ import { AvailabilityRule, TimeOff, type Practice, type Service, type StaffUser 
 import type { HttpClient } from '../support/http';
 
 type Actor = 'admin' | 'manager' | 'clinician' | 'colleague' | 'outsider' | 'none' | 'expired' | 'forged';
-const actors: Actor[] = ['admin', 'manager', 'clinician', 'colleague', 'outsider', 'none', 'expired', 'forged'];
+const actors: Actor[] = [
+  'admin',
+  'manager',
+  'clinician',
+  'colleague',
+  'outsider',
+  'none',
+  'expired',
+  'forged',
+];
 
 interface World {
   practice: Practice;
@@ -24,40 +33,161 @@ interface Cell {
 
 // 401 for no, idle-expired or forged tokens is the same on every route; only the signed-in cells differ.
 const unauthenticated = { none: 401, expired: 401, forged: 401 };
-const managersOnly = (ok: number, outsider: number) => ({ admin: ok, manager: ok, clinician: 403, colleague: 403, outsider, ...unauthenticated });
+const managersOnly = (ok: number, outsider: number) => ({
+  admin: ok,
+  manager: ok,
+  clinician: 403,
+  colleague: 403,
+  outsider,
+  ...unauthenticated,
+});
 // The subject clinician and the practice's admins act on a clinician's settings; a colleague is refused and
 // another practice cannot tell the clinician exists. Practice managers are not clinicians but act for them.
-const clinicianScoped = (ok: number) => ({ admin: ok, manager: ok, clinician: ok, colleague: 403, outsider: 404, ...unauthenticated });
-const everyStaff = (ok: number) => ({ admin: ok, manager: ok, clinician: ok, colleague: ok, outsider: ok, ...unauthenticated });
+const clinicianScoped = (ok: number) => ({
+  admin: ok,
+  manager: ok,
+  clinician: ok,
+  colleague: 403,
+  outsider: 404,
+  ...unauthenticated,
+});
+const everyStaff = (ok: number) => ({
+  admin: ok,
+  manager: ok,
+  clinician: ok,
+  colleague: ok,
+  outsider: ok,
+  ...unauthenticated,
+});
 
-const rule = { rrule: 'FREQ=WEEKLY;BYDAY=MO,WE', startDate: '2026-06-01', startTime: '13:00', endTime: '19:00', timeZone: 'America/New_York' };
+const rule = {
+  rrule: 'FREQ=WEEKLY;BYDAY=MO,WE',
+  startDate: '2026-06-01',
+  startTime: '13:00',
+  endTime: '19:00',
+  timeZone: 'America/New_York',
+};
 const newRule = async (w: World) =>
   (await AvailabilityRule.create({ clinicianId: w.clinician.id, ...rule, until: null })).id;
 const newTimeOff = async (w: World) =>
-  (await TimeOff.create({ clinicianId: w.clinician.id, startsAt: new Date('2026-07-01T00:00:00Z'), endsAt: new Date('2026-07-08T00:00:00Z'), reason: null })).id;
-const prefs = { initialConsultationServiceId: null, startTimeIntervalMinutes: 30, minimumNoticeHours: 12, bufferBeforeMinutes: 5, bufferAfterMinutes: 10 };
+  (
+    await TimeOff.create({
+      clinicianId: w.clinician.id,
+      startsAt: new Date('2026-07-01T00:00:00Z'),
+      endsAt: new Date('2026-07-08T00:00:00Z'),
+      reason: null,
+    })
+  ).id;
+const prefs = {
+  initialConsultationServiceId: null,
+  startTimeIntervalMinutes: 30,
+  minimumNoticeHours: 12,
+  bufferBeforeMinutes: 5,
+  bufferAfterMinutes: 10,
+};
 
 const table: Cell[] = [
   { name: 'who am I', method: 'GET', path: () => '/api/auth/me', expect: everyStaff(200) },
-  { name: 'read portal settings', method: 'GET', path: () => '/api/practice/client-portal', expect: managersOnly(200, 200) },
-  { name: 'change portal settings', method: 'PATCH', path: () => '/api/practice/client-portal', body: { allowNewClients: false }, expect: managersOnly(200, 200) },
+  {
+    name: 'read portal settings',
+    method: 'GET',
+    path: () => '/api/practice/client-portal',
+    expect: managersOnly(200, 200),
+  },
+  {
+    name: 'change portal settings',
+    method: 'PATCH',
+    path: () => '/api/practice/client-portal',
+    body: { allowNewClients: false },
+    expect: managersOnly(200, 200),
+  },
   { name: 'list services', method: 'GET', path: () => '/api/services', expect: everyStaff(200) },
-  { name: 'add a service', method: 'POST', path: () => '/api/services', body: { name: 'Family session', durationMinutes: 60 }, expect: managersOnly(201, 201) },
-  { name: 'change a service', method: 'PATCH', path: (w) => `/api/services/${w.service.id}`, body: { durationMinutes: 45 }, expect: managersOnly(200, 404) },
-  { name: 'remove a service', method: 'DELETE', path: async (w) => `/api/services/${(await aService(w.practice)).id}`, expect: managersOnly(204, 404) },
+  {
+    name: 'add a service',
+    method: 'POST',
+    path: () => '/api/services',
+    body: { name: 'Family session', durationMinutes: 60 },
+    expect: managersOnly(201, 201),
+  },
+  {
+    name: 'change a service',
+    method: 'PATCH',
+    path: (w) => `/api/services/${w.service.id}`,
+    body: { durationMinutes: 45 },
+    expect: managersOnly(200, 404),
+  },
+  {
+    name: 'remove a service',
+    method: 'DELETE',
+    path: async (w) => `/api/services/${(await aService(w.practice)).id}`,
+    expect: managersOnly(204, 404),
+  },
   { name: 'list clinicians', method: 'GET', path: () => '/api/clinicians', expect: everyStaff(200) },
-  { name: 'read booking preferences', method: 'GET', path: (w) => `/api/clinicians/${w.clinician.id}/booking-preferences`, expect: clinicianScoped(200) },
-  { name: 'set booking preferences', method: 'PUT', path: (w) => `/api/clinicians/${w.clinician.id}/booking-preferences`, body: prefs, expect: clinicianScoped(200) },
-  { name: 'list availability rules', method: 'GET', path: (w) => `/api/clinicians/${w.clinician.id}/availability-rules`, expect: clinicianScoped(200) },
-  { name: 'add an availability rule', method: 'POST', path: (w) => `/api/clinicians/${w.clinician.id}/availability-rules`, body: rule, expect: clinicianScoped(201) },
-  { name: 'replace an availability rule', method: 'PUT', path: async (w) => `/api/clinicians/${w.clinician.id}/availability-rules/${await newRule(w)}`, body: rule, expect: clinicianScoped(200) },
-  { name: 'delete an availability rule', method: 'DELETE', path: async (w) => `/api/clinicians/${w.clinician.id}/availability-rules/${await newRule(w)}`, expect: clinicianScoped(204) },
-  { name: 'list time off', method: 'GET', path: (w) => `/api/clinicians/${w.clinician.id}/time-off`, expect: clinicianScoped(200) },
-  { name: 'add time off', method: 'POST', path: (w) => `/api/clinicians/${w.clinician.id}/time-off`, body: { startsAt: '2026-08-01T13:00:00Z', endsAt: '2026-08-01T17:00:00Z' }, expect: clinicianScoped(201) },
-  { name: 'remove time off', method: 'DELETE', path: async (w) => `/api/clinicians/${w.clinician.id}/time-off/${await newTimeOff(w)}`, expect: clinicianScoped(204) },
+  {
+    name: 'read booking preferences',
+    method: 'GET',
+    path: (w) => `/api/clinicians/${w.clinician.id}/booking-preferences`,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: 'set booking preferences',
+    method: 'PUT',
+    path: (w) => `/api/clinicians/${w.clinician.id}/booking-preferences`,
+    body: prefs,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: 'list availability rules',
+    method: 'GET',
+    path: (w) => `/api/clinicians/${w.clinician.id}/availability-rules`,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: 'add an availability rule',
+    method: 'POST',
+    path: (w) => `/api/clinicians/${w.clinician.id}/availability-rules`,
+    body: rule,
+    expect: clinicianScoped(201),
+  },
+  {
+    name: 'replace an availability rule',
+    method: 'PUT',
+    path: async (w) => `/api/clinicians/${w.clinician.id}/availability-rules/${await newRule(w)}`,
+    body: rule,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: 'delete an availability rule',
+    method: 'DELETE',
+    path: async (w) => `/api/clinicians/${w.clinician.id}/availability-rules/${await newRule(w)}`,
+    expect: clinicianScoped(204),
+  },
+  {
+    name: 'list time off',
+    method: 'GET',
+    path: (w) => `/api/clinicians/${w.clinician.id}/time-off`,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: 'add time off',
+    method: 'POST',
+    path: (w) => `/api/clinicians/${w.clinician.id}/time-off`,
+    body: { startsAt: '2026-08-01T13:00:00Z', endsAt: '2026-08-01T17:00:00Z' },
+    expect: clinicianScoped(201),
+  },
+  {
+    name: 'remove time off',
+    method: 'DELETE',
+    path: async (w) => `/api/clinicians/${w.clinician.id}/time-off/${await newTimeOff(w)}`,
+    expect: clinicianScoped(204),
+  },
 ];
 
-async function tokensFor(http: HttpClient, world: World, db: import('sequelize').Sequelize): Promise<Record<Actor, string | undefined>> {
+async function tokensFor(
+  http: HttpClient,
+  world: World,
+  db: import('sequelize').Sequelize,
+): Promise<Record<Actor, string | undefined>> {
   const admin = await aStaffUser(world.practice, { role: 'admin_clinician' });
   const manager = await aStaffUser(world.practice, { role: 'practice_manager' });
   const colleague = await aClinician(world.practice);
@@ -65,7 +195,9 @@ async function tokensFor(http: HttpClient, world: World, db: import('sequelize')
   const outsider = await aStaffUser(other, { role: 'admin_clinician' });
   const expired = await http.signIn(admin.email, fixturePassword);
   // Idle past the 30-minute timeout, as if the dashboard had been left open.
-  await db.query(`UPDATE staff_sessions SET last_seen_at = last_seen_at - interval '31 minutes' WHERE id = (SELECT id FROM staff_sessions ORDER BY created_at DESC, id LIMIT 1)`);
+  await db.query(
+    `UPDATE staff_sessions SET last_seen_at = last_seen_at - interval '31 minutes' WHERE id = (SELECT id FROM staff_sessions ORDER BY created_at DESC, id LIMIT 1)`,
+  );
   const adminToken = await http.signIn(admin.email, fixturePassword);
   const [head, payload] = adminToken.split('.');
   return {
@@ -86,7 +218,11 @@ describe('authorization matrix: every staff route x every role, practice and tok
   for (const cell of table) {
     it(`${cell.method} ${cell.name}`, async () => {
       const practice = await aPractice();
-      const world: World = { practice, clinician: await aClinician(practice), service: await aService(practice) };
+      const world: World = {
+        practice,
+        clinician: await aClinician(practice),
+        service: await aService(practice),
+      };
       const tokens = await tokensFor(ctx.http, world, ctx.db);
       const outcomes: string[] = [];
       for (const actor of actors) {
@@ -101,9 +237,13 @@ describe('authorization matrix: every staff route x every role, practice and tok
             expect(text, `${cell.name} leaks practice A data to another practice`).to.not.include(secret);
           }
         }
-        if (res.status >= 400) expect(res.headers.get('content-type'), `${actor} error body`).to.match(/problem\+json/);
+        if (res.status >= 400)
+          expect(res.headers.get('content-type'), `${actor} error body`).to.match(/problem\+json/);
       }
-      expect(outcomes.filter((o) => o.includes('expected')), outcomes.join(', ')).to.deep.equal([]);
+      expect(
+        outcomes.filter((o) => o.includes('expected')),
+        outcomes.join(', '),
+      ).to.deep.equal([]);
     });
   }
 });

@@ -5,15 +5,29 @@ import { startStack, type TestStack } from '../support/stack';
 import { httpClient, type HttpClient } from '../support/http';
 
 /** In a describe block: per test a fresh database, the real API over HTTP, and a movable clock. */
-export function useApi(opts: { worker?: boolean; now?: string; env?: Record<string, string> } = {}) {
-  const state: { db?: Sequelize; stack?: TestStack; http?: HttpClient; drop?: () => Promise<void>; clock?: ReturnType<typeof fixedClock> } = {};
+export function useApi(
+  // env may be a function, read in each beforeEach, for values known only once a before hook has run (a server's url).
+  opts: {
+    worker?: boolean;
+    now?: string;
+    env?: Record<string, string> | (() => Record<string, string>);
+  } = {},
+) {
+  const state: {
+    db?: Sequelize;
+    stack?: TestStack;
+    http?: HttpClient;
+    drop?: () => Promise<void>;
+    clock?: ReturnType<typeof fixedClock>;
+  } = {};
   beforeEach(async function () {
     this.timeout(120_000);
     const database = await freshDatabase();
     state.db = database.db;
     state.drop = database.drop;
     state.clock = fixedClock(opts.now ?? '2026-06-01T12:00:00Z');
-    state.stack = await startStack({ db: database.db, clock: state.clock, worker: opts.worker, env: opts.env });
+    const env = typeof opts.env === 'function' ? opts.env() : opts.env;
+    state.stack = await startStack({ db: database.db, clock: state.clock, worker: opts.worker, env });
     state.http = httpClient(state.stack.url);
   });
   afterEach(async function () {

@@ -25,7 +25,9 @@ describe('client portal settings', () => {
     const admin = await aStaffUser(practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     expect((await ctx.http.get('/portal/harbor-therapy')).status).to.equal(200);
-    expect((await ctx.http.patch('/api/practice/client-portal', { enabled: false }, { token })).status).to.equal(200);
+    expect(
+      (await ctx.http.patch('/api/practice/client-portal', { enabled: false }, { token })).status,
+    ).to.equal(200);
     const off = await ctx.http.get('/portal/harbor-therapy');
     const missing = await ctx.http.get('/portal/no-such-practice');
     expect(off.status).to.equal(404);
@@ -50,7 +52,11 @@ describe('client portal settings', () => {
     const practice = await aPractice({ slug: 'harbor-therapy' });
     const admin = await aStaffUser(practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
-    await ctx.http.patch('/api/practice/client-portal', { allowNewClients: false, cancellationPolicy: 'phone_call' }, { token });
+    await ctx.http.patch(
+      '/api/practice/client-portal',
+      { allowNewClients: false, cancellationPolicy: 'phone_call' },
+      { token },
+    );
     const portal = await ctx.http.get('/portal/harbor-therapy');
     expect(portal.body).to.include({ allowNewClients: false, cancellationPolicy: 'phone_call' });
   });
@@ -59,9 +65,15 @@ describe('client portal settings', () => {
     const practice = await aPractice({ slug: 'harbor-therapy', cancellationPolicy: '24h' });
     const admin = await aStaffUser(practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
-    await ctx.http.patch('/api/practice/client-portal', { cancellationPolicy: '72h', slug: 'harbor-two' }, { token });
+    await ctx.http.patch(
+      '/api/practice/client-portal',
+      { cancellationPolicy: '72h', slug: 'harbor-two' },
+      { token },
+    );
     await ctx.http.patch('/api/practice/client-portal', { cancellationPolicy: '72h' }, { token });
-    const entries = await AuditEntry.findAll({ where: { practiceId: practice.id, action: 'practice.client_portal.update' } });
+    const entries = await AuditEntry.findAll({
+      where: { practiceId: practice.id, action: 'practice.client_portal.update' },
+    });
     expect(entries).to.have.length(1);
     expect(entries[0].actorId).to.equal(admin.id);
     expect(entries[0].actorType).to.equal('staff');
@@ -77,14 +89,38 @@ describe('client portal settings', () => {
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const service = await ctx.http.post('/api/services', { name: 'Intake', durationMinutes: 30 }, { token });
     await ctx.http.patch(`/api/services/${service.body.id}`, { durationMinutes: 45 }, { token });
-    await ctx.http.put(`/api/clinicians/${clinician.id}/booking-preferences`, { initialConsultationServiceId: service.body.id, startTimeIntervalMinutes: 30, minimumNoticeHours: 48, bufferBeforeMinutes: 0, bufferAfterMinutes: 15 }, { token });
-    const rule = await ctx.http.post(`/api/clinicians/${clinician.id}/availability-rules`, { rrule: 'FREQ=WEEKLY;BYDAY=TU', startDate: '2026-06-02', startTime: '09:00', endTime: '12:00' }, { token });
+    await ctx.http.put(
+      `/api/clinicians/${clinician.id}/booking-preferences`,
+      {
+        initialConsultationServiceId: service.body.id,
+        startTimeIntervalMinutes: 30,
+        minimumNoticeHours: 48,
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 15,
+      },
+      { token },
+    );
+    const rule = await ctx.http.post(
+      `/api/clinicians/${clinician.id}/availability-rules`,
+      { rrule: 'FREQ=WEEKLY;BYDAY=TU', startDate: '2026-06-02', startTime: '09:00', endTime: '12:00' },
+      { token },
+    );
     await ctx.http.delete(`/api/clinicians/${clinician.id}/availability-rules/${rule.body.id}`, { token });
     const entries = await AuditEntry.findAll({ where: { practiceId: practice.id }, order: [['id', 'ASC']] });
-    expect(entries.map((e) => e.action)).to.deep.equal(['service.create', 'service.update', 'booking_preferences.update', 'availability_rule.create', 'availability_rule.delete']);
+    expect(entries.map((e) => e.action)).to.deep.equal([
+      'service.create',
+      'service.update',
+      'booking_preferences.update',
+      'availability_rule.create',
+      'availability_rule.delete',
+    ]);
     expect(entries[1].oldValue).to.deep.equal({ durationMinutes: 30 });
     expect(entries[1].newValue).to.deep.equal({ durationMinutes: 45 });
-    expect(entries[2].newValue).to.include({ minimumNoticeHours: 48, bufferAfterMinutes: 15, initialConsultationServiceId: service.body.id });
+    expect(entries[2].newValue).to.include({
+      minimumNoticeHours: 48,
+      bufferAfterMinutes: 15,
+      initialConsultationServiceId: service.body.id,
+    });
     expect(entries[4].oldValue).to.include({ rrule: 'FREQ=WEEKLY;BYDAY=TU', timeZone: practice.timeZone });
     expect(entries.every((e) => e.actorId === admin.id)).to.equal(true);
   });
@@ -113,14 +149,48 @@ describe('booking preferences and availability', () => {
     const clinician = await aStaffUser(practice, { timeZone: 'America/Denver' });
     const token = await ctx.http.signIn(clinician.email, fixturePassword);
     const path = `/api/clinicians/${clinician.id}/availability-rules`;
-    const weekdays = await ctx.http.post(path, { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', startDate: '2026-06-01', startTime: '09:00', endTime: '17:00' }, { token });
-    const biweekly = await ctx.http.post(path, { rrule: 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE', startDate: '2026-06-01', startTime: '13:00', endTime: '19:00', timeZone: 'Europe/London' }, { token });
-    const monthly = await ctx.http.post(path, { rrule: 'FREQ=MONTHLY;BYDAY=1SA', startDate: '2026-06-01', until: '2026-12-31', startTime: '10:00', endTime: '14:00' }, { token });
-    for (const res of [weekdays, biweekly, monthly]) expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const weekdays = await ctx.http.post(
+      path,
+      {
+        rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+        startDate: '2026-06-01',
+        startTime: '09:00',
+        endTime: '17:00',
+      },
+      { token },
+    );
+    const biweekly = await ctx.http.post(
+      path,
+      {
+        rrule: 'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE',
+        startDate: '2026-06-01',
+        startTime: '13:00',
+        endTime: '19:00',
+        timeZone: 'Europe/London',
+      },
+      { token },
+    );
+    const monthly = await ctx.http.post(
+      path,
+      {
+        rrule: 'FREQ=MONTHLY;BYDAY=1SA',
+        startDate: '2026-06-01',
+        until: '2026-12-31',
+        startTime: '10:00',
+        endTime: '14:00',
+      },
+      { token },
+    );
+    for (const res of [weekdays, biweekly, monthly])
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(weekdays.body.timeZone, "defaults to the clinician's zone").to.equal('America/Denver');
     expect(biweekly.body.rrule).to.equal('FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE');
     const list = await ctx.http.get(path, { token });
-    expect(list.body.map((r: { summary: string }) => r.summary)).to.deep.equal([weekdays.body.summary, biweekly.body.summary, monthly.body.summary]);
+    expect(list.body.map((r: { summary: string }) => r.summary)).to.deep.equal([
+      weekdays.body.summary,
+      biweekly.body.summary,
+      monthly.body.summary,
+    ]);
     expect(biweekly.body.summary).to.match(/every 2 weeks on Monday, Wednesday/i);
     expect(biweekly.body.summary).to.match(/1:00\s?PM\s?[-–]\s?7:00\s?PM/);
     expect(weekdays.body.summary).to.match(/9:00\s?AM\s?[-–]\s?5:00\s?PM/);
@@ -132,9 +202,21 @@ describe('booking preferences and availability', () => {
     const clinician = await aStaffUser(practice);
     const token = await ctx.http.signIn(clinician.email, fixturePassword);
     const path = `/api/clinicians/${clinician.id}/time-off`;
-    const vacation = await ctx.http.post(path, { startsAt: '2026-07-01T00:00:00-04:00', endsAt: '2026-07-08T00:00:00-04:00', reason: 'Vacation' }, { token });
-    await ctx.http.post(path, { startsAt: '2026-09-01T12:00:00Z', endsAt: '2026-09-01T16:00:00Z' }, { token });
-    expect(vacation.body).to.include({ startsAt: '2026-07-01T04:00:00.000Z', endsAt: '2026-07-08T04:00:00.000Z', reason: 'Vacation' });
+    const vacation = await ctx.http.post(
+      path,
+      { startsAt: '2026-07-01T00:00:00-04:00', endsAt: '2026-07-08T00:00:00-04:00', reason: 'Vacation' },
+      { token },
+    );
+    await ctx.http.post(
+      path,
+      { startsAt: '2026-09-01T12:00:00Z', endsAt: '2026-09-01T16:00:00Z' },
+      { token },
+    );
+    expect(vacation.body).to.include({
+      startsAt: '2026-07-01T04:00:00.000Z',
+      endsAt: '2026-07-08T04:00:00.000Z',
+      reason: 'Vacation',
+    });
     const july = await ctx.http.get(`${path}?from=2026-07-01T00:00:00Z&to=2026-08-01T00:00:00Z`, { token });
     expect(july.body.map((t: { id: string }) => t.id)).to.deep.equal([vacation.body.id]);
     expect((await ctx.http.delete(`${path}/${vacation.body.id}`, { token })).status).to.equal(204);
@@ -148,8 +230,14 @@ describe('OpenAPI', () => {
   it('publishes every route with its schemas, and interactive docs', async () => {
     const doc = await ctx.http.get('/openapi.json');
     expect(doc.body.openapi).to.equal('3.1.0');
-    expect(doc.body.paths['/api/clinicians/{id}/availability-rules'].post.requestBody.content['application/json'].schema.required).to.include('rrule');
-    expect(doc.body.paths['/api/practice/client-portal'].patch.requestBody.content['application/json'].schema.properties.cancellationPolicy.enum).to.deep.equal(['phone_call', '24h', '48h', '72h']);
+    expect(
+      doc.body.paths['/api/clinicians/{id}/availability-rules'].post.requestBody.content['application/json']
+        .schema.required,
+    ).to.include('rrule');
+    expect(
+      doc.body.paths['/api/practice/client-portal'].patch.requestBody.content['application/json'].schema
+        .properties.cancellationPolicy.enum,
+    ).to.deep.equal(['phone_call', '24h', '48h', '72h']);
     expect(doc.body.paths['/api/auth/login'].post.security).to.deep.equal([]);
     const docs = await ctx.http.get('/docs');
     expect(docs.status).to.equal(200);

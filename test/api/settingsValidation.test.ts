@@ -30,8 +30,20 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
     const service = await aService(practice);
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const c = `/api/clinicians/${clinician.id}`;
-    const rule = { rrule: 'FREQ=WEEKLY;BYDAY=MO', startDate: '2026-06-01', startTime: '09:00', endTime: '17:00', timeZone: 'Europe/London' };
-    const prefs = { initialConsultationServiceId: null, startTimeIntervalMinutes: 15, minimumNoticeHours: 24, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+    const rule = {
+      rrule: 'FREQ=WEEKLY;BYDAY=MO',
+      startDate: '2026-06-01',
+      startTime: '09:00',
+      endTime: '17:00',
+      timeZone: 'Europe/London',
+    };
+    const prefs = {
+      initialConsultationServiceId: null,
+      startTimeIntervalMinutes: 15,
+      minimumNoticeHours: 24,
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 0,
+    };
 
     const cases: [string, string, unknown, string][] = [
       ['PATCH', '/api/practice/client-portal', {}, '/'],
@@ -44,7 +56,12 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
       ['PATCH', '/api/practice/client-portal', { slug: huge }, '/slug'],
       ['PATCH', '/api/practice/client-portal', { cancellationPolicy: '12h' }, '/cancellationPolicy'],
       ['PATCH', '/api/practice/client-portal', { enabled: true, id: otherPractice.id }, '/id'],
-      ['PATCH', '/api/practice/client-portal', { enabled: true, portalUrl: 'https://evil.test' }, '/portalUrl'],
+      [
+        'PATCH',
+        '/api/practice/client-portal',
+        { enabled: true, portalUrl: 'https://evil.test' },
+        '/portalUrl',
+      ],
       ['PATCH', '/api/practice/client-portal', JSON.parse('{"__proto__":{"admin":true}}'), '/__proto__'],
       ['POST', '/api/services', { name: '', durationMinutes: 50 }, '/name'],
       ['POST', '/api/services', { name: '   ', durationMinutes: 50 }, '/name'],
@@ -52,15 +69,35 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
       ['POST', '/api/services', { name: 'X', durationMinutes: '50' }, '/durationMinutes'],
       ['POST', '/api/services', { name: 'X', durationMinutes: 0 }, '/durationMinutes'],
       ['POST', '/api/services', { name: 'X', durationMinutes: 50.5 }, '/durationMinutes'],
-      ['POST', '/api/services', { name: 'X', durationMinutes: 50, practiceId: otherPractice.id }, '/practiceId'],
+      [
+        'POST',
+        '/api/services',
+        { name: 'X', durationMinutes: 50, practiceId: otherPractice.id },
+        '/practiceId',
+      ],
       ['PATCH', `/api/services/${service.id}`, { bookableOnline: 'false' }, '/bookableOnline'],
       ['PATCH', '/api/services/not-a-uuid', { name: 'Y' }, 'id'],
-      ['PUT', `${c}/booking-preferences`, { ...prefs, startTimeIntervalMinutes: 7 }, '/startTimeIntervalMinutes'],
+      [
+        'PUT',
+        `${c}/booking-preferences`,
+        { ...prefs, startTimeIntervalMinutes: 7 },
+        '/startTimeIntervalMinutes',
+      ],
       ['PUT', `${c}/booking-preferences`, { ...prefs, minimumNoticeHours: 721 }, '/minimumNoticeHours'],
       ['PUT', `${c}/booking-preferences`, { ...prefs, bufferBeforeMinutes: -1 }, '/bufferBeforeMinutes'],
       ['PUT', `${c}/booking-preferences`, { ...prefs, bufferAfterMinutes: 241 }, '/bufferAfterMinutes'],
-      ['PUT', `${c}/booking-preferences`, { ...prefs, initialConsultationServiceId: foreign.id }, '/initialConsultationServiceId'],
-      ['PUT', `${c}/booking-preferences`, { ...prefs, initialConsultationServiceId: offline.id }, '/initialConsultationServiceId'],
+      [
+        'PUT',
+        `${c}/booking-preferences`,
+        { ...prefs, initialConsultationServiceId: foreign.id },
+        '/initialConsultationServiceId',
+      ],
+      [
+        'PUT',
+        `${c}/booking-preferences`,
+        { ...prefs, initialConsultationServiceId: offline.id },
+        '/initialConsultationServiceId',
+      ],
       ['PUT', `${c}/booking-preferences`, { ...prefs, clinicianId: admin.id }, '/clinicianId'],
       ['PUT', `${c}/booking-preferences`, { startTimeIntervalMinutes: 15 }, '/initialConsultationServiceId'],
       ['POST', `${c}/availability-rules`, { ...rule, rrule: 'FREQ=HOURLY' }, '/rrule'],
@@ -73,17 +110,34 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
       ['POST', `${c}/availability-rules`, { ...rule, startDate: '2026-02-30' }, '/startDate'],
       ['POST', `${c}/availability-rules`, { ...rule, until: '2026-05-01' }, '/until'],
       ['POST', `${c}/availability-rules`, { ...rule, clinicianId: admin.id }, '/clinicianId'],
-      ['POST', `${c}/time-off`, { startsAt: '2026-08-01T17:00:00Z', endsAt: '2026-08-01T13:00:00Z' }, '/endsAt'],
+      [
+        'POST',
+        `${c}/time-off`,
+        { startsAt: '2026-08-01T17:00:00Z', endsAt: '2026-08-01T13:00:00Z' },
+        '/endsAt',
+      ],
       ['POST', `${c}/time-off`, { startsAt: 'tomorrow', endsAt: '2026-08-01T13:00:00Z' }, '/startsAt'],
-      ['POST', `${c}/time-off`, { startsAt: '2026-08-01T13:00:00Z', endsAt: '2028-08-01T13:00:00Z' }, '/endsAt'],
-      ['POST', `${c}/time-off`, { startsAt: '2026-08-01T13:00:00Z', endsAt: '2026-08-02T13:00:00Z', reason: huge }, '/reason'],
+      [
+        'POST',
+        `${c}/time-off`,
+        { startsAt: '2026-08-01T13:00:00Z', endsAt: '2028-08-01T13:00:00Z' },
+        '/endsAt',
+      ],
+      [
+        'POST',
+        `${c}/time-off`,
+        { startsAt: '2026-08-01T13:00:00Z', endsAt: '2026-08-02T13:00:00Z', reason: huge },
+        '/reason',
+      ],
     ];
     const before = await snapshot(ctx.db);
     const failures: string[] = [];
     for (const [method, path, body, field] of cases) {
       const res = await ctx.http.request(method, path, { token, body });
       if (res.status !== 400 || res.body.field !== field) {
-        failures.push(`${method} ${path} ${JSON.stringify(body).slice(0, 80)} -> ${res.status} ${res.body.field ?? ''} (${res.body.detail ?? ''})`);
+        failures.push(
+          `${method} ${path} ${JSON.stringify(body).slice(0, 80)} -> ${res.status} ${res.body.field ?? ''} (${res.body.detail ?? ''})`,
+        );
       }
     }
     expect(failures, failures.join('\n')).to.deep.equal([]);
@@ -94,7 +148,11 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
     const practice = await aPractice();
     const admin = await aStaffUser(practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
-    const res = await ctx.http.post('/api/services', { name: 'x'.repeat(70_000), durationMinutes: 50 }, { token });
+    const res = await ctx.http.post(
+      '/api/services',
+      { name: 'x'.repeat(70_000), durationMinutes: 50 },
+      { token },
+    );
     expect(res.status).to.equal(413);
   });
 });

@@ -9,8 +9,14 @@ describe('staff sign-in', () => {
 
   it('signs in with email (any case) and password, and the token opens staff routes', async () => {
     const practice = await aPractice();
-    const user = await aStaffUser(practice, { email: 'dr.lee@example.test', passwordHash: await hashPassword('s3cret-pass') });
-    const res = await ctx.http.post('/api/auth/login', { email: 'Dr.Lee@Example.test', password: 's3cret-pass' });
+    const user = await aStaffUser(practice, {
+      email: 'dr.lee@example.test',
+      passwordHash: await hashPassword('s3cret-pass'),
+    });
+    const res = await ctx.http.post('/api/auth/login', {
+      email: 'Dr.Lee@Example.test',
+      password: 's3cret-pass',
+    });
     expect(res.status).to.equal(200);
     expect(res.body.user).to.include({ id: user.id, role: 'clinician' });
     expect(res.body.user).to.not.have.property('passwordHash');
@@ -23,7 +29,10 @@ describe('staff sign-in', () => {
     const practice = await aPractice();
     const user = await aStaffUser(practice);
     const wrong = await ctx.http.post('/api/auth/login', { email: user.email, password: 'nope' });
-    const unknown = await ctx.http.post('/api/auth/login', { email: 'nobody@example.test', password: 'nope' });
+    const unknown = await ctx.http.post('/api/auth/login', {
+      email: 'nobody@example.test',
+      password: 'nope',
+    });
     expect(wrong.status).to.equal(401);
     expect(unknown.status).to.equal(401);
     expect(wrong.body.detail).to.equal(unknown.body.detail);
@@ -34,13 +43,17 @@ describe('staff sign-in', () => {
     const practice = await aPractice();
     const user = await aStaffUser(practice);
     for (let i = 0; i < 5; i++) {
-      expect((await ctx.http.post('/api/auth/login', { email: user.email, password: `guess-${i}` })).status).to.equal(401);
+      expect(
+        (await ctx.http.post('/api/auth/login', { email: user.email, password: `guess-${i}` })).status,
+      ).to.equal(401);
     }
     const locked = await ctx.http.post('/api/auth/login', { email: user.email, password: fixturePassword });
     expect(locked.status).to.equal(429);
     expect(Number(locked.headers.get('retry-after'))).to.be.greaterThan(0);
     ctx.clock.advance(16 * 60_000);
-    expect((await ctx.http.post('/api/auth/login', { email: user.email, password: fixturePassword })).status).to.equal(200);
+    expect(
+      (await ctx.http.post('/api/auth/login', { email: user.email, password: fixturePassword })).status,
+    ).to.equal(200);
   });
 
   it('expires a session after 30 idle minutes and at its absolute lifetime, and revokes it on logout', async () => {
@@ -69,7 +82,11 @@ describe('staff sign-in', () => {
     const missing = await ctx.http.post('/api/auth/login', { email: 'a@b.test' });
     expect(missing.status).to.equal(400);
     expect(missing.body.field).to.equal('/password');
-    const extra = await ctx.http.post('/api/auth/login', { email: 'a@b.test', password: 'x', role: 'admin_clinician' });
+    const extra = await ctx.http.post('/api/auth/login', {
+      email: 'a@b.test',
+      password: 'x',
+      role: 'admin_clinician',
+    });
     expect(extra.body.field).to.equal('/role');
     const notJson = await ctx.http.request('POST', '/api/auth/login', { rawBody: '{"email":' });
     expect(notJson.status).to.equal(400);

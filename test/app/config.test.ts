@@ -33,7 +33,12 @@ describe('config', () => {
   });
 
   it('requires the external services and a secret in production, and never seeds demo data there', () => {
-    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/booking', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_SECRET: 'x'.repeat(32) };
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/booking',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      AUTH_SECRET: 'x'.repeat(32),
+    };
     expect(failure({ ...base, DATABASE_URL: '' }).variable).to.equal('DATABASE_URL');
     expect(failure({ ...base, TEMPORAL_ADDRESS: '' }).variable).to.equal('TEMPORAL_ADDRESS');
     expect(failure({ ...base, AUTH_SECRET: '' }).variable).to.equal('AUTH_SECRET');

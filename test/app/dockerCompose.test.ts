@@ -7,12 +7,28 @@ import { rootDir } from '../../app/config';
 // No Docker engine runs where the suite runs; this checks what can be checked without one.
 describe('docker-compose.yml', () => {
   const compose = parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; volumes?: string[]; command?: string[] | string }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: string;
+        environment?: Record<string, string>;
+        volumes?: string[];
+        command?: string[] | string;
+      }
+    >;
   };
   const services = compose.services;
 
   it('has the production-shaped services, Temporal set up by admin-tools rather than auto-setup', () => {
-    expect(Object.keys(services)).to.include.members(['postgres', 'temporal-admin-tools', 'temporal', 'temporal-ui', 'api', 'worker']);
+    expect(Object.keys(services)).to.include.members([
+      'postgres',
+      'temporal-admin-tools',
+      'temporal',
+      'temporal-ui',
+      'api',
+      'worker',
+    ]);
     expect(services.temporal.image).to.match(/^temporalio\/server:\d+\.\d+\.\d+$/);
     expect(services['temporal-admin-tools'].image).to.match(/^temporalio\/admin-tools:/);
     expect(services['temporal-ui'].image).to.match(/^temporalio\/ui:/);

@@ -7,7 +7,7 @@ import { TimeHold, Practice, Client, AppointmentRequest } from '../../models';
 const at = (iso: string) => new Date(iso);
 
 describe('database constraints', () => {
-  const ctx = useFreshDatabase();
+  useFreshDatabase();
 
   describe('time holds (invariant 1)', () => {
     it('lets exactly one of 20 concurrent overlapping holds for one clinician commit', async () => {
@@ -17,14 +17,19 @@ describe('database constraints', () => {
         // Each attempt overlaps every other: all start within the first 20 minutes of a 50-minute span.
         TimeHold.create({
           clinicianId: clinician.id,
-          during: TimeHold.range(at(`2026-12-01T15:${String(i).padStart(2, '0')}:00Z`), at('2026-12-01T16:10:00Z')),
+          during: TimeHold.range(
+            at(`2026-12-01T15:${String(i).padStart(2, '0')}:00Z`),
+            at('2026-12-01T16:10:00Z'),
+          ),
           kind: 'request',
         }),
       );
       const results = await Promise.allSettled(attempts);
       expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
       for (const r of results.filter((r) => r.status === 'rejected')) {
-        expect(String((r as PromiseRejectedResult).reason.parent?.constraint)).to.equal('time_holds_no_overlap');
+        expect(String((r as PromiseRejectedResult).reason.parent?.constraint)).to.equal(
+          'time_holds_no_overlap',
+        );
       }
       expect(await TimeHold.count({ where: { clinicianId: clinician.id } })).to.equal(1);
     });
@@ -32,9 +37,21 @@ describe('database constraints', () => {
     it('allows back-to-back holds and overlapping holds of different clinicians', async () => {
       const practice = await aPractice();
       const [a, b] = [await aStaffUser(practice), await aStaffUser(practice)];
-      await TimeHold.create({ clinicianId: a.id, during: TimeHold.range(at('2026-12-01T15:00:00Z'), at('2026-12-01T16:00:00Z')), kind: 'appointment' });
-      await TimeHold.create({ clinicianId: a.id, during: TimeHold.range(at('2026-12-01T16:00:00Z'), at('2026-12-01T17:00:00Z')), kind: 'request' });
-      await TimeHold.create({ clinicianId: b.id, during: TimeHold.range(at('2026-12-01T15:30:00Z'), at('2026-12-01T16:30:00Z')), kind: 'request' });
+      await TimeHold.create({
+        clinicianId: a.id,
+        during: TimeHold.range(at('2026-12-01T15:00:00Z'), at('2026-12-01T16:00:00Z')),
+        kind: 'appointment',
+      });
+      await TimeHold.create({
+        clinicianId: a.id,
+        during: TimeHold.range(at('2026-12-01T16:00:00Z'), at('2026-12-01T17:00:00Z')),
+        kind: 'request',
+      });
+      await TimeHold.create({
+        clinicianId: b.id,
+        during: TimeHold.range(at('2026-12-01T15:30:00Z'), at('2026-12-01T16:30:00Z')),
+        kind: 'request',
+      });
       expect(await TimeHold.count()).to.equal(3);
     });
 
@@ -71,7 +88,11 @@ describe('database constraints', () => {
       let error: unknown = null;
       await AppointmentRequest.create({ ...base, holdId: null }).catch((e: unknown) => (error = e));
       expect(error, 'pending without hold').to.not.equal(null);
-      const hold = await TimeHold.create({ clinicianId: clinician.id, during: TimeHold.range(base.startsAt, base.endsAt), kind: 'request' });
+      const hold = await TimeHold.create({
+        clinicianId: clinician.id,
+        during: TimeHold.range(base.startsAt, base.endsAt),
+        kind: 'request',
+      });
       await AppointmentRequest.create({ ...base, holdId: hold.id });
       error = null;
       await hold.destroy().catch((e: unknown) => (error = e));
@@ -89,9 +110,25 @@ describe('database constraints', () => {
         TimeHold.sequelize!.transaction(async (transaction) => {
           const startsAt = at(`2026-12-0${i + 1}T15:00:00Z`);
           const endsAt = at(`2026-12-0${i + 1}T15:50:00Z`);
-          const hold = await TimeHold.create({ clinicianId: clinician.id, during: TimeHold.range(startsAt, endsAt), kind: 'request' }, { transaction });
+          const hold = await TimeHold.create(
+            { clinicianId: clinician.id, during: TimeHold.range(startsAt, endsAt), kind: 'request' },
+            { transaction },
+          );
           await AppointmentRequest.create(
-            { practiceId: practice.id, clinicianId: clinician.id, serviceId: service.id, clientId: client.id, newClient: null, possibleDuplicateClientId: null, message: null, clientTimeZone: null, startsAt, endsAt, holdId: hold.id, idempotencyKey: key },
+            {
+              practiceId: practice.id,
+              clinicianId: clinician.id,
+              serviceId: service.id,
+              clientId: client.id,
+              newClient: null,
+              possibleDuplicateClientId: null,
+              message: null,
+              clientTimeZone: null,
+              startsAt,
+              endsAt,
+              holdId: hold.id,
+              idempotencyKey: key,
+            },
             { transaction },
           );
         }),

@@ -73,7 +73,12 @@ async function migratedTemplate(): Promise<TestServer> {
 }
 
 /** A new, migrated, empty database of its own; drop() removes it. */
-export async function freshDatabase(): Promise<{ db: Sequelize; url: string; name: string; drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<{
+  db: Sequelize;
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}> {
   const srv = await migratedTemplate();
   const name = `booking_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   await ensureDatabase(srv.url('postgres'), name, TEMPLATE);

@@ -1,5 +1,6 @@
 /** A response as a test looks at it. */
-export interface TestResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are asserted field by field
+export interface TestResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;
@@ -30,9 +31,12 @@ export function httpClient(baseUrl: string) {
   return {
     request,
     get: (path: string, opts?: Parameters<typeof request>[2]) => request('GET', path, opts),
-    post: (path: string, body?: unknown, opts?: Parameters<typeof request>[2]) => request('POST', path, { ...opts, body }),
-    put: (path: string, body?: unknown, opts?: Parameters<typeof request>[2]) => request('PUT', path, { ...opts, body }),
-    patch: (path: string, body?: unknown, opts?: Parameters<typeof request>[2]) => request('PATCH', path, { ...opts, body }),
+    post: (path: string, body?: unknown, opts?: Parameters<typeof request>[2]) =>
+      request('POST', path, { ...opts, body }),
+    put: (path: string, body?: unknown, opts?: Parameters<typeof request>[2]) =>
+      request('PUT', path, { ...opts, body }),
+    patch: (path: string, body?: unknown, opts?: Parameters<typeof request>[2]) =>
+      request('PATCH', path, { ...opts, body }),
     delete: (path: string, opts?: Parameters<typeof request>[2]) => request('DELETE', path, opts),
     /** Signs a staff user in and returns the bearer token. */
     async signIn(email: string, password: string): Promise<string> {

@@ -25,7 +25,13 @@ export async function startStack(opts: {
 }): Promise<TestStack> {
   const server = await sharedDevServer();
   const config: Config = {
-    ...loadConfig({ NODE_ENV: 'test', PORT: '0', PUBLIC_URL: 'http://portal.test', TEMPORAL_ADDRESS: server.address, ...opts.env }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      PUBLIC_URL: 'http://portal.test',
+      TEMPORAL_ADDRESS: server.address,
+      ...opts.env,
+    }),
     authSecret: randomBytes(32).toString('hex'),
     taskQueue: uniqueTaskQueue(),
   };

@@ -42,4 +42,3 @@ export async function stopSharedTemporal(): Promise<void> {
   devServer = null;
   await server.stop();
 }
-

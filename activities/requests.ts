@@ -1,0 +1,227 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { AppointmentRequest } from '../models/appointmentRequest';
+import { Appointment } from '../models/appointment';
+import { Client } from '../models/client';
+import { Notification } from '../models/notification';
+import { Practice } from '../models/practice';
+import { Service } from '../models/service';
+import { StaffUser } from '../models/staffUser';
+import { approveRequest, closeRequest, type ApprovalOutcome, type CloseOutcome } from '../booking/decisions';
+import { cancellationCutoff } from '../booking/cancellationPolicy';
+import { buildIcs, icsAttachment } from '../emails/ics';
+import type { CancellationTerms } from '../emails/request-approved';
+import type { ActivityDeps } from './deps';
+import { deliverEmail } from './email';
+
+/** Everything the request emails need, loaded fresh by each activity (activities pass ids, not records). */
+async function requestContext(requestId: string) {
+  const request = await AppointmentRequest.findByPk(requestId);
+  if (!request)
+    throw ApplicationFailure.create({
+      type: 'REQUEST_NOT_FOUND',
+      message: `request ${requestId} not found`,
+      nonRetryable: true,
+    });
+  const [practice, clinician, service, client] = await Promise.all([
+    Practice.findByPk(request.practiceId),
+    StaffUser.findByPk(request.clinicianId),
+    Service.findByPk(request.serviceId),
+    request.clientId ? Client.findByPk(request.clientId) : null,
+  ]);
+  const person = client ?? request.newClient!;
+  return {
+    request,
+    practice: practice!,
+    clinician: clinician!,
+    service: service!,
+    client: {
+      firstName: person.firstName,
+      name: `${person.firstName} ${person.lastName}`,
+      email: person.email,
+      timeZone: request.clientTimeZone ?? client?.timeZone ?? practice!.timeZone,
+    },
+    clinicianName: `${clinician!.firstName} ${clinician!.lastName}`,
+    clinicianZone: clinician!.timeZone ?? practice!.timeZone,
+    slot: { startsAt: request.startsAt, endsAt: request.endsAt },
+  };
+}
+
+/** Request lifecycle activities: recording checks, decisions, emails and bell notifications. */
+export function createRequestActivities({ db, clock, mailer, publicUrl, log }: ActivityDeps) {
+  const portalUrl = (slug: string) => `${publicUrl}/portal/${slug}`;
+  const dashboardUrl = `${publicUrl}/app/requests`;
+
+  return {
+    /** Confirms the API's transaction committed the request; retried while it may still be committing. */
+    async confirmRequestRecorded({ requestId }: { requestId: string }): Promise<{ status: string }> {
+      const request = await AppointmentRequest.findByPk(requestId);
+      if (!request) throw new Error(`request ${requestId} is not recorded (yet)`);
+      return { status: request.status };
+    },
+
+    /** Emails the clinician and adds the bell item for a new request. */
+    async notifyClinicianOfRequest({ requestId }: { requestId: string }): Promise<void> {
+      const ctx = await requestContext(requestId);
+      await Notification.findOrCreate({
+        where: { userId: ctx.clinician.id, dedupeKey: `request-new/${requestId}` },
+        defaults: {
+          userId: ctx.clinician.id,
+          kind: 'request_new',
+          requestId,
+          appointmentId: null,
+          dedupeKey: `request-new/${requestId}`,
+        },
+      });
+      await deliverEmail(mailer, {
+        kind: 'new-request',
+        to: ctx.clinician.email,
+        idempotencyKey: `request-new/${requestId}`,
+        props: {
+          ...ctx.slot,
+          timeZone: ctx.clinicianZone,
+          practiceName: ctx.practice.name,
+          clinicianName: ctx.clinicianName,
+          clientName: ctx.client.name,
+          clientType: ctx.request.clientId ? 'existing' : 'new',
+          possibleExistingClient: ctx.request.possibleDuplicateClientId !== null,
+          serviceName: ctx.service.name,
+          message: ctx.request.message ?? undefined,
+          dashboardUrl,
+        },
+      });
+    },
+
+    /** Tells the client their request arrived. */
+    async sendRequestReceived({ requestId }: { requestId: string }): Promise<void> {
+      const ctx = await requestContext(requestId);
+      await deliverEmail(mailer, {
+        kind: 'request-received',
+        to: ctx.client.email,
+        idempotencyKey: `request-received/${requestId}`,
+        props: {
+          ...ctx.slot,
+          timeZone: ctx.client.timeZone,
+          practiceName: ctx.practice.name,
+          clientFirstName: ctx.client.firstName,
+          clinicianName: ctx.clinicianName,
+          serviceName: ctx.service.name,
+          portalUrl: portalUrl(ctx.practice.slug),
+        },
+      });
+    },
+
+    /** Books the request (client, appointment, hold) or reports why not; never retried into a double booking. */
+    async approveRequest({
+      requestId,
+      actorId,
+    }: {
+      requestId: string;
+      actorId: string | null;
+    }): Promise<ApprovalOutcome> {
+      const outcome = await approveRequest(db, { requestId, actorId, now: clock.now() });
+      log.info({ requestId, ok: outcome.ok, code: outcome.ok ? undefined : outcome.code }, 'approval');
+      return outcome;
+    },
+
+    /** Declines, withdraws or expires a pending request and frees its slot. */
+    async closeRequest(opts: {
+      requestId: string;
+      status: 'declined' | 'withdrawn' | 'expired';
+      note?: string | null;
+      actorId?: string | null;
+    }): Promise<CloseOutcome> {
+      return closeRequest(db, { ...opts, now: clock.now() });
+    },
+
+    /** Emails the client the outcome: confirmation with an .ics invite, decline (with the note), or expiry. */
+    async sendOutcomeToClient({
+      requestId,
+      outcome,
+    }: {
+      requestId: string;
+      outcome: 'approved' | 'declined' | 'expired';
+    }): Promise<void> {
+      const ctx = await requestContext(requestId);
+      const common = {
+        ...ctx.slot,
+        timeZone: ctx.client.timeZone,
+        practiceName: ctx.practice.name,
+        clientFirstName: ctx.client.firstName,
+        clinicianName: ctx.clinicianName,
+        serviceName: ctx.service.name,
+        portalUrl: portalUrl(ctx.practice.slug),
+      };
+      const idempotencyKey = `request-${outcome}/${requestId}`;
+      if (outcome === 'declined') {
+        await deliverEmail(mailer, {
+          kind: 'request-declined',
+          to: ctx.client.email,
+          idempotencyKey,
+          props: { ...common, note: ctx.request.declineNote ?? undefined },
+        });
+        return;
+      }
+      if (outcome === 'expired') {
+        await deliverEmail(mailer, {
+          kind: 'request-expired',
+          to: ctx.client.email,
+          idempotencyKey,
+          props: common,
+        });
+        return;
+      }
+      const appointmentId = ctx.request.appointmentId!;
+      const appointment = await Appointment.findByPk(appointmentId);
+      const cutoff = cancellationCutoff(ctx.request.startsAt, appointment!.cancellationPolicy);
+      const cancellation: CancellationTerms =
+        appointment!.cancellationPolicy === 'phone_call'
+          ? { policy: 'phone_call' }
+          : { policy: appointment!.cancellationPolicy, freeUntil: cutoff! };
+      const ics = buildIcs({
+        uid: `appointment-${appointmentId}@practice-booking`,
+        startsAt: ctx.request.startsAt,
+        endsAt: ctx.request.endsAt,
+        summary: `${ctx.service.name} with ${ctx.clinicianName}`,
+        description: `${ctx.practice.name}${ctx.practice.phone ? `, ${ctx.practice.phone}` : ''}`,
+        location: ctx.practice.name,
+        now: clock.now(),
+      });
+      await deliverEmail(mailer, {
+        kind: 'request-approved',
+        to: ctx.client.email,
+        idempotencyKey,
+        attachments: [icsAttachment(ics)],
+        props: { ...common, practicePhone: ctx.practice.phone ?? undefined, cancellation },
+      });
+    },
+
+    /** Tells the clinician (email and bell) that the client withdrew. */
+    async notifyClinicianWithdrawn({ requestId }: { requestId: string }): Promise<void> {
+      const ctx = await requestContext(requestId);
+      await Notification.findOrCreate({
+        where: { userId: ctx.clinician.id, dedupeKey: `request-withdrawn/${requestId}` },
+        defaults: {
+          userId: ctx.clinician.id,
+          kind: 'request_withdrawn',
+          requestId,
+          appointmentId: null,
+          dedupeKey: `request-withdrawn/${requestId}`,
+        },
+      });
+      await deliverEmail(mailer, {
+        kind: 'request-withdrawn',
+        to: ctx.clinician.email,
+        idempotencyKey: `request-withdrawn/${requestId}`,
+        props: {
+          ...ctx.slot,
+          timeZone: ctx.clinicianZone,
+          practiceName: ctx.practice.name,
+          clinicianName: ctx.clinicianName,
+          clientName: ctx.client.name,
+          serviceName: ctx.service.name,
+          dashboardUrl,
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { Op, fn, col, where, type Sequelize, type Transaction } from 'sequelize';
+import { AppointmentRequest, type RequestStatus } from '../models/appointmentRequest';
+import { Appointment } from '../models/appointment';
+import { Client } from '../models/client';
+import { Practice } from '../models/practice';
+import { Service } from '../models/service';
+import { TimeHold } from '../models/timeHold';
+import { isSlotOffered } from '../scheduling';
+import { loadSlotQuery, lockClinicianSchedule } from './schedule';
+
+/** What an approval did: booked, or refused with the request left as it was. */
+export type ApprovalOutcome =
+  | { ok: true; appointmentId: string; clientId: string }
+  | {
+      ok: false;
+      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND';
+      message: string;
+      status?: RequestStatus;
+    };
+
+/** What closing a request did. */
+export type CloseOutcome =
+  | { ok: true; status: RequestStatus }
+  | { ok: false; code: 'REQUEST_NOT_PENDING' | 'REQUEST_NOT_FOUND'; status?: RequestStatus };
+
+async function lockedRequest(requestId: string, transaction: Transaction) {
+  return AppointmentRequest.findByPk(requestId, { transaction, lock: transaction.LOCK.UPDATE });
+}
+
+/**
+ * Approves a pending request in one transaction: the client (created for a new client, or the existing client
+ * with that email, whose profile is left as it is), the scheduled appointment, and the slot's hold passed from
+ * the request to the appointment. Re-checks the slot against scheduled appointments, so two overlapping
+ * approvals can never both book.
+ */
+export async function approveRequest(
+  db: Sequelize,
+  opts: { requestId: string; actorId: string | null; now: Date },
+): Promise<ApprovalOutcome> {
+  return db.transaction(async (transaction) => {
+    const peek = await AppointmentRequest.findByPk(opts.requestId, { transaction });
+    if (!peek) return { ok: false, code: 'REQUEST_NOT_FOUND', message: 'No such request.' };
+    await lockClinicianSchedule(db, peek.clinicianId, transaction);
+    const request = (await lockedRequest(opts.requestId, transaction))!;
+    if (request.status !== 'pending') {
+      return {
+        ok: false,
+        code: 'REQUEST_NOT_PENDING',
+        message: `This request is already ${request.status}.`,
+        status: request.status,
+      };
+    }
+    const practice = await Practice.findByPk(request.practiceId, { transaction });
+    const service = await Service.findByPk(request.serviceId, { transaction });
+    // Judged as at submission (notice was met then), against what is booked now: time off, rule or buffer
+    // changes since, and appointments approved meanwhile.
+    const query = await loadSlotQuery(db, {
+      clinicianId: request.clinicianId,
+      durationMinutes: Math.round((request.endsAt.getTime() - request.startsAt.getTime()) / 60_000),
+      from: request.startsAt,
+      to: request.endsAt,
+      now: request.createdAt,
+      timeZone: practice!.timeZone,
+      busy: 'appointments',
+      excludeHoldId: request.holdId ?? undefined,
+      transaction,
+    });
+    if (!service || !isSlotOffered(query, request.startsAt)) {
+      return {
+        ok: false,
+        code: 'SLOT_UNAVAILABLE',
+        message: 'This time now conflicts with the calendar or availability; the request stays pending.',
+      };
+    }
+    let clientId = request.clientId;
+    if (!clientId) {
+      const details = request.newClient!;
+      const existing = await Client.findOne({
+        where: {
+          practiceId: request.practiceId,
+          [Op.and]: [where(fn('lower', col('email')), details.email.toLowerCase())],
+        },
+        transaction,
+      });
+      clientId =
+        existing?.id ??
+        (
+          await Client.create(
+            {
+              practiceId: request.practiceId,
+              firstName: details.firstName,
+              lastName: details.lastName,
+              email: details.email,
+              phone: details.phone,
+              timeZone: request.clientTimeZone,
+            },
+            { transaction },
+          )
+        ).id;
+    }
+    const holdId = request.holdId!;
+    await request.update(
+      { status: 'approved', holdId: null, clientId, decidedBy: opts.actorId, decidedAt: opts.now },
+      { transaction },
+    );
+    await TimeHold.update({ kind: 'appointment' }, { where: { id: holdId }, transaction });
+    const appointment = await Appointment.create(
+      {
+        practiceId: request.practiceId,
+        clinicianId: request.clinicianId,
+        serviceId: request.serviceId,
+        clientId,
+        requestId: request.id,
+        startsAt: request.startsAt,
+        endsAt: request.endsAt,
+        cancellationPolicy: practice!.cancellationPolicy,
+        holdId,
+      },
+      { transaction },
+    );
+    await request.update({ appointmentId: appointment.id }, { transaction });
+    return { ok: true, appointmentId: appointment.id, clientId };
+  });
+}
+
+/** Ends a pending request as declined, withdrawn or expired and releases its slot at once. */
+export async function closeRequest(
+  db: Sequelize,
+  opts: {
+    requestId: string;
+    status: 'declined' | 'withdrawn' | 'expired';
+    note?: string | null;
+    actorId?: string | null;
+    now: Date;
+  },
+): Promise<CloseOutcome> {
+  return db.transaction(async (transaction) => {
+    const request = await lockedRequest(opts.requestId, transaction);
+    if (!request) return { ok: false, code: 'REQUEST_NOT_FOUND' };
+    if (request.status !== 'pending')
+      return { ok: false, code: 'REQUEST_NOT_PENDING', status: request.status };
+    const holdId = request.holdId!;
+    await request.update(
+      {
+        status: opts.status,
+        holdId: null,
+        declineNote: opts.note ?? null,
+        decidedBy: opts.actorId ?? null,
+        decidedAt: opts.now,
+      },
+      { transaction },
+    );
+    await TimeHold.destroy({ where: { id: holdId }, transaction });
+    return { ok: true, status: opts.status };
+  });
+}

@@ -1,0 +1,41 @@
+/** Every permanent business refusal, one string union shared by the API (problem codes) and activities (failure types). */
+export type BookingErrorCode =
+  | 'SLOT_UNAVAILABLE'
+  | 'NEW_CLIENTS_NOT_ACCEPTED'
+  | 'SERVICE_NOT_OFFERED'
+  | 'CLINICIAN_NOT_FOUND'
+  | 'REQUEST_NOT_FOUND'
+  | 'REQUEST_NOT_PENDING'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'TOO_MANY_PENDING_REQUESTS'
+  | 'APPOINTMENT_NOT_FOUND'
+  | 'APPOINTMENT_NOT_CANCELABLE'
+  | 'CANCEL_BY_PHONE_ONLY';
+
+/** HTTP status each refusal maps to. */
+export const bookingErrorStatus: Record<BookingErrorCode, number> = {
+  SLOT_UNAVAILABLE: 409,
+  NEW_CLIENTS_NOT_ACCEPTED: 403,
+  SERVICE_NOT_OFFERED: 400,
+  CLINICIAN_NOT_FOUND: 404,
+  REQUEST_NOT_FOUND: 404,
+  REQUEST_NOT_PENDING: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  TOO_MANY_PENDING_REQUESTS: 429,
+  APPOINTMENT_NOT_FOUND: 404,
+  APPOINTMENT_NOT_CANCELABLE: 409,
+  CANCEL_BY_PHONE_ONLY: 409,
+};
+
+/** A business rule said no; nothing was changed. */
+export class BookingError extends Error {
+  constructor(
+    readonly code: BookingErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'BookingError';
+  }
+}

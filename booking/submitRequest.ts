@@ -1,0 +1,231 @@
+import {
+  Op,
+  UniqueConstraintError,
+  ExclusionConstraintError,
+  fn,
+  col,
+  literal,
+  where,
+  type Sequelize,
+  type Transaction,
+} from 'sequelize';
+import { AppointmentRequest, type NewClientDetails } from '../models/appointmentRequest';
+import { BookingPreferences } from '../models/bookingPreferences';
+import { Client } from '../models/client';
+import { Service } from '../models/service';
+import { StaffUser } from '../models/staffUser';
+import { TimeHold } from '../models/timeHold';
+import type { Practice } from '../models/practice';
+import { isSlotOffered } from '../scheduling';
+import { BookingError } from './errors';
+import { loadSlotQuery, lockClinicianSchedule } from './schedule';
+import { toRequestView, type RequestView } from './requestView';
+
+/** Who is asking: a signed-in client, or a new client with the details they typed. */
+export type Requester = { clientId: string } | { newClient: NewClientDetails };
+
+/** What the workflow needs to run a request; nothing personal, so it is safe in workflow ids and history. */
+export interface RequestWorkflowInput {
+  requestId: string;
+  practiceId: string;
+  clinicianId: string;
+  startsAt: string;
+  requestedAt: string;
+  lifetimeHours: number;
+}
+
+export interface SubmitRequestInput {
+  practice: Practice;
+  clinicianId: string;
+  serviceId: string;
+  startsAt: Date;
+  requester: Requester;
+  message?: string | null;
+  clientTimeZone?: string | null;
+  idempotencyKey?: string | null;
+  now: Date;
+}
+
+// A bot (or an anxious client) must not be able to hold every slot: pending requests per email are capped.
+export const MAX_PENDING_PER_EMAIL = 3;
+
+/**
+ * Records a request and its slot hold and starts its workflow, all or nothing: the workflow is started inside
+ * the transaction, so a 201 is only ever sent for a request that is both committed and durably running. A
+ * workflow whose transaction then rolls back finds no row and ends by itself.
+ */
+export async function submitRequest(
+  db: Sequelize,
+  input: SubmitRequestInput,
+  startWorkflow: (w: RequestWorkflowInput) => Promise<void>,
+): Promise<{ request: RequestView; created: boolean }> {
+  const { practice, requester } = input;
+  try {
+    return await db.transaction(async (transaction) => {
+      // Taken first, so a retried submission waits for the first one and then finds it by its key.
+      await lockClinicianSchedule(db, input.clinicianId, transaction);
+      if (input.idempotencyKey) {
+        const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey, transaction);
+        if (earlier) return { request: sameRequester(earlier, requester), created: false };
+      }
+      const clinician = await StaffUser.findOne({
+        where: {
+          id: input.clinicianId,
+          practiceId: practice.id,
+          role: { [Op.in]: ['clinician', 'admin_clinician'] },
+        },
+        transaction,
+      });
+      const prefs = clinician ? await BookingPreferences.findByPk(clinician.id, { transaction }) : null;
+      if (!clinician || (prefs && !prefs.onlineBookingEnabled)) {
+        throw new BookingError(
+          'CLINICIAN_NOT_FOUND',
+          'No such clinician takes online requests here.',
+          '/clinicianId',
+        );
+      }
+      const service = await Service.findOne({
+        where: { id: input.serviceId, practiceId: practice.id, bookableOnline: true },
+        transaction,
+      });
+      if (!service)
+        throw new BookingError('SERVICE_NOT_OFFERED', 'That service cannot be booked online.', '/serviceId');
+      let possibleDuplicateClientId: string | null = null;
+      let email: string;
+      if ('newClient' in requester) {
+        if (!practice.allowNewClients) {
+          throw new BookingError(
+            'NEW_CLIENTS_NOT_ACCEPTED',
+            'This practice is not accepting requests from new clients online.',
+          );
+        }
+        if (!prefs?.initialConsultationServiceId || prefs.initialConsultationServiceId !== service.id) {
+          throw new BookingError(
+            'SERVICE_NOT_OFFERED',
+            "New clients may request only the clinician's initial consultation.",
+            '/serviceId',
+          );
+        }
+        email = requester.newClient.email;
+        const existing = await Client.findOne({
+          where: {
+            practiceId: practice.id,
+            [Op.and]: [where(fn('lower', col('email')), email.toLowerCase())],
+          },
+          transaction,
+        });
+        possibleDuplicateClientId = existing?.id ?? null;
+      } else {
+        const client = await Client.findOne({
+          where: { id: requester.clientId, practiceId: practice.id },
+          transaction,
+        });
+        if (!client) throw new BookingError('REQUEST_NOT_FOUND', 'Sign in again.');
+        email = client.email;
+      }
+      await enforcePendingCap(practice.id, requester, email, transaction);
+      const endsAt = new Date(input.startsAt.getTime() + service.durationMinutes * 60_000);
+      const query = await loadSlotQuery(db, {
+        clinicianId: clinician.id,
+        durationMinutes: service.durationMinutes,
+        from: input.startsAt,
+        to: endsAt,
+        now: input.now,
+        timeZone: practice.timeZone,
+        transaction,
+      });
+      if (!isSlotOffered(query, input.startsAt)) {
+        throw new BookingError(
+          'SLOT_UNAVAILABLE',
+          'That time is no longer available. Please pick another.',
+          '/startsAt',
+        );
+      }
+      const hold = await TimeHold.create(
+        { clinicianId: clinician.id, during: TimeHold.range(input.startsAt, endsAt), kind: 'request' },
+        { transaction },
+      );
+      const request = await AppointmentRequest.create(
+        {
+          practiceId: practice.id,
+          clinicianId: clinician.id,
+          serviceId: service.id,
+          clientId: 'clientId' in requester ? requester.clientId : null,
+          newClient: 'newClient' in requester ? requester.newClient : null,
+          possibleDuplicateClientId,
+          message: input.message ?? null,
+          clientTimeZone: input.clientTimeZone ?? null,
+          startsAt: input.startsAt,
+          endsAt,
+          holdId: hold.id,
+          idempotencyKey: input.idempotencyKey ?? null,
+          createdAt: input.now,
+        },
+        { transaction },
+      );
+      await startWorkflow({
+        requestId: request.id,
+        practiceId: practice.id,
+        clinicianId: clinician.id,
+        startsAt: input.startsAt.toISOString(),
+        requestedAt: request.createdAt.toISOString(),
+        lifetimeHours: practice.requestLifetimeHours,
+      });
+      return { request: toRequestView(request), created: true };
+    });
+  } catch (err) {
+    // The exclusion constraint is the last word on overlaps when two submissions race past the checks.
+    if (err instanceof ExclusionConstraintError) {
+      throw new BookingError(
+        'SLOT_UNAVAILABLE',
+        'That time is no longer available. Please pick another.',
+        '/startsAt',
+      );
+    }
+    if (err instanceof UniqueConstraintError && input.idempotencyKey) {
+      const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey);
+      if (earlier) return { request: sameRequester(earlier, requester), created: false };
+    }
+    throw err;
+  }
+}
+
+function findByIdempotencyKey(practiceId: string, key: string, transaction?: Transaction) {
+  return AppointmentRequest.findOne({ where: { practiceId, idempotencyKey: key }, transaction });
+}
+
+/** A replayed key returns the first response, but only to whoever made the first request. */
+function sameRequester(earlier: AppointmentRequest, requester: Requester): RequestView {
+  const same =
+    'clientId' in requester
+      ? earlier.clientId === requester.clientId
+      : earlier.newClient?.email.toLowerCase() === requester.newClient.email.toLowerCase();
+  if (!same)
+    throw new BookingError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another request.');
+  return toRequestView(earlier);
+}
+
+async function enforcePendingCap(
+  practiceId: string,
+  requester: Requester,
+  email: string,
+  transaction: Transaction,
+): Promise<void> {
+  const pending = await AppointmentRequest.count({
+    where: {
+      practiceId,
+      status: 'pending',
+      [Op.or]: [
+        ...('clientId' in requester ? [{ clientId: requester.clientId }] : []),
+        where(literal("lower(new_client->>'email')"), email.toLowerCase()),
+      ],
+    },
+    transaction,
+  });
+  if (pending >= MAX_PENDING_PER_EMAIL) {
+    throw new BookingError(
+      'TOO_MANY_PENDING_REQUESTS',
+      `You already have ${pending} requests waiting for an answer. Please wait for a reply.`,
+    );
+  }
+}

@@ -1,0 +1,6 @@
+export { validateRule, summarizeRule, compileRule } from './rules';
+export type { AvailabilityRuleInput, CompiledRule } from './rules';
+export { occurrenceWindows } from './occurrences';
+export type { AvailabilityWindow } from './occurrences';
+export { computeSlots, isSlotOffered } from './slots';
+export type { Interval, BookingPreferences, SlotQuery, Slot } from './slots';

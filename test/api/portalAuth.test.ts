@@ -1,0 +1,295 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import { useApi } from './context';
+import { aClient, aPractice } from '../fixtures';
+import { startCaptureServer, type CaptureServer, type CapturedEmail } from '../support/captureServer';
+import type { Client, Practice } from '../../models';
+
+describe('portal sign-in for existing clients', () => {
+  let capture: CaptureServer;
+  before(async () => {
+    capture = await startCaptureServer();
+  });
+  after(async () => {
+    await capture.close();
+  });
+  beforeEach(() => capture.reset());
+  const ctx = useApi({ env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }) });
+
+  const requestCode = (slug: string, email: string, ip?: string) =>
+    ctx.http.post(`/portal/${slug}/auth/code`, { email }, ip ? { headers: { 'x-forwarded-for': ip } } : {});
+  const verify = (slug: string, email: string, code: string) =>
+    ctx.http.post(`/portal/${slug}/auth/verify`, { email, code });
+
+  /** Emails delivered to address, once at least n have arrived (codes go out after the 202). */
+  async function deliveriesTo(address: string, n: number): Promise<CapturedEmail[]> {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const found = capture.deliveries().filter((e) => e.to.includes(address));
+      if (found.length >= n) return found;
+      if (Date.now() > deadline) throw new Error(`expected ${n} emails to ${address}, got ${found.length}`);
+      await sleep(20);
+    }
+  }
+
+  function codeIn(email: CapturedEmail): string {
+    const match = /^\s*(\d{6})\s*$/m.exec(email.text ?? '');
+    if (!match) throw new Error(`no 6-digit code in: ${email.text}`);
+    return match[1];
+  }
+
+  /** Requests a code for the client and returns the one that arrives by email. */
+  async function codeFor(practice: Practice, client: Client): Promise<string> {
+    const before = capture.deliveries().filter((e) => e.to.includes(client.email)).length;
+    expect((await requestCode(practice.slug, client.email)).status).to.equal(202);
+    const emails = await deliveriesTo(client.email, before + 1);
+    return codeIn(emails[emails.length - 1]);
+  }
+
+  /**
+   * Proves a request sent nothing: a later request for another client of the practice is delivered, and
+   * nothing else has arrived by then.
+   */
+  async function settle(practice: Practice): Promise<void> {
+    const sentinel = await aClient(practice);
+    await codeFor(practice, sentinel);
+    await sleep(100);
+  }
+
+  async function signIn(practice: Practice, client: Client): Promise<string> {
+    const res = await verify(practice.slug, client.email, await codeFor(practice, client));
+    expect(res.status).to.equal(200);
+    return res.body.token as string;
+  }
+
+  const wrongCodeFor = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  it('emails a 6-digit code to a known client (address in any case) and answers 202', async () => {
+    const practice = await aPractice({ name: 'Harbor Counseling' });
+    const client = await aClient(practice, { email: 'jordan.rivera@example.test' });
+    const res = await requestCode(practice.slug, 'Jordan.Rivera@Example.TEST');
+    expect(res.status).to.equal(202);
+    const [email] = await deliveriesTo('jordan.rivera@example.test', 1);
+    expect(email.to).to.deep.equal([client.email]);
+    expect(email.subject).to.contain('Harbor Counseling');
+    const code = codeIn(email);
+    expect(code).to.match(/^\d{6}$/);
+    expect(email.subject).to.not.contain(code);
+    expect(email.idempotencyKey).to.match(/^sign-in-code\/[0-9a-f-]{36}$/);
+  });
+
+  it('answers an unknown address (or a client of another practice) identically and sends nothing', async () => {
+    const practice = await aPractice();
+    const other = await aPractice();
+    const known = await aClient(practice);
+    const elsewhere = await aClient(other, { email: 'only-at-other@example.test' });
+    const knownRes = await requestCode(practice.slug, known.email);
+    const unknownRes = await requestCode(practice.slug, 'nobody@example.test');
+    const elsewhereRes = await requestCode(practice.slug, elsewhere.email);
+    for (const res of [unknownRes, elsewhereRes]) {
+      expect(res.status).to.equal(202);
+      expect(res.body).to.deep.equal(knownRes.body);
+      expect(res.headers.get('content-type')).to.equal(knownRes.headers.get('content-type'));
+    }
+    await deliveriesTo(known.email, 1);
+    await settle(practice);
+    expect(capture.deliveries().filter((e) => e.to.includes('nobody@example.test'))).to.have.length(0);
+    expect(capture.deliveries().filter((e) => e.to.includes(elsewhere.email))).to.have.length(0);
+    expect(capture.deliveries()).to.have.length(2);
+  });
+
+  it('exchanges the emailed code for a 2-hour client token that opens GET /portal/:slug/me', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice, { firstName: 'Robin', lastName: 'Okafor' });
+    const code = await codeFor(practice, client);
+    const res = await verify(practice.slug, client.email.toUpperCase(), code);
+    expect(res.status).to.equal(200);
+    expect(res.body.client).to.deep.equal({
+      id: client.id,
+      firstName: 'Robin',
+      lastName: 'Okafor',
+      email: client.email,
+    });
+    expect(res.body.expiresAt).to.equal('2026-06-01T14:00:00.000Z');
+    expect((await ctx.http.get(`/portal/${practice.slug}/me`)).status, 'without a token').to.equal(401);
+    const me = await ctx.http.get(`/portal/${practice.slug}/me`, { token: res.body.token });
+    expect(me.status).to.equal(200);
+    expect(me.body).to.include({
+      id: client.id,
+      firstName: 'Robin',
+      lastName: 'Okafor',
+      email: client.email,
+    });
+    ctx.clock.advance(2 * 3_600_000 + 60_000);
+    expect(
+      (await ctx.http.get(`/portal/${practice.slug}/me`, { token: res.body.token })).status,
+      'after 2 hours',
+    ).to.equal(401);
+  });
+
+  it('accepts a code once only', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    const code = await codeFor(practice, client);
+    expect((await verify(practice.slug, client.email, code)).status).to.equal(200);
+    const again = await verify(practice.slug, client.email, code);
+    expect(again.status).to.equal(401);
+    expect(again.body.code).to.equal('INVALID_CODE');
+  });
+
+  it('counts wrong codes and kills the code after 5, even for the right code; unknown addresses get the same 401', async () => {
+    const practice = await aPractice();
+    const fourWrong = await aClient(practice);
+    const code1 = await codeFor(practice, fourWrong);
+    for (let i = 0; i < 4; i++) {
+      expect((await verify(practice.slug, fourWrong.email, wrongCodeFor(code1))).status).to.equal(401);
+    }
+    expect((await verify(practice.slug, fourWrong.email, code1)).status, 'right code after 4 wrong').to.equal(
+      200,
+    );
+
+    const fiveWrong = await aClient(practice);
+    const code2 = await codeFor(practice, fiveWrong);
+    let wrong;
+    for (let i = 0; i < 5; i++) {
+      wrong = await verify(practice.slug, fiveWrong.email, wrongCodeFor(code2));
+      expect(wrong.status).to.equal(401);
+      expect(wrong.body.code).to.equal('INVALID_CODE');
+    }
+    const dead = await verify(practice.slug, fiveWrong.email, code2);
+    expect(dead.status, 'right code after 5 wrong').to.equal(401);
+    expect(dead.body.code).to.equal('INVALID_CODE');
+
+    const unknown = await verify(practice.slug, 'nobody@example.test', code2);
+    expect(unknown.status).to.equal(401);
+    expect(unknown.body).to.deep.equal(wrong!.body);
+  });
+
+  it('expires a code after 10 minutes', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    const stale = await codeFor(practice, client);
+    ctx.clock.advance(10 * 60_000 + 1000);
+    const expired = await verify(practice.slug, client.email, stale);
+    expect(expired.status).to.equal(401);
+    expect(expired.body.code).to.equal('INVALID_CODE');
+
+    const fresh = await codeFor(practice, client);
+    ctx.clock.advance(9 * 60_000);
+    expect((await verify(practice.slug, client.email, fresh)).status, 'within 10 minutes').to.equal(200);
+  });
+
+  it('lets a new code supersede an older unused one', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    const first = await codeFor(practice, client);
+    const second = await codeFor(practice, client);
+    expect((await verify(practice.slug, client.email, first)).status, 'older code').to.equal(401);
+    expect((await verify(practice.slug, client.email, second)).status, 'newer code').to.equal(200);
+  });
+
+  it('sends at most 5 codes per address and practice in an hour, still answering 202', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    for (let i = 1; i <= 5; i++) await codeFor(practice, client);
+    const sixth = await requestCode(practice.slug, client.email);
+    expect(sixth.status).to.equal(202);
+    const unknown = await requestCode(practice.slug, 'nobody@example.test');
+    expect(sixth.body).to.deep.equal(unknown.body);
+    await settle(practice);
+    expect(capture.deliveries().filter((e) => e.to.includes(client.email))).to.have.length(5);
+
+    ctx.clock.advance(61 * 60_000);
+    await codeFor(practice, client);
+  });
+
+  it('sends at most 30 codes per network address in an hour', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    for (let i = 0; i < 30; i++) {
+      expect((await requestCode(practice.slug, `stranger-${i}@example.test`, '203.0.113.7')).status).to.equal(
+        202,
+      );
+    }
+    expect((await requestCode(practice.slug, client.email, '203.0.113.7')).status).to.equal(202);
+    await settle(practice);
+    expect(
+      capture.deliveries().filter((e) => e.to.includes(client.email)),
+      'from the busy address',
+    ).to.have.length(0);
+    expect((await requestCode(practice.slug, client.email, '198.51.100.4')).status).to.equal(202);
+    await deliveriesTo(client.email, 1);
+  });
+
+  it("answers 404 to a token of practice A on practice B's portal", async () => {
+    const practiceA = await aPractice();
+    const practiceB = await aPractice();
+    const client = await aClient(practiceA, { lastName: 'Vasquez-Lind' });
+    const token = await signIn(practiceA, client);
+    const res = await ctx.http.get(`/portal/${practiceB.slug}/me`, { token });
+    expect(res.status).to.equal(404);
+    expect(res.body.code).to.equal('NOT_FOUND');
+    expect(JSON.stringify(res.body)).to.not.contain('Vasquez-Lind');
+    expect((await ctx.http.get(`/portal/${practiceA.slug}/me`, { token })).status).to.equal(200);
+  });
+
+  it('answers 404 on every sign-in route when the portal is off', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    const token = await signIn(practice, client);
+    const code = await codeFor(practice, client);
+    await practice.update({ portalEnabled: false });
+    expect((await requestCode(practice.slug, client.email)).status).to.equal(404);
+    expect((await verify(practice.slug, client.email, code)).status).to.equal(404);
+    expect((await ctx.http.get(`/portal/${practice.slug}/me`, { token })).status).to.equal(404);
+  });
+
+  it('stores only a salted hash of the code', async () => {
+    const practice = await aPractice();
+    const first = await aClient(practice);
+    const second = await aClient(practice);
+    const codes = [await codeFor(practice, first), await codeFor(practice, second)];
+    const rows = await ctx.db.query<Record<string, unknown>>(
+      'SELECT * FROM client_sign_in_codes ORDER BY created_at, client_id',
+      { type: QueryTypes.SELECT },
+    );
+    expect(rows).to.have.length(2);
+    for (const row of rows) {
+      expect(row.code_hash).to.match(/^[0-9a-f]{64}$/);
+      for (const value of Object.values(row)) {
+        for (const code of codes) expect(String(value)).to.not.contain(code);
+      }
+    }
+    expect(rows[0].salt).to.not.equal(rows[1].salt);
+  });
+
+  it('refuses malformed input with 400 naming the field, and sends nothing', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['code', { email: 'not-an-email' }, '/email'],
+      ['code', { email: client.email, remember: true }, '/remember'],
+      ['verify', { email: client.email, code: '12345' }, '/code'],
+      ['verify', { email: client.email, code: '1234567' }, '/code'],
+      ['verify', { email: client.email, code: '12345a' }, '/code'],
+      ['verify', { email: client.email, code: 123456 }, '/code'],
+      ['verify', { email: 'nope', code: '123456' }, '/email'],
+      ['verify', { email: client.email }, '/code'],
+    ];
+    for (const [route, body, field] of cases) {
+      const res = await ctx.http.post(`/portal/${practice.slug}/auth/${route}`, body);
+      expect(res.status, JSON.stringify(body)).to.equal(400);
+      expect(res.body.field, JSON.stringify(body)).to.equal(field);
+    }
+    await settle(practice);
+    expect(capture.deliveries().filter((e) => e.to.includes(client.email))).to.have.length(0);
+    const [{ n }] = await ctx.db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM auth_failures WHERE key LIKE 'sign-in-code:%'",
+      {
+        type: QueryTypes.SELECT,
+      },
+    );
+    expect(Number(n), 'only the settling request was counted').to.equal(1);
+  });
+});

@@ -1,0 +1,328 @@
+import { expect } from 'chai';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { fixedClock } from '../../app/clock';
+import { createLogger } from '../../app/logger';
+import { createResendMailer } from '../../emails/mailer';
+import { submitRequest, type Requester } from '../../booking/submitRequest';
+import { requestWorkflowId, startRequestWorkflow, decideRequest } from '../../temporal/requests';
+import { getStatusQuery } from '../../workflows/appointmentRequest';
+import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../../temporal/searchAttributes';
+import {
+  Appointment,
+  AppointmentRequest,
+  Client,
+  Notification,
+  TimeHold,
+  type Practice,
+  type Service,
+  type StaffUser,
+} from '../../models';
+import { useFreshDatabase } from '../support/database';
+import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { aPractice, aClinician, aService, aClient } from '../fixtures';
+
+const NOW = '2026-06-01T12:00:00Z'; // a Monday
+const SLOT = new Date('2026-06-10T14:00:00Z'); // Wednesday 10:00 in New York, inside 09:00-17:00
+
+describe('appointmentRequestWorkflow (time-skipping)', function () {
+  this.timeout(120_000);
+  const database = useFreshDatabase();
+  let env: TestWorkflowEnvironment;
+  let capture: CaptureServer;
+  let taskQueue: string;
+  let worker: Worker;
+  let practice: Practice;
+  let clinician: StaffUser;
+  let consultation: Service;
+
+  before(async () => {
+    capture = await startCaptureServer();
+  });
+  after(async () => {
+    await capture?.close();
+  });
+  // A server of its own per test (about 0.4 s): time skipping then never waits on another test's leftovers.
+  afterEach(async () => {
+    await env?.teardown();
+  });
+
+  beforeEach(async () => {
+    env = await timeSkippingEnvironment();
+    capture.reset();
+    taskQueue = uniqueTaskQueue();
+    practice = await aPractice();
+    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(practice, {
+      preferences: {
+        initialConsultationServiceId: consultation.id,
+        startTimeIntervalMinutes: 30,
+        minimumNoticeHours: 24,
+      },
+    });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await sharedWorkflowBundle(),
+      activities: createActivities({
+        db: database.db,
+        clock: fixedClock(NOW),
+        log: createLogger('silent'),
+        mailer: createResendMailer({
+          apiKey: 're_test_key',
+          from: 'Booking <booking@practice.test>',
+          baseUrl: capture.url,
+        }),
+        publicUrl: 'http://portal.test',
+      }),
+    });
+  });
+
+  const newClient: Requester = {
+    newClient: { firstName: 'Robin', lastName: 'Reyes', email: 'robin@example.test', phone: '+1 555 0123' },
+  };
+
+  async function submit(requester: Requester = newClient, startsAt = SLOT) {
+    const { request } = await submitRequest(
+      database.db,
+      {
+        practice,
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        startsAt,
+        requester,
+        clientTimeZone: 'America/Chicago',
+        now: new Date(NOW),
+      },
+      (input) => startRequestWorkflow(env.client, taskQueue, input),
+    );
+    return { request, handle: env.client.workflow.getHandle(requestWorkflowId(request.id)) };
+  }
+
+  /** Waits until the workflow reports pending (notifications sent) without real sleeping. */
+  async function pending(handle: ReturnType<typeof env.client.workflow.getHandle>) {
+    for (;;) {
+      const { status } = await handle.query(getStatusQuery);
+      if (status === 'pending') return;
+      await env.sleep('1 second');
+    }
+  }
+
+  const keys = () => capture.deliveries().map((e) => e.idempotencyKey);
+
+  it('approve: creates the new client and the appointment on the held slot, emails a confirmation with an .ics', async () => {
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit();
+      await pending(handle);
+      const result = await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      expect(result).to.include({ ok: true, status: 'approved' });
+      expect(await handle.result()).to.include({ status: 'approved' });
+    });
+    const [row] = await AppointmentRequest.findAll();
+    const appointment = await Appointment.findByPk(row.appointmentId!);
+    const client = await Client.findOne({ where: { email: 'robin@example.test' } });
+    expect(client).to.not.equal(null);
+    expect(appointment).to.include({ clientId: client!.id, status: 'scheduled', cancellationPolicy: '24h' });
+    expect(appointment!.startsAt.toISOString()).to.equal(SLOT.toISOString());
+    expect((await TimeHold.findByPk(appointment!.holdId!))!.kind).to.equal('appointment');
+    expect(keys()).to.have.members([
+      `request-new/${row.id}`,
+      `request-received/${row.id}`,
+      `request-approved/${row.id}`,
+    ]);
+    const confirmation = capture.deliveries().find((e) => e.idempotencyKey === `request-approved/${row.id}`)!;
+    expect(confirmation.to).to.deep.equal(['robin@example.test']);
+    const ics = confirmation.attachments.find((a) => a.filename.endsWith('.ics'))!.utf8;
+    expect(ics).to.include('DTSTART:20260610T140000Z');
+    expect(ics).to.include('DTEND:20260610T143000Z');
+    expect(await Notification.count({ where: { userId: clinician.id, requestId: row.id } })).to.equal(1);
+  });
+
+  it('approve for an existing client books them without touching their profile; a "new client" with their email is flagged', async () => {
+    const existing = await aClient(practice, {
+      email: 'Robin@Example.test',
+      firstName: 'Robin',
+      lastName: 'Original',
+      phone: '+1 555 9999',
+    });
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit();
+      await pending(handle);
+      expect((await AppointmentRequest.findByPk(request.id))!.possibleDuplicateClientId).to.equal(
+        existing.id,
+      );
+      await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      await handle.result();
+    });
+    expect(await Client.count()).to.equal(1);
+    await existing.reload();
+    expect(existing).to.include({ lastName: 'Original', phone: '+1 555 9999' });
+    expect((await Appointment.findOne())!.clientId).to.equal(existing.id);
+    const clinicianEmail = capture.deliveries().find((e) => e.idempotencyKey?.startsWith('request-new/'))!;
+    expect(clinicianEmail.html).to.match(/existing client/i);
+  });
+
+  for (const note of ['We are not taking new clients this month. Try Dr. Lee.', null]) {
+    it(`decline ${note ? 'with' : 'without'} a note: releases the slot and emails the client${note ? ' the note' : ''}`, async () => {
+      let requestId = '';
+      await worker.runUntil(async () => {
+        const { request, handle } = await submit();
+        requestId = request.id;
+        await pending(handle);
+        const result = await decideRequest(env.client, request.id, {
+          kind: 'decline',
+          actorId: clinician.id,
+          note,
+        });
+        expect(result).to.include({ ok: true, status: 'declined' });
+        await handle.result();
+      });
+      expect(await AppointmentRequest.findByPk(requestId)).to.include({
+        status: 'declined',
+        holdId: null,
+        declineNote: note,
+      });
+      expect(await TimeHold.count()).to.equal(0);
+      const email = capture.deliveries().find((e) => e.idempotencyKey === `request-declined/${requestId}`)!;
+      if (note) expect(email.text).to.include(note);
+      else expect(email.text).to.not.include('Note from');
+    });
+  }
+
+  it('withdraw: the client withdraws, the clinician is told by email and bell, the slot is free again', async () => {
+    const client = await aClient(practice);
+    let requestId = '';
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit({ clientId: client.id });
+      requestId = request.id;
+      await pending(handle);
+      expect(
+        await decideRequest(env.client, request.id, { kind: 'withdraw', clientId: client.id }),
+      ).to.include({ ok: true, status: 'withdrawn' });
+      await handle.result();
+      // Freed at once: the same slot can be requested again.
+      await submit({ clientId: client.id });
+    });
+    expect(await AppointmentRequest.findByPk(requestId)).to.include({ status: 'withdrawn' });
+    expect(keys()).to.include(`request-withdrawn/${requestId}`);
+    expect(await Notification.count({ where: { kind: 'request_withdrawn', requestId } })).to.equal(1);
+  });
+
+  it('expires after the practice request lifetime (7 days), releases the hold, emails the client; a later approval is refused', async () => {
+    let requestId = '';
+    const far = new Date('2026-06-24T14:00:00Z');
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit(newClient, far);
+      requestId = request.id;
+      await pending(handle);
+      await env.sleep('167 hours');
+      expect((await handle.query(getStatusQuery)).status).to.equal('pending');
+      await env.sleep('2 hours');
+      expect(await handle.result()).to.include({ status: 'expired' });
+      const late = await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      expect(late).to.include({ ok: false, code: 'REQUEST_NOT_PENDING' });
+    });
+    expect(await AppointmentRequest.findByPk(requestId)).to.include({ status: 'expired', holdId: null });
+    expect(await Appointment.count()).to.equal(0);
+    expect(keys()).to.include(`request-expired/${requestId}`);
+  });
+
+  it('expires at the slot start when that comes before the lifetime', async () => {
+    const soon = new Date('2026-06-03T14:00:00Z'); // 2 days and 2 hours after the request
+    await worker.runUntil(async () => {
+      const { handle } = await submit(newClient, soon);
+      await pending(handle);
+      await env.sleep('49 hours');
+      expect((await handle.query(getStatusQuery)).status).to.equal('pending');
+      await env.sleep('2 hours');
+      expect(await handle.result()).to.include({ status: 'expired' });
+    });
+  });
+
+  it('a decision on a decided request is refused with REQUEST_NOT_PENDING and changes nothing', async () => {
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit();
+      await pending(handle);
+      await decideRequest(env.client, request.id, { kind: 'decline', actorId: clinician.id });
+      const again = await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      expect(again).to.include({ ok: false, code: 'REQUEST_NOT_PENDING' });
+      await handle.result();
+    });
+    expect(await Appointment.count()).to.equal(0);
+    expect((await AppointmentRequest.findOne())!.status).to.equal('declined');
+  });
+
+  it('an email step that fails twice then succeeds sends exactly one email', async () => {
+    capture.failNext(2, 500);
+    let requestId = '';
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit();
+      requestId = request.id;
+      await pending(handle);
+      await decideRequest(env.client, request.id, { kind: 'decline', actorId: clinician.id });
+      await handle.result();
+    });
+    expect(capture.attempts()).to.be.at.least(5);
+    for (const key of [
+      `request-new/${requestId}`,
+      `request-received/${requestId}`,
+      `request-declined/${requestId}`,
+    ]) {
+      expect(
+        capture.deliveries().filter((e) => e.idempotencyKey === key),
+        key,
+      ).to.have.length(1);
+    }
+  });
+
+  it('an email the provider rejects (422) is not retried; the request still finishes and the operator sees why', async () => {
+    capture.rejectNext(1);
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit();
+      await pending(handle);
+      const status = await handle.query(getStatusQuery);
+      expect(status.emailFailures).to.have.length(1);
+      expect(status.emailFailures[0]).to.match(/refused by the provider/);
+      await decideRequest(env.client, request.id, { kind: 'decline', actorId: clinician.id });
+      expect(await handle.result()).to.include({ status: 'declined' });
+    });
+  });
+
+  it('ends as abandoned when the request it was started for was never committed', async () => {
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start('appointmentRequestWorkflow', {
+        taskQueue,
+        workflowId: requestWorkflowId('00000000-0000-4000-8000-000000000000'),
+        args: [
+          {
+            requestId: '00000000-0000-4000-8000-000000000000',
+            practiceId: practice.id,
+            clinicianId: clinician.id,
+            startsAt: SLOT.toISOString(),
+            requestedAt: NOW,
+            lifetimeHours: 168,
+          },
+        ],
+      });
+      expect(await handle.result()).to.deep.equal({ status: 'abandoned' });
+    });
+    expect(capture.deliveries()).to.have.length(0);
+  });
+
+  it('sets search attributes operators filter on: practice, clinician and status', async () => {
+    await worker.runUntil(async () => {
+      const { request, handle } = await submit();
+      await pending(handle);
+      await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      await handle.result();
+      const description = await handle.describe();
+      const attrs = description.typedSearchAttributes;
+      expect(attrs.get(practiceIdKey)).to.equal(practice.id);
+      expect(attrs.get(clinicianIdKey)).to.equal(clinician.id);
+      expect(attrs.get(bookingStatusKey)).to.equal('approved');
+      expect(description.workflowId).to.not.match(/robin|example/i);
+    });
+  });
+});

@@ -1,0 +1,238 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { RequestWorkflowInput } from '../booking/submitRequest';
+import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Statuses a request workflow moves through; `abandoned` means the API never committed the request. */
+export type RequestWorkflowStatus =
+  'recording' | 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn' | 'abandoned';
+
+export interface ApproveInput {
+  actorId: string;
+}
+export interface DeclineInput {
+  actorId: string;
+  note?: string | null;
+}
+export interface WithdrawInput {
+  clientId: string;
+}
+
+/** What a decision update answers: the new status, or why nothing changed. */
+export type DecisionResult =
+  | { ok: true; status: RequestWorkflowStatus; appointmentId?: string }
+  | {
+      ok: false;
+      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND';
+      message: string;
+      status: RequestWorkflowStatus;
+    };
+
+/** The clinician approves; answers with the appointment, or a conflict that leaves the request pending. */
+export const approveUpdate = defineUpdate<DecisionResult, [ApproveInput]>('approve');
+/** The clinician declines, optionally with a note that is emailed to the client. */
+export const declineUpdate = defineUpdate<DecisionResult, [DeclineInput]>('decline');
+/** The client withdraws their own pending request. */
+export const withdrawUpdate = defineUpdate<DecisionResult, [WithdrawInput]>('withdraw');
+/** The workflow's view of the request, for operators and tests. */
+export const getStatusQuery = defineQuery<{
+  status: RequestWorkflowStatus;
+  deadline: string;
+  emailFailures: string[];
+}>('getStatus');
+
+// Database work: retried through short outages of PostgreSQL (the default policy backs off up to 100 s).
+const { confirmRequestRecorded } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  // The API's transaction commits within moments of starting the workflow; a row still missing after about
+  // two minutes belongs to a transaction that rolled back.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 8 },
+});
+const { approveRequest, closeRequest } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+// Emails: a provider outage is retried for a day; each send carries an idempotency key, so retries deliver once.
+const { notifyClinicianOfRequest, sendRequestReceived, sendOutcomeToClient, notifyClinicianWithdrawn } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    scheduleToCloseTimeout: '24 hours',
+    retry: {
+      initialInterval: '2 seconds',
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes: ['EMAIL_REJECTED'],
+    },
+  });
+
+/**
+ * One appointment request: notify the clinician and the client, wait for approve / decline / withdraw until the
+ * slot starts or the practice's request lifetime runs out, then book or release the slot and tell the client.
+ */
+export async function appointmentRequestWorkflow(
+  input: RequestWorkflowInput,
+): Promise<{ status: RequestWorkflowStatus; appointmentId?: string }> {
+  let status = 'recording' as RequestWorkflowStatus;
+  let busy = false;
+  let appointmentId: string | undefined;
+  const emailFailures: string[] = [];
+  // Measured from the workflow's own start (moments after the API recorded the request), so the deadline never
+  // depends on the API's and the Temporal server's clocks agreeing.
+  const waitMs = Math.min(
+    Date.parse(input.startsAt) - Date.parse(input.requestedAt),
+    input.lifetimeHours * 3_600_000,
+  );
+  const deadline = Date.now() + waitMs;
+
+  const setStatus = (next: RequestWorkflowStatus) => {
+    status = next;
+    upsertSearchAttributes([{ key: bookingStatusKey, value: next }]);
+  };
+  upsertSearchAttributes([
+    { key: practiceIdKey, value: input.practiceId },
+    { key: clinicianIdKey, value: input.clinicianId },
+    { key: bookingStatusKey, value: status },
+  ]);
+
+  /** Runs an email or bell step; a permanent refusal is recorded for the operator instead of failing the request. */
+  const notify = async (step: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      const cause =
+        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
+      emailFailures.push(`${step}: ${cause?.message ?? String(err)}`);
+      log.warn('notification failed permanently', {
+        step,
+        requestId: input.requestId,
+        error: cause?.type ?? 'unknown',
+      });
+    }
+  };
+
+  /** Decisions run one at a time, and never while the request is being expired. */
+  const decide = async (run: () => Promise<DecisionResult>): Promise<DecisionResult> => {
+    await condition(() => !busy && status !== 'recording');
+    if (status !== 'pending') {
+      return {
+        ok: false,
+        code: 'REQUEST_NOT_PENDING',
+        message: `This request is already ${status}.`,
+        status,
+      };
+    }
+    busy = true;
+    try {
+      return await run();
+    } finally {
+      busy = false;
+    }
+  };
+
+  const closedAs =
+    (closed: 'declined' | 'withdrawn') =>
+    async (args: { actorId?: string; note?: string | null; clientId?: string }) => {
+      const outcome = await closeRequest({
+        requestId: input.requestId,
+        status: closed,
+        note: args.note ?? null,
+        actorId: args.actorId ?? null,
+      });
+      if (!outcome.ok)
+        return {
+          ok: false as const,
+          code: outcome.code,
+          message: 'This request is no longer pending.',
+          status: (outcome.status ?? status) as RequestWorkflowStatus,
+        };
+      setStatus(closed);
+      return { ok: true as const, status };
+    };
+
+  const rejectUnlessPending = (_input: unknown) => {
+    if (status !== 'pending' && status !== 'recording')
+      throw ApplicationFailure.create({
+        type: 'REQUEST_NOT_PENDING',
+        message: `This request is already ${status}.`,
+      });
+  };
+  setHandler(
+    approveUpdate,
+    ({ actorId }) =>
+      decide(async () => {
+        const outcome = await approveRequest({ requestId: input.requestId, actorId });
+        if (!outcome.ok)
+          return {
+            ok: false,
+            code: outcome.code,
+            message: outcome.message,
+            status: (outcome.status ?? status) as RequestWorkflowStatus,
+          };
+        appointmentId = outcome.appointmentId;
+        setStatus('approved');
+        return { ok: true, status, appointmentId };
+      }),
+    { validator: rejectUnlessPending },
+  );
+  setHandler(declineUpdate, (args) => decide(() => closedAs('declined')(args)), {
+    validator: rejectUnlessPending,
+  });
+  setHandler(withdrawUpdate, (args) => decide(() => closedAs('withdrawn')(args)), {
+    validator: rejectUnlessPending,
+  });
+  setHandler(getStatusQuery, () => ({ status, deadline: new Date(deadline).toISOString(), emailFailures }));
+
+  try {
+    await confirmRequestRecorded({ requestId: input.requestId });
+  } catch {
+    setStatus('abandoned');
+    return { status };
+  }
+  setStatus('pending');
+  await Promise.all([
+    notify('clinician notified', () => notifyClinicianOfRequest({ requestId: input.requestId })),
+    notify('receipt to client', () => sendRequestReceived({ requestId: input.requestId })),
+  ]);
+
+  while (status === 'pending') {
+    const remaining = deadline - Date.now();
+    if (remaining > 0) {
+      await condition(() => status !== 'pending', remaining);
+      continue;
+    }
+    await condition(() => !busy);
+    if (status !== 'pending') break;
+    const outcome = await closeRequest({ requestId: input.requestId, status: 'expired' });
+    setStatus(outcome.ok ? 'expired' : ((outcome.status ?? 'expired') as RequestWorkflowStatus));
+  }
+  // Let an update that just finished deliver its answer before the workflow completes.
+  await condition(() => !busy);
+
+  if (status === 'approved' || status === 'declined' || status === 'expired') {
+    const outcome = status;
+    await notify(`outcome ${outcome} to client`, () =>
+      sendOutcomeToClient({ requestId: input.requestId, outcome }),
+    );
+  } else if (status === 'withdrawn') {
+    await notify('withdrawal to clinician', () => notifyClinicianWithdrawn({ requestId: input.requestId }));
+  }
+  if (emailFailures.length)
+    log.warn('request finished with undelivered notifications', {
+      requestId: input.requestId,
+      workflowId: workflowInfo().workflowId,
+      count: emailFailures.length,
+    });
+  return { status, appointmentId };
+}
