@@ -9,7 +9,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
 import { RouteRegistry, type RouteAuth } from './route';
 import { TokenService } from './auth/tokens';
-import { requireClient, requireStaff } from './auth/middleware';
+import { optionalClient, requireClient, requireStaff } from './auth/middleware';
 import { staffAuthRoutes } from './staffAuth';
 import { practiceSettingsRoutes } from './practiceSettings';
 import { serviceRoutes } from './services';
@@ -17,6 +17,10 @@ import { clinicianRoutes } from './clinicians';
 import { portalInfoRoutes } from './portal';
 import { portalAuthRoutes } from './portalAuth';
 import { openApiRouter } from './openapi';
+import { availabilityRoutes } from './availability';
+import { portalRequestRoutes } from './portalRequests';
+import { appointmentRequestRoutes } from './appointmentRequests';
+import { notificationRoutes } from './notifications';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -37,8 +41,15 @@ export function createApp(deps: AppDeps): Express {
   const sessions = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
   const staffAuth = requireStaff({ db, clock, tokens, sessions });
   const clientAuth = requireClient({ tokens });
+  const maybeClient = optionalClient({ tokens });
   const authFor = (auth: RouteAuth): RequestHandler[] =>
-    auth === 'staff' ? [staffAuth] : auth === 'client' ? [clientAuth] : [];
+    auth === 'staff'
+      ? [staffAuth]
+      : auth === 'client'
+        ? [clientAuth]
+        : auth === 'optional-client'
+          ? [maybeClient]
+          : [];
 
   const registry = new RouteRegistry();
   const routes = Router();
@@ -51,6 +62,10 @@ export function createApp(deps: AppDeps): Express {
       ...clinicianRoutes({ db }),
       ...portalInfoRoutes(),
       ...portalAuthRoutes({ db, clock, log, tokens, mailer: deps.mailer }),
+      ...availabilityRoutes({ db, clock }),
+      ...portalRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
+      ...notificationRoutes({ db, clock }),
     ],
     authFor,
   );

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../app/logger';
+import { BookingError, bookingErrorStatus } from '../booking/errors';
 
 /** Stable machine-readable codes of every problem the API answers with. */
 export type ProblemCode =
@@ -74,6 +75,25 @@ function send(res: Parameters<RequestHandler>[1], p: ProblemError): void {
     });
 }
 
+/** The problem a business refusal becomes: its status by code, with the field for 400s. */
+export function problemFromBookingError(err: BookingError): ProblemError {
+  const status = bookingErrorStatus[err.code];
+  const title =
+    status === 404
+      ? 'Not found'
+      : status === 403
+        ? 'Forbidden'
+        : status === 429
+          ? 'Too many requests'
+          : status === 400
+            ? 'Invalid request'
+            : 'Conflict';
+  return new ProblemError(status, err.code, title, err.message, {
+    ...(err.field ? { field: err.field } : {}),
+    ...err.extra,
+  });
+}
+
 /** 404 problem for any route nothing else answered. */
 export const notFoundHandler: RequestHandler = (_req, res) => send(res, notFound('No such route.'));
 
@@ -82,6 +102,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof ProblemError) return send(res, err);
+    if (err instanceof BookingError) return send(res, problemFromBookingError(err));
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed')
       return send(res, badRequest('body', 'The body is not valid JSON.', 'INVALID_JSON'));

@@ -1,7 +1,14 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { Router } from 'express';
-import type { RouteRegistry } from './route';
+import type { RouteDef, RouteRegistry } from './route';
+
+function securityOf(auth: RouteDef['auth']): unknown[] {
+  if (auth === 'public') return [];
+  if (auth === 'staff') return [{ staffToken: [] }];
+  if (auth === 'client') return [{ clientToken: [] }];
+  return [{}, { clientToken: [] }];
+}
 
 /** The OpenAPI 3.1 document of every registered route, built from the schemas the server validates with. */
 export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record<string, unknown> {
@@ -34,9 +41,7 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     paths[oaPath][route.method] = {
       summary: route.summary,
       tags: [route.tag],
-      ...(route.auth === 'public'
-        ? { security: [] }
-        : { security: [{ [route.auth === 'staff' ? 'staffToken' : 'clientToken']: [] }] }),
+      security: securityOf(route.auth),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }

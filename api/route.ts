@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { validate, type Schema } from './validation';
 
-/** Who may call a route: anyone, a signed-in staff user, or a signed-in portal client. */
-export type RouteAuth = 'public' | 'staff' | 'client';
+/** Who may call a route: anyone, a signed-in staff user, a signed-in portal client, or anyone with an optional client token. */
+export type RouteAuth = 'public' | 'staff' | 'client' | 'optional-client';
 
 /** One HTTP route: its schemas (validated here, published in the OpenAPI document) and its handler. */
 export interface RouteDef {

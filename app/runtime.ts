@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Runtime,
+  type NativeConnection,
+  type Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createDatabase } from '../models/db';
 import { migrate } from '../models/migrate';
 import { startEmbeddedPostgres, ensureDatabase } from './postgres';
@@ -99,17 +105,34 @@ export async function openTemporal(
   return { client, address, uiUrl, stops };
 }
 
+let runtimeInstalled = false;
+
+/** Routes the Temporal SDK's own logs (worker, core) through our logger, at warn and above. Once per process. */
+export function installTemporalRuntime(log: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+      const fields = { sdk: true, ...meta };
+      if (level === 'ERROR') log.error(fields, message);
+      else log.warn(fields, message);
+    }),
+  });
+}
+
 /** Starts the worker; its stopper drains in-flight tasks before returning. */
 export async function runWorker(
   config: Config,
-  deps: { db: Sequelize; clock: Clock; log: Logger; address: string },
+  deps: { db: Sequelize; clock: Clock; log: Logger; address: string; workflowBundle?: WorkflowBundle },
 ): Promise<{ worker: Worker; stops: Stopper[] }> {
+  installTemporalRuntime(deps.log);
   const connection: NativeConnection = await connectWorker(deps.address);
   const workerLog = deps.log.child({ part: 'worker' });
   const worker = await createBookingWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
+    workflowBundle: deps.workflowBundle,
     deps: {
       db: deps.db,
       clock: deps.clock,

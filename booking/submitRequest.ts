@@ -10,15 +10,13 @@ import {
   type Transaction,
 } from 'sequelize';
 import { AppointmentRequest, type NewClientDetails } from '../models/appointmentRequest';
-import { BookingPreferences } from '../models/bookingPreferences';
 import { Client } from '../models/client';
-import { Service } from '../models/service';
-import { StaffUser } from '../models/staffUser';
 import { TimeHold } from '../models/timeHold';
 import type { Practice } from '../models/practice';
 import { isSlotOffered } from '../scheduling';
 import { BookingError } from './errors';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
+import { bookableFor } from './bookable';
 import { toRequestView, type RequestView } from './requestView';
 
 /** Who is asking: a signed-in client, or a new client with the details they typed. */
@@ -68,44 +66,16 @@ export async function submitRequest(
         const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey, transaction);
         if (earlier) return { request: sameRequester(earlier, requester), created: false };
       }
-      const clinician = await StaffUser.findOne({
-        where: {
-          id: input.clinicianId,
-          practiceId: practice.id,
-          role: { [Op.in]: ['clinician', 'admin_clinician'] },
-        },
+      const { clinician, service } = await bookableFor(
+        practice,
+        input.clinicianId,
+        input.serviceId,
+        !('newClient' in requester),
         transaction,
-      });
-      const prefs = clinician ? await BookingPreferences.findByPk(clinician.id, { transaction }) : null;
-      if (!clinician || (prefs && !prefs.onlineBookingEnabled)) {
-        throw new BookingError(
-          'CLINICIAN_NOT_FOUND',
-          'No such clinician takes online requests here.',
-          '/clinicianId',
-        );
-      }
-      const service = await Service.findOne({
-        where: { id: input.serviceId, practiceId: practice.id, bookableOnline: true },
-        transaction,
-      });
-      if (!service)
-        throw new BookingError('SERVICE_NOT_OFFERED', 'That service cannot be booked online.', '/serviceId');
+      );
       let possibleDuplicateClientId: string | null = null;
       let email: string;
       if ('newClient' in requester) {
-        if (!practice.allowNewClients) {
-          throw new BookingError(
-            'NEW_CLIENTS_NOT_ACCEPTED',
-            'This practice is not accepting requests from new clients online.',
-          );
-        }
-        if (!prefs?.initialConsultationServiceId || prefs.initialConsultationServiceId !== service.id) {
-          throw new BookingError(
-            'SERVICE_NOT_OFFERED',
-            "New clients may request only the clinician's initial consultation.",
-            '/serviceId',
-          );
-        }
         email = requester.newClient.email;
         const existing = await Client.findOne({
           where: {

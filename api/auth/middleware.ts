@@ -38,3 +38,16 @@ export function requireClient(deps: { tokens: TokenService }): RequestHandler {
     next();
   };
 }
+
+/** Reads a portal client token when one is sent (a new client sends none); a token that does not verify is 401. */
+export function optionalClient(deps: { tokens: TokenService }): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    if (!header) return next();
+    const token = bearerToken(header);
+    const claims = token ? await deps.tokens.verify(token, 'client') : null;
+    if (!claims) throw unauthenticated();
+    res.locals.client = { id: claims.sub, practiceId: claims.pid };
+    next();
+  };
+}

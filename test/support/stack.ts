@@ -6,7 +6,7 @@ import { createLogger } from '../../app/logger';
 import { systemClock, type Clock } from '../../app/clock';
 import { runApi, runWorker, type Stopper } from '../../app/runtime';
 import { connectClient } from '../../temporal/connection';
-import { sharedDevServer, uniqueTaskQueue } from './temporal';
+import { sharedDevServer, sharedWorkflowBundle, uniqueTaskQueue } from './temporal';
 
 /** The API (and optionally the worker) running in this process against a test database and the shared dev server. */
 export interface TestStack {
@@ -40,7 +40,13 @@ export async function startStack(opts: {
   const temporal = await connectClient(server.address, config.temporalNamespace);
   const stops: Stopper[] = [() => temporal.connection.close()];
   if (opts.worker) {
-    const worker = await runWorker(config, { db: opts.db, clock, log, address: server.address });
+    const worker = await runWorker(config, {
+      db: opts.db,
+      clock,
+      log,
+      address: server.address,
+      workflowBundle: await sharedWorkflowBundle(),
+    });
     stops.unshift(...worker.stops);
   }
   const api = await runApi(config, { db: opts.db, temporal, clock, log });

@@ -1,0 +1,173 @@
+import type { Sequelize } from 'sequelize';
+import type { Client } from '@temporalio/client';
+import type { Clock } from '../app/clock';
+import { AppointmentRequest } from '../models/appointmentRequest';
+import { submitRequest, type Requester } from '../booking/submitRequest';
+import { toRequestView } from '../booking/requestView';
+import { BookingError } from '../booking/errors';
+import { startRequestWorkflow, decideRequest } from '../temporal/requests';
+import { withTemporal } from '../temporal/errors';
+import { badRequest, conflict, notFound } from './errors';
+import type { RouteDef } from './route';
+import { portalPractice, slugParams } from './portal';
+import { requirePortalClient } from './portalAuth';
+import { isoInstant, timeZoneField, uuid } from './schemas';
+import { IANAZone } from 'luxon';
+
+const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' };
+const requestBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clinicianId', 'serviceId', 'startsAt'],
+  properties: {
+    clinicianId: uuid,
+    serviceId: uuid,
+    startsAt: isoInstant,
+    newClient: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['firstName', 'lastName', 'email', 'phone'],
+      properties: {
+        firstName: name,
+        lastName: name,
+        email: { type: 'string', format: 'email', maxLength: 254 },
+        phone: { type: 'string', pattern: '^\\+?[0-9 ().-]{7,25}$' },
+      },
+    },
+    message: { type: 'string', maxLength: 2000 },
+    timeZone: timeZoneField,
+  },
+};
+const requestIdParams = {
+  type: 'object',
+  required: ['slug', 'id'],
+  properties: { ...slugParams.properties, id: uuid },
+};
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
+
+type RequestBody = {
+  clinicianId: string;
+  serviceId: string;
+  startsAt: string;
+  newClient?: { firstName: string; lastName: string; email: string; phone: string };
+  message?: string;
+  timeZone?: string;
+};
+
+/** Client portal: send a request (new or signed-in client), see and withdraw your own requests. */
+export function portalRequestRoutes(deps: {
+  db: Sequelize;
+  clock: Clock;
+  temporal: Client;
+  taskQueue: string;
+}): RouteDef[] {
+  return [
+    {
+      method: 'post',
+      path: '/portal/:slug/requests',
+      summary:
+        'Request an appointment ("I\'m a new client" with newClient, or signed in as an existing client)',
+      tag: 'Client portal',
+      auth: 'optional-client',
+      params: slugParams,
+      body: requestBody,
+      responses: {
+        201: 'Recorded: the request is pending and its workflow is running',
+        403: 'NEW_CLIENTS_NOT_ACCEPTED',
+        409: 'SLOT_UNAVAILABLE',
+        503: 'Temporal unreachable: nothing recorded, retry later',
+      },
+      handler: async (req, res) => {
+        const practice = await portalPractice(req.params.slug as string);
+        const body = req.body as RequestBody;
+        let requester: Requester;
+        if (res.locals.client) {
+          const client = requirePortalClient(res, practice);
+          if (body.newClient)
+            throw badRequest('/newClient', 'newClient is for new clients; you are signed in.');
+          requester = { clientId: client.id };
+        } else {
+          if (!body.newClient)
+            throw badRequest('/newClient', 'newClient is required unless you sign in as an existing client.');
+          const n = body.newClient;
+          requester = {
+            newClient: {
+              firstName: n.firstName.trim(),
+              lastName: n.lastName.trim(),
+              email: n.email.trim(),
+              phone: n.phone.trim(),
+            },
+          };
+        }
+        if (body.timeZone && !IANAZone.isValidZone(body.timeZone))
+          throw badRequest('/timeZone', `timeZone "${body.timeZone}" is not an IANA time zone.`);
+        const key = req.get('idempotency-key');
+        if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+          throw badRequest('Idempotency-Key', 'Idempotency-Key must be 8 to 200 visible ASCII characters.');
+        }
+        const { request, created } = await withTemporal(() =>
+          submitRequest(
+            deps.db,
+            {
+              practice,
+              clinicianId: body.clinicianId,
+              serviceId: body.serviceId,
+              startsAt: new Date(body.startsAt),
+              requester,
+              message: body.message?.trim() || null,
+              clientTimeZone: body.timeZone ?? null,
+              idempotencyKey: key ?? null,
+              now: deps.clock.now(),
+            },
+            (input) => startRequestWorkflow(deps.temporal, deps.taskQueue, input),
+          ),
+        );
+        if (!created) res.setHeader('Idempotent-Replayed', 'true');
+        res.status(201).json(request);
+      },
+    },
+    {
+      method: 'get',
+      path: '/portal/:slug/me/requests',
+      summary: 'Your appointment requests, newest first',
+      tag: 'Client portal',
+      auth: 'client',
+      params: slugParams,
+      responses: { 200: 'Requests' },
+      handler: async (req, res) => {
+        const practice = await portalPractice(req.params.slug as string);
+        const client = requirePortalClient(res, practice);
+        const rows = await AppointmentRequest.findAll({
+          where: { practiceId: practice.id, clientId: client.id },
+          order: [['createdAt', 'DESC']],
+        });
+        res.json(rows.map(toRequestView));
+      },
+    },
+    {
+      method: 'post',
+      path: '/portal/:slug/me/requests/:id/withdraw',
+      summary: 'Withdraw one of your pending requests',
+      tag: 'Client portal',
+      auth: 'client',
+      params: requestIdParams,
+      responses: { 200: 'Withdrawn', 404: 'Not your request', 409: 'REQUEST_NOT_PENDING' },
+      handler: async (req, res) => {
+        const practice = await portalPractice(req.params.slug as string);
+        const client = requirePortalClient(res, practice);
+        const request = await AppointmentRequest.findOne({
+          where: { id: req.params.id as string, practiceId: practice.id, clientId: client.id },
+        });
+        if (!request) throw notFound('No such request.');
+        if (request.status !== 'pending')
+          throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
+        const result = await withTemporal(() =>
+          decideRequest(deps.temporal, request.id, { kind: 'withdraw', clientId: client.id }),
+        );
+        if (!result.ok) throw conflict(result.code, result.message);
+        await request.reload();
+        res.json(toRequestView(request));
+      },
+    },
+  ];
+}

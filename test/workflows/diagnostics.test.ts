@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { systemClock } from '../../app/clock';
+import { createLogger } from '../../app/logger';
+import { createOutboxMailer } from '../../emails/mailer';
+import { diagnosticsWorkflow } from '../../workflows/diagnostics';
+import { useFreshDatabase } from '../support/database';
+import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from '../support/temporal';
+
+describe('diagnosticsWorkflow (time-skipping smoke test of the harness)', function () {
+  this.timeout(120_000);
+  const database = useFreshDatabase();
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await timeSkippingEnvironment();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('runs on the bundled workflow code with real activities that reach PostgreSQL', async () => {
+    const taskQueue = uniqueTaskQueue();
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await sharedWorkflowBundle(),
+      activities: createActivities({
+        db: database.db,
+        clock: systemClock,
+        log: createLogger('silent'),
+        mailer: createOutboxMailer({ dir: '/nonexistent-never-written' }),
+        publicUrl: 'http://portal.test',
+      }),
+    });
+    const result = await worker.runUntil(
+      env.client.workflow.execute(diagnosticsWorkflow, { taskQueue, workflowId: `diagnostics-${taskQueue}` }),
+    );
+    expect(result.taskQueue).to.equal(taskQueue);
+    expect(Number.isNaN(Date.parse(result.databaseTime))).to.equal(false);
+  });
+});
