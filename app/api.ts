@@ -1,27 +1,28 @@
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
-import { openDatabase, openTemporal, runApi, stopOnSignals, type Stopper } from './runtime';
+import { openDatabase, openTemporal, runApi, lifecycle, type Stopper } from './runtime';
 
 /** `npm run api`: the HTTP API alone, against DATABASE_URL and TEMPORAL_ADDRESS, as in production. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'api');
   const stops: Stopper[] = [];
-  stopOnSignals(
+  const life = lifecycle(
     () => stops,
     (line) => log.info(line),
   );
-  const database = await openDatabase(config, { allowEmbedded: false });
-  stops.unshift(...database.stops);
-  const temporal = await openTemporal(config, { allowDevServer: false });
-  stops.unshift(...temporal.stops);
-  const api = await runApi(config, { db: database.db, temporal: temporal.client, clock: systemClock, log });
-  stops.unshift(...api.stops);
-  log.info({ url: api.url }, 'API listening');
+  try {
+    const database = await openDatabase(config, { allowEmbedded: false });
+    stops.unshift(...database.stops);
+    const temporal = await openTemporal(config, { allowDevServer: false });
+    stops.unshift(...temporal.stops);
+    const api = await runApi(config, { db: database.db, temporal: temporal.client, clock: systemClock, log });
+    stops.unshift(...api.stops);
+    log.info({ url: api.url }, 'API listening');
+  } catch (err) {
+    await life.failed(err);
+  }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+void main();

@@ -178,8 +178,25 @@ export async function runApi(
   return { server, url: `http://localhost:${port}`, stops: [stop] };
 }
 
-/** Runs the stoppers in order once, on SIGINT/SIGTERM; a second signal exits at once. */
-export function stopOnSignals(stops: () => Stopper[], print: (line: string) => void = console.log): void {
+/** Runs the stoppers in order once; returns whether every one succeeded. */
+async function runStoppers(stops: Stopper[], print: (line: string) => void): Promise<boolean> {
+  let ok = true;
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (err) {
+      ok = false;
+      print(`shutdown step failed: ${String(err)}`);
+    }
+  }
+  return ok;
+}
+
+/**
+ * Process lifecycle for the entry points: stops everything on SIGINT/SIGTERM (a second signal exits at once),
+ * and on a failed start stops what had started before exiting, so no embedded server is left behind.
+ */
+export function lifecycle(stops: () => Stopper[], print: (line: string) => void = console.log) {
   let stopping = false;
   const onSignal = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -188,18 +205,19 @@ export function stopOnSignals(stops: () => Stopper[], print: (line: string) => v
     }
     stopping = true;
     print(`${signal}: shutting down`);
-    let failed = false;
-    for (const stop of stops()) {
-      try {
-        await stop();
-      } catch (err) {
-        failed = true;
-        print(`shutdown step failed: ${String(err)}`);
-      }
-    }
+    const ok = await runStoppers(stops(), print);
     print('stopped');
-    process.exit(failed ? 1 : 0);
+    process.exit(ok ? 0 : 1);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return {
+    /** Reports a failed start, stops what had started, and exits non-zero. */
+    async failed(err: unknown): Promise<never> {
+      print(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+      stopping = true;
+      await runStoppers(stops(), print);
+      process.exit(1);
+    },
+  };
 }

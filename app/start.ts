@@ -8,7 +8,8 @@ import {
   openTemporal,
   runWorker,
   runApi,
-  stopOnSignals,
+  lifecycle,
+  installTemporalRuntime,
   step,
   type Stopper,
 } from './runtime';
@@ -21,46 +22,48 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const print = (line: string) => console.log(line);
   const stops: Stopper[] = [];
-  stopOnSignals(() => stops, print);
+  const life = lifecycle(() => stops, print);
+  // Before the dev server or any worker exists: the SDK's runtime is configured once per process.
+  installTemporalRuntime(log);
+  try {
+    const database = await openDatabase(config, { allowEmbedded: true, progress: print });
+    stops.unshift(...database.stops);
+    await migrateDatabase(database.db, print);
+    if (config.seedDemo) {
+      const today = DateTime.now().setZone('America/New_York').toISODate()!;
+      const seeded = await step('seeding the demo practice (first start only)', () =>
+        seedDemoPractice(database.db, { password: config.demoPassword, today }),
+      );
+      if (seeded) print('  demo practice created');
+    }
 
-  const database = await openDatabase(config, { allowEmbedded: true, progress: print });
-  stops.unshift(...database.stops);
-  await migrateDatabase(database.db, print);
-  if (config.seedDemo) {
-    const today = DateTime.now().setZone('America/New_York').toISODate()!;
-    const seeded = await step('seeding the demo practice (first start only)', () =>
-      seedDemoPractice(database.db, { password: config.demoPassword, today }),
+    const temporal = await openTemporal(config, { allowDevServer: true, progress: print });
+    stops.unshift(...temporal.stops);
+
+    const worker = await step('starting the Temporal worker (bundles workflow code)', () =>
+      runWorker(config, { db: database.db, clock: systemClock, log, address: temporal.address }),
     );
-    if (seeded) print('  demo practice created');
-  }
+    stops.unshift(...worker.stops);
 
-  const temporal = await openTemporal(config, { allowDevServer: true, progress: print });
-  stops.unshift(...temporal.stops);
-
-  const worker = await step('starting the Temporal worker (bundles workflow code)', () =>
-    runWorker(config, { db: database.db, clock: systemClock, log, address: temporal.address }),
-  );
-  stops.unshift(...worker.stops);
-
-  const api = await step('starting the HTTP API', () =>
-    runApi(config, { db: database.db, temporal: temporal.client, clock: systemClock, log }),
-  );
-  stops.unshift(...api.stops);
-
-  print('');
-  print(`Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  print(`  API:           ${api.url}   (health: ${api.url}/readyz)`);
-  print(`  Client portal: ${config.publicUrl}/portal/demo`);
-  print(`  Temporal UI:   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`);
-  if (config.seedDemo) {
-    print(
-      `  Demo sign-in:  ${demoAccounts.map((a) => a.email).join(', ')}  password: ${config.demoPassword}`,
+    const api = await step('starting the HTTP API', () =>
+      runApi(config, { db: database.db, temporal: temporal.client, clock: systemClock, log }),
     );
+    stops.unshift(...api.stops);
+
+    print('');
+    print(`Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    print(`  API:           ${api.url}   (readiness: ${api.url}/readyz, docs: ${api.url}/docs)`);
+    print(`  Client portal: ${config.publicUrl}/portal/demo`);
+    print(`  Temporal UI:   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`);
+    if (config.seedDemo) {
+      print(
+        `  Demo sign-in:  ${demoAccounts.map((a) => a.email).join(', ')}  password: ${config.demoPassword}`,
+      );
+    }
+    print('Ctrl-C stops everything.');
+  } catch (err) {
+    await life.failed(err);
   }
-  print('Ctrl-C stops everything.');
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+void main();

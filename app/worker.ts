@@ -1,32 +1,41 @@
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { systemClock } from './clock';
-import { openDatabase, openTemporal, runWorker, stopOnSignals, type Stopper } from './runtime';
+import {
+  openDatabase,
+  openTemporal,
+  runWorker,
+  lifecycle,
+  installTemporalRuntime,
+  type Stopper,
+} from './runtime';
 
 /** `npm run worker`: the Temporal worker alone, against DATABASE_URL and TEMPORAL_ADDRESS, as in production. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'worker');
   const stops: Stopper[] = [];
-  stopOnSignals(
+  const life = lifecycle(
     () => stops,
     (line) => log.info(line),
   );
-  const database = await openDatabase(config, { allowEmbedded: false });
-  stops.unshift(...database.stops);
-  const temporal = await openTemporal(config, { allowDevServer: false });
-  stops.unshift(...temporal.stops);
-  const worker = await runWorker(config, {
-    db: database.db,
-    clock: systemClock,
-    log,
-    address: temporal.address,
-  });
-  stops.unshift(...worker.stops);
-  log.info({ taskQueue: config.taskQueue }, 'worker running');
+  installTemporalRuntime(log);
+  try {
+    const database = await openDatabase(config, { allowEmbedded: false });
+    stops.unshift(...database.stops);
+    const temporal = await openTemporal(config, { allowDevServer: false });
+    stops.unshift(...temporal.stops);
+    const worker = await runWorker(config, {
+      db: database.db,
+      clock: systemClock,
+      log,
+      address: temporal.address,
+    });
+    stops.unshift(...worker.stops);
+    log.info({ taskQueue: config.taskQueue }, 'worker running');
+  } catch (err) {
+    await life.failed(err);
+  }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+void main();
