@@ -1,0 +1,150 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { useApi } from './context';
+import { aPractice, aClinician, aService, aClient } from '../fixtures';
+import { Appointment, TimeHold, type Practice, type Service, type StaffUser } from '../../models';
+
+describe('portal availability and clinicians', () => {
+  const ctx = useApi({ now: '2026-03-05T12:00:00Z' });
+
+  let practice: Practice;
+  let clinician: StaffUser;
+  let consultation: Service;
+  let therapy: Service;
+  beforeEach(async () => {
+    practice = await aPractice({ timeZone: 'America/New_York' });
+    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
+    therapy = await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
+    clinician = await aClinician(practice, {
+      preferences: {
+        initialConsultationServiceId: consultation.id,
+        startTimeIntervalMinutes: 30,
+        minimumNoticeHours: 24,
+        bufferAfterMinutes: 15,
+      },
+      rules: [
+        {
+          rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+          startDate: '2026-01-01',
+          startTime: '09:00',
+          endTime: '12:00',
+          timeZone: 'America/New_York',
+        },
+      ],
+    });
+  });
+
+  const availability = (params: Record<string, string>, token?: string) =>
+    ctx.http.get(`/portal/${practice.slug}/availability?${new URLSearchParams(params)}`, { token });
+  const base = () => ({ clinicianId: clinician.id, serviceId: consultation.id });
+
+  it('lists clinicians with their bookable services and whether new clients can book them', async () => {
+    const noInitial = await aClinician(practice, { preferences: { initialConsultationServiceId: null } });
+    await aService(practice, { name: 'Assessment', bookableOnline: false });
+    const res = await ctx.http.get(`/portal/${practice.slug}/clinicians`);
+    const byId = Object.fromEntries(res.body.map((c: { id: string }) => [c.id, c]));
+    expect(byId[clinician.id].newClients).to.deep.equal({
+      accepted: true,
+      initialConsultationServiceId: consultation.id,
+    });
+    expect(
+      byId[noInitial.id].newClients.accepted,
+      'no initial consultation service: not offered to new clients',
+    ).to.equal(false);
+    expect(byId[clinician.id].services.map((s: { name: string }) => s.name)).to.deep.equal([
+      'Individual therapy',
+      'Initial consultation',
+    ]);
+    expect(JSON.stringify(res.body)).to.not.include('email');
+  });
+
+  it('offers slots across the spring-forward week with the same instants in the asked zone', async () => {
+    // 8 March 2026: New York moves from -05:00 to -04:00. Friday 6 March and Monday 9 March, 09:00 local.
+    const res = await availability({
+      ...base(),
+      from: '2026-03-06T00:00:00Z',
+      to: '2026-03-10T00:00:00Z',
+      timeZone: 'Europe/London',
+    });
+    expect(res.status).to.equal(200);
+    const starts = res.body.slots.map((s: { startsAt: string }) => s.startsAt);
+    expect(starts[0]).to.equal('2026-03-06T14:00:00.000Z');
+    expect(starts).to.include('2026-03-09T13:00:00.000Z');
+    expect(starts, 'after the window ends at 12:00 local').to.not.include('2026-03-09T16:00:00.000Z');
+    const monday = res.body.slots.find(
+      (s: { startsAt: string }) => s.startsAt === '2026-03-09T13:00:00.000Z',
+    );
+    expect(monday.localStartsAt).to.equal('2026-03-09T13:00:00.000+00:00');
+    expect(res.body.timeZone).to.equal('Europe/London');
+    // Minimum notice is 24 real hours from Thursday 12:00 UTC, so nothing on Thursday or before Friday 12:00 UTC.
+    expect(starts.every((s: string) => Date.parse(s) >= Date.parse('2026-03-06T12:00:00Z'))).to.equal(true);
+  });
+
+  it("does not list a slot inside a booking's after-buffer, and refuses to accept it either (listing and booking agree)", async () => {
+    // Monday 9 March 09:00-09:30 New York is booked; with a 15-minute after-buffer 09:30 is not offered, 10:00 is.
+    const client = await aClient(practice);
+    const hold = await TimeHold.create({
+      clinicianId: clinician.id,
+      during: TimeHold.range(new Date('2026-03-09T13:00:00Z'), new Date('2026-03-09T13:30:00Z')),
+      kind: 'appointment',
+    });
+    await Appointment.create({
+      practiceId: practice.id,
+      clinicianId: clinician.id,
+      serviceId: consultation.id,
+      clientId: client.id,
+      requestId: null,
+      startsAt: new Date('2026-03-09T13:00:00Z'),
+      endsAt: new Date('2026-03-09T13:30:00Z'),
+      cancellationPolicy: '24h',
+      holdId: hold.id,
+    });
+    const res = await availability({ ...base(), from: '2026-03-09T00:00:00Z', to: '2026-03-10T00:00:00Z' });
+    const starts = res.body.slots.map((s: { startsAt: string }) => s.startsAt);
+    expect(starts).to.not.include('2026-03-09T13:00:00.000Z');
+    expect(starts).to.not.include('2026-03-09T13:30:00.000Z');
+    expect(starts).to.include('2026-03-09T14:00:00.000Z');
+    const refused = await ctx.http.post(`/portal/${practice.slug}/requests`, {
+      ...base(),
+      startsAt: '2026-03-09T13:30:00.000Z',
+      newClient: {
+        firstName: 'Ana',
+        lastName: 'Lopez',
+        email: `ana-${randomUUID().slice(0, 6)}@example.test`,
+        phone: '+1 555 0100',
+      },
+    });
+    expect([refused.status, refused.body.code]).to.deep.equal([409, 'SLOT_UNAVAILABLE']);
+  });
+
+  it('a new client may ask only for the initial consultation; refuses bad ranges, zones and unknown ids', async () => {
+    const week = { from: '2026-03-09T00:00:00Z', to: '2026-03-16T00:00:00Z' };
+    const wrongService = await availability({ ...base(), serviceId: therapy.id, ...week });
+    expect([wrongService.status, wrongService.body.code]).to.deep.equal([400, 'SERVICE_NOT_OFFERED']);
+    const tooLong = await availability({
+      ...base(),
+      from: '2026-03-09T00:00:00Z',
+      to: '2026-05-11T00:00:00Z',
+    });
+    expect([tooLong.status, tooLong.body.field]).to.deep.equal([400, 'to']);
+    const backwards = await availability({ ...base(), from: week.to, to: week.from });
+    expect([backwards.status, backwards.body.field]).to.deep.equal([400, 'to']);
+    const badZone = await availability({ ...base(), ...week, timeZone: 'Atlantis/Capital' });
+    expect([badZone.status, badZone.body.field]).to.deep.equal([400, 'timeZone']);
+    const badDate = await availability({ ...base(), from: 'next week', to: week.to });
+    expect([badDate.status, badDate.body.field]).to.deep.equal([400, 'from']);
+    expect((await availability({ ...base(), clinicianId: randomUUID(), ...week })).status).to.equal(404);
+    expect((await availability({ ...base(), serviceId: randomUUID(), ...week })).status).to.equal(404);
+    await practice.update({ allowNewClients: false });
+    const closed = await availability({ ...base(), ...week });
+    expect([closed.status, closed.body.code]).to.deep.equal([403, 'NEW_CLIENTS_NOT_ACCEPTED']);
+    await practice.update({ portalEnabled: false });
+    expect((await availability({ ...base(), ...week })).status).to.equal(404);
+  });
+
+  it('a 62-day range is accepted', async () => {
+    const res = await availability({ ...base(), from: '2026-03-09T00:00:00Z', to: '2026-05-10T00:00:00Z' });
+    expect(res.status).to.equal(200);
+    expect(res.body.slots.length).to.be.greaterThan(100);
+  });
+});
