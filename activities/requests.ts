@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { AppointmentRequest } from '../models/appointmentRequest';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
-import { Notification } from '../models/notification';
 import { Practice } from '../models/practice';
 import { Service } from '../models/service';
 import { StaffUser } from '../models/staffUser';
@@ -12,6 +11,7 @@ import { buildIcs, icsAttachment } from '../emails/ics';
 import type { CancellationTerms } from '../emails/request-approved';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
+import { ringBell } from './bell';
 
 /** Everything the request emails need, loaded fresh by each activity (activities pass ids, not records). */
 async function requestContext(requestId: string) {
@@ -62,15 +62,11 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
     /** Emails the clinician and adds the bell item for a new request. */
     async notifyClinicianOfRequest({ requestId }: { requestId: string }): Promise<void> {
       const ctx = await requestContext(requestId);
-      await Notification.findOrCreate({
-        where: { userId: ctx.clinician.id, dedupeKey: `request-new/${requestId}` },
-        defaults: {
-          userId: ctx.clinician.id,
-          kind: 'request_new',
-          requestId,
-          appointmentId: null,
-          dedupeKey: `request-new/${requestId}`,
-        },
+      await ringBell({
+        userId: ctx.clinician.id,
+        kind: 'request_new',
+        requestId,
+        dedupeKey: `request-new/${requestId}`,
       });
       await deliverEmail(mailer, {
         kind: 'new-request',
@@ -198,15 +194,11 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
     /** Tells the clinician (email and bell) that the client withdrew. */
     async notifyClinicianWithdrawn({ requestId }: { requestId: string }): Promise<void> {
       const ctx = await requestContext(requestId);
-      await Notification.findOrCreate({
-        where: { userId: ctx.clinician.id, dedupeKey: `request-withdrawn/${requestId}` },
-        defaults: {
-          userId: ctx.clinician.id,
-          kind: 'request_withdrawn',
-          requestId,
-          appointmentId: null,
-          dedupeKey: `request-withdrawn/${requestId}`,
-        },
+      await ringBell({
+        userId: ctx.clinician.id,
+        kind: 'request_withdrawn',
+        requestId,
+        dedupeKey: `request-withdrawn/${requestId}`,
       });
       await deliverEmail(mailer, {
         kind: 'request-withdrawn',

@@ -1,0 +1,21 @@
+import { Notification } from '../models/notification';
+
+/** Adds a bell item once: a retried activity finds the first by its dedupe key instead of adding another. */
+export async function ringBell(item: {
+  userId: string;
+  kind: string;
+  dedupeKey: string;
+  requestId?: string | null;
+  appointmentId?: string | null;
+}): Promise<void> {
+  await Notification.findOrCreate({
+    where: { userId: item.userId, dedupeKey: item.dedupeKey },
+    defaults: {
+      userId: item.userId,
+      kind: item.kind,
+      dedupeKey: item.dedupeKey,
+      requestId: item.requestId ?? null,
+      appointmentId: item.appointmentId ?? null,
+    },
+  });
+}
