@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createRequestActivities } from './requests';
+import { createCancellationActivities } from './cancellations';
 
 export type { ActivityDeps } from './deps';
 
@@ -9,5 +10,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps),
     ...createRequestActivities(deps),
+    ...createCancellationActivities(deps),
   };
 }

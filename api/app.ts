@@ -21,6 +21,7 @@ import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
 import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
+import { appointmentRoutes } from './appointments';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
       ...portalRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
+      ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,
   );

@@ -1,0 +1,133 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { Appointment } from '../models/appointment';
+import { Client } from '../models/client';
+import { Notification } from '../models/notification';
+import { Practice } from '../models/practice';
+import { Service } from '../models/service';
+import { StaffUser } from '../models/staffUser';
+import {
+  cancelAppointment,
+  type CanceledBy,
+  type CanceledStatus,
+  type CancelResult,
+} from '../booking/cancelAppointment';
+import { BookingError, type BookingErrorCode } from '../booking/errors';
+import type { ActivityDeps } from './deps';
+import { deliverEmail } from './email';
+
+/** What the cancel step did: the appointment's (first) cancelation, or the business rule that refused it. */
+export type CancelOutcome =
+  ({ ok: true } & CancelResult) | { ok: false; code: BookingErrorCode; message: string };
+
+/** Everything the cancelation emails need, loaded fresh by each activity. */
+async function canceledContext(appointmentId: string) {
+  const appointment = await Appointment.findByPk(appointmentId);
+  if (!appointment)
+    throw ApplicationFailure.create({
+      type: 'APPOINTMENT_NOT_FOUND',
+      message: `appointment ${appointmentId} not found`,
+      nonRetryable: true,
+    });
+  if (appointment.status === 'scheduled')
+    throw ApplicationFailure.create({
+      type: 'APPOINTMENT_NOT_CANCELED',
+      message: `appointment ${appointmentId} is not canceled`,
+      nonRetryable: true,
+    });
+  const [practice, clinician, service, client] = await Promise.all([
+    Practice.findByPk(appointment.practiceId),
+    StaffUser.findByPk(appointment.clinicianId),
+    Service.findByPk(appointment.serviceId),
+    Client.findByPk(appointment.clientId),
+  ]);
+  return {
+    appointment,
+    practice: practice!,
+    clinician: clinician!,
+    client: client!,
+    common: {
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      practiceName: practice!.name,
+      clinicianName: `${clinician!.firstName} ${clinician!.lastName}`,
+      serviceName: service!.name,
+      status: appointment.status as CanceledStatus,
+      requestedAt: appointment.cancelRequestedAt!,
+      canceledBy: appointment.canceledBy === 'staff' ? ('practice' as const) : ('client' as const),
+    },
+  };
+}
+
+/** Cancelation activities: the cancel itself, and the clinician's and the client's notices. */
+export function createCancellationActivities({ db, clock, mailer, publicUrl, log }: ActivityDeps) {
+  return {
+    /** Cancels (or finds the first cancelation of) an appointment; a business refusal is returned, not retried. */
+    async cancelAppointment(input: {
+      appointmentId: string;
+      requestedAt: string;
+      by: CanceledBy;
+      status?: CanceledStatus;
+      reason?: string | null;
+      actorId?: string | null;
+    }): Promise<CancelOutcome> {
+      try {
+        const result = await cancelAppointment(db, {
+          ...input,
+          requestedAt: new Date(input.requestedAt),
+          now: clock.now(),
+        });
+        log.info(
+          { appointmentId: input.appointmentId, status: result.status, changed: result.changed },
+          'cancelation',
+        );
+        return { ok: true, ...result };
+      } catch (err) {
+        if (err instanceof BookingError) return { ok: false, code: err.code, message: err.message };
+        throw err;
+      }
+    },
+
+    /** Tells the clinician (email and bell) that an appointment was Canceled or Late Canceled, and when asked. */
+    async notifyClinicianOfCancellation({ appointmentId }: { appointmentId: string }): Promise<void> {
+      const ctx = await canceledContext(appointmentId);
+      const key = `appointment-canceled-clinician/${appointmentId}`;
+      await Notification.findOrCreate({
+        where: { userId: ctx.clinician.id, dedupeKey: key },
+        defaults: {
+          userId: ctx.clinician.id,
+          kind: ctx.common.status === 'late_canceled' ? 'appointment_late_canceled' : 'appointment_canceled',
+          requestId: null,
+          appointmentId,
+          dedupeKey: key,
+        },
+      });
+      await deliverEmail(mailer, {
+        kind: 'appointment-canceled-clinician',
+        to: ctx.clinician.email,
+        idempotencyKey: key,
+        props: {
+          ...ctx.common,
+          timeZone: ctx.clinician.timeZone ?? ctx.practice.timeZone,
+          clientName: `${ctx.client.firstName} ${ctx.client.lastName}`,
+          dashboardUrl: `${publicUrl}/app/calendar`,
+        },
+      });
+    },
+
+    /** Confirms to the client that the appointment is Canceled or Late Canceled. */
+    async sendCancellationToClient({ appointmentId }: { appointmentId: string }): Promise<void> {
+      const ctx = await canceledContext(appointmentId);
+      await deliverEmail(mailer, {
+        kind: 'appointment-canceled',
+        to: ctx.client.email,
+        idempotencyKey: `appointment-canceled/${appointmentId}`,
+        props: {
+          ...ctx.common,
+          timeZone: ctx.client.timeZone ?? ctx.practice.timeZone,
+          clientFirstName: ctx.client.firstName,
+          portalUrl: ctx.practice.portalEnabled ? `${publicUrl}/portal/${ctx.practice.slug}` : undefined,
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import type { Sequelize } from 'sequelize';
+import { Appointment, type AppointmentStatus } from '../models/appointment';
+import { AuditEntry } from '../models/auditEntry';
+import type { CancellationPolicy } from '../models/practice';
+import { TimeHold } from '../models/timeHold';
+import { cancellationCutoff, classifyCancellation } from './cancellationPolicy';
+import { BookingError } from './errors';
+
+/** The two ways an appointment ends canceled. */
+export type CanceledStatus = Exclude<AppointmentStatus, 'scheduled'>;
+/** Who asked: the client from the portal, or the practice from the dashboard. */
+export type CanceledBy = 'client' | 'staff';
+
+/** The fields of an appointment the cancelation rule reads. */
+export interface CancelableAppointment {
+  status: AppointmentStatus;
+  startsAt: Date;
+  cancellationPolicy: CancellationPolicy;
+}
+
+export interface CancelAppointmentInput {
+  appointmentId: string;
+  /** The moment the cancelation was asked for: the policy judges this, never when it was processed. */
+  requestedAt: Date;
+  by: CanceledBy;
+  /** The practice's choice; staff only (a client's cancelation is classified by the booked policy). */
+  status?: CanceledStatus;
+  reason?: string | null;
+  /** The client or staff user who asked, for the audit log. */
+  actorId?: string | null;
+  now: Date;
+}
+
+/** A canceled appointment as plain data; `changed` is false when an earlier cancelation had already done it. */
+export interface CancelResult {
+  appointmentId: string;
+  status: CanceledStatus;
+  canceledBy: CanceledBy;
+  requestedAt: string;
+  canceledAt: string;
+  changed: boolean;
+}
+
+/** What canceling would mean at `now`, as the portal lists it. */
+export interface CancelationOptions {
+  canCancelOnline: boolean;
+  /** The cutoff: asked at or before it is Canceled, after it Late Canceled; null when not cancelable online. */
+  freeCancelationUntil: Date | null;
+  /** The status a cancelation asked for at `now` would get. */
+  cancelNowAs: CanceledStatus | null;
+  /** The booked policy is "Require phone call to cancel". */
+  byPhoneOnly: boolean;
+}
+
+/**
+ * Why a scheduled appointment cannot be canceled by `by` at `requestedAt`, or null when it can. The one rule
+ * the API checks before starting a workflow and the cancelation itself enforces under the row lock.
+ */
+export function cancelRefusal(
+  appointment: CancelableAppointment,
+  opts: { by: CanceledBy; requestedAt: Date; practicePhone?: string | null },
+): BookingError | null {
+  if (appointment.status !== 'scheduled') {
+    return new BookingError(
+      'APPOINTMENT_NOT_CANCELABLE',
+      `This appointment is already ${appointment.status}.`,
+    );
+  }
+  if (appointment.startsAt.getTime() <= opts.requestedAt.getTime()) {
+    return new BookingError('APPOINTMENT_NOT_CANCELABLE', 'This appointment has already started.');
+  }
+  if (opts.by === 'client' && appointment.cancellationPolicy === 'phone_call') {
+    const phone = opts.practicePhone ?? null;
+    return new BookingError(
+      'CANCEL_BY_PHONE_ONLY',
+      phone
+        ? `This appointment can't be canceled online; to cancel, please call ${phone}.`
+        : "This appointment can't be canceled online; to cancel, please call your clinician or the practice.",
+      undefined,
+      { phone },
+    );
+  }
+  return null;
+}
+
+/** What canceling would mean at `now`, judged by the policy booked with the appointment. */
+export function cancelationOptions(appointment: CancelableAppointment, now: Date): CancelationOptions {
+  const policy = appointment.cancellationPolicy;
+  const open = appointment.status === 'scheduled' && appointment.startsAt.getTime() > now.getTime();
+  if (!open || policy === 'phone_call') {
+    return { canCancelOnline: false, freeCancelationUntil: null, cancelNowAs: null, byPhoneOnly: open };
+  }
+  return {
+    canCancelOnline: true,
+    freeCancelationUntil: cancellationCutoff(appointment.startsAt, policy),
+    cancelNowAs: classifyCancellation(appointment.startsAt, policy, now),
+    byPhoneOnly: false,
+  };
+}
+
+function resultOf(appointment: Appointment, changed: boolean): CancelResult {
+  return {
+    appointmentId: appointment.id,
+    status: appointment.status as CanceledStatus,
+    canceledBy: appointment.canceledBy!,
+    requestedAt: appointment.cancelRequestedAt!.toISOString(),
+    canceledAt: appointment.canceledAt!.toISOString(),
+    changed,
+  };
+}
+
+/**
+ * Cancels an appointment in one transaction and frees its time at once. A client's cancelation is Canceled or
+ * Late Canceled by the policy booked with the appointment (never the practice's current one), judged at
+ * requestedAt; the practice picks the status. An appointment already canceled answers with that first result.
+ */
+export async function cancelAppointment(db: Sequelize, input: CancelAppointmentInput): Promise<CancelResult> {
+  if (input.by === 'client' && input.status)
+    throw new Error('cancelAppointment: only staff choose the status');
+  return db.transaction(async (transaction) => {
+    // The row lock orders a client's and the practice's cancelations of the same appointment.
+    const appointment = await Appointment.findByPk(input.appointmentId, {
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
+    if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
+    if (appointment.status !== 'scheduled') return resultOf(appointment, false);
+    const refusal = cancelRefusal(appointment, input);
+    if (refusal) throw refusal;
+    const policy = appointment.cancellationPolicy;
+    const status: CanceledStatus =
+      input.status ??
+      (policy === 'phone_call'
+        ? 'canceled'
+        : classifyCancellation(appointment.startsAt, policy, input.requestedAt));
+    const holdId = appointment.holdId!;
+    // hold_id is cleared in the same statement as the status: the table checks scheduled iff a hold is set.
+    await appointment.update(
+      {
+        status,
+        holdId: null,
+        cancelRequestedAt: input.requestedAt,
+        canceledAt: input.now,
+        canceledBy: input.by,
+        cancelReason: input.reason ?? null,
+      },
+      { transaction },
+    );
+    await TimeHold.destroy({ where: { id: holdId }, transaction });
+    await AuditEntry.record(
+      {
+        practiceId: appointment.practiceId,
+        actorType: input.by,
+        actorId: input.actorId ?? null,
+        action: 'appointment.cancel',
+        entity: 'appointment',
+        entityId: appointment.id,
+        oldValue: { status: 'scheduled' },
+        newValue: {
+          status,
+          cancelRequestedAt: input.requestedAt.toISOString(),
+          reason: input.reason ?? null,
+        },
+      },
+      transaction,
+    );
+    return resultOf(appointment, true);
+  });
+}
