@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   condition,
   defineQuery,
@@ -13,6 +12,7 @@ import {
 import type { createActivities } from '../activities';
 import type { RequestWorkflowInput } from '../booking/submitRequest';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
+import { notificationActivityOptions, notificationSteps } from './notifications';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -65,17 +65,8 @@ const { approveRequest, closeRequest } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-// Emails: a provider outage is retried for a day; each send carries an idempotency key, so retries deliver once.
 const { notifyClinicianOfRequest, sendRequestReceived, sendOutcomeToClient, notifyClinicianWithdrawn } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    scheduleToCloseTimeout: '24 hours',
-    retry: {
-      initialInterval: '2 seconds',
-      maximumInterval: '5 minutes',
-      nonRetryableErrorTypes: ['EMAIL_REJECTED'],
-    },
-  });
+  proxyActivities<Activities>(notificationActivityOptions);
 
 /**
  * One appointment request: notify the clinician and the client, wait for approve / decline / withdraw until the
@@ -87,7 +78,7 @@ export async function appointmentRequestWorkflow(
   let status = 'recording' as RequestWorkflowStatus;
   let busy = false;
   let appointmentId: string | undefined;
-  const emailFailures: string[] = [];
+  const { failures: emailFailures, notify } = notificationSteps({ requestId: input.requestId });
   // Measured from the workflow's own start (moments after the API recorded the request), so the deadline never
   // depends on the API's and the Temporal server's clocks agreeing.
   const waitMs = Math.min(
@@ -105,22 +96,6 @@ export async function appointmentRequestWorkflow(
     { key: clinicianIdKey, value: input.clinicianId },
     { key: bookingStatusKey, value: status },
   ]);
-
-  /** Runs an email or bell step; a permanent refusal is recorded for the operator instead of failing the request. */
-  const notify = async (step: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      const cause =
-        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
-      emailFailures.push(`${step}: ${cause?.message ?? String(err)}`);
-      log.warn('notification failed permanently', {
-        step,
-        requestId: input.requestId,
-        error: cause?.type ?? 'unknown',
-      });
-    }
-  };
 
   /** Decisions run one at a time, and never while the request is being expired. */
   const decide = async (run: () => Promise<DecisionResult>): Promise<DecisionResult> => {

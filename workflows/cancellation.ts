@@ -1,11 +1,8 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   defineQuery,
   defineUpdate,
-  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -14,6 +11,7 @@ import type { createActivities } from '../activities';
 import type { CancelOutcome } from '../activities/cancellations';
 import type { CanceledBy, CanceledStatus } from '../booking/cancelAppointment';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
+import { notificationActivityOptions, notificationSteps } from './notifications';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -50,16 +48,8 @@ const { cancelAppointment } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-// Emails: a provider outage is retried for a day; each send carries an idempotency key, so retries deliver once.
-const { notifyClinicianOfCancellation, sendCancellationToClient } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '24 hours',
-  retry: {
-    initialInterval: '2 seconds',
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: ['EMAIL_REJECTED'],
-  },
-});
+const { notifyClinicianOfCancellation, sendCancellationToClient } =
+  proxyActivities<Activities>(notificationActivityOptions);
 
 /**
  * One appointment's cancelation: mark it Canceled or Late Canceled (judged at input.requestedAt, never at the
@@ -68,7 +58,7 @@ const { notifyClinicianOfCancellation, sendCancellationToClient } = proxyActivit
 export async function cancellationWorkflow(input: CancellationWorkflowInput): Promise<CancelOutcome> {
   let status: CancellationWorkflowStatus = 'canceling';
   let outcome: CancelOutcome | undefined = undefined;
-  const emailFailures: string[] = [];
+  const { failures: emailFailures, notify } = notificationSteps({ appointmentId: input.appointmentId });
 
   upsertSearchAttributes([
     { key: practiceIdKey, value: input.practiceId },
@@ -80,22 +70,6 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
     await condition(() => outcome !== undefined);
     return outcome!;
   });
-
-  /** Runs an email or bell step; a permanent refusal is recorded for the operator instead of failing. */
-  const notify = async (step: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      const cause =
-        err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
-      emailFailures.push(`${step}: ${cause?.message ?? String(err)}`);
-      log.warn('notification failed permanently', {
-        step,
-        appointmentId: input.appointmentId,
-        error: cause?.type ?? 'unknown',
-      });
-    }
-  };
 
   const result = await cancelAppointment({
     appointmentId: input.appointmentId,

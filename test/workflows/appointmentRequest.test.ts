@@ -1,10 +1,5 @@
 import { expect } from 'chai';
 import { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../activities';
-import { fixedClock } from '../../app/clock';
-import { createLogger } from '../../app/logger';
-import { createResendMailer } from '../../emails/mailer';
 import { submitRequest, type Requester } from '../../booking/submitRequest';
 import { requestWorkflowId, startRequestWorkflow, decideRequest } from '../../temporal/requests';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
@@ -19,9 +14,7 @@ import {
   type Service,
   type StaffUser,
 } from '../../models';
-import { useFreshDatabase } from '../support/database';
-import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from '../support/temporal';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
 
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -29,30 +22,13 @@ const SLOT = new Date('2026-06-10T14:00:00Z'); // Wednesday 10:00 in New York, i
 
 describe('appointmentRequestWorkflow (time-skipping)', function () {
   this.timeout(120_000);
-  const database = useFreshDatabase();
-  let env: TestWorkflowEnvironment;
-  let capture: CaptureServer;
-  let taskQueue: string;
+  const tb = useWorkflowTestbed();
   let worker: Worker;
   let practice: Practice;
   let clinician: StaffUser;
   let consultation: Service;
 
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  // A server of its own per test (about 0.4 s): time skipping then never waits on another test's leftovers.
-  afterEach(async () => {
-    await env?.teardown();
-  });
-
   beforeEach(async () => {
-    env = await timeSkippingEnvironment();
-    capture.reset();
-    taskQueue = uniqueTaskQueue();
     practice = await aPractice();
     consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
     clinician = await aClinician(practice, {
@@ -62,22 +38,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         minimumNoticeHours: 24,
       },
     });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await sharedWorkflowBundle(),
-      activities: createActivities({
-        db: database.db,
-        clock: fixedClock(NOW),
-        log: createLogger('silent'),
-        mailer: createResendMailer({
-          apiKey: 're_test_key',
-          from: 'Booking <booking@practice.test>',
-          baseUrl: capture.url,
-        }),
-        publicUrl: 'http://portal.test',
-      }),
-    });
+    worker = await tb.worker(NOW);
   });
 
   const newClient: Requester = {
@@ -86,7 +47,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
 
   async function submit(requester: Requester = newClient, startsAt = SLOT) {
     const { request } = await submitRequest(
-      database.db,
+      tb.db,
       {
         practice,
         clinicianId: clinician.id,
@@ -96,27 +57,30 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         clientTimeZone: 'America/Chicago',
         now: new Date(NOW),
       },
-      (input) => startRequestWorkflow(env.client, taskQueue, input),
+      (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
     );
-    return { request, handle: env.client.workflow.getHandle(requestWorkflowId(request.id)) };
+    return { request, handle: tb.env.client.workflow.getHandle(requestWorkflowId(request.id)) };
   }
 
   /** Waits until the workflow reports pending (notifications sent) without real sleeping. */
-  async function pending(handle: ReturnType<typeof env.client.workflow.getHandle>) {
+  async function pending(handle: ReturnType<typeof tb.env.client.workflow.getHandle>) {
     for (;;) {
       const { status } = await handle.query(getStatusQuery);
       if (status === 'pending') return;
-      await env.sleep('1 second');
+      await tb.env.sleep('1 second');
     }
   }
 
-  const keys = () => capture.deliveries().map((e) => e.idempotencyKey);
+  const keys = () => tb.capture.deliveries().map((e) => e.idempotencyKey);
 
   it('approve: creates the new client and the appointment on the held slot, emails a confirmation with an .ics', async () => {
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       await pending(handle);
-      const result = await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      const result = await decideRequest(tb.env.client, request.id, {
+        kind: 'approve',
+        actorId: clinician.id,
+      });
       expect(result).to.include({ ok: true, status: 'approved' });
       expect(await handle.result()).to.include({ status: 'approved' });
     });
@@ -132,7 +96,9 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       `request-received/${row.id}`,
       `request-approved/${row.id}`,
     ]);
-    const confirmation = capture.deliveries().find((e) => e.idempotencyKey === `request-approved/${row.id}`)!;
+    const confirmation = tb.capture
+      .deliveries()
+      .find((e) => e.idempotencyKey === `request-approved/${row.id}`)!;
     expect(confirmation.to).to.deep.equal(['robin@example.test']);
     const ics = confirmation.attachments.find((a) => a.filename.endsWith('.ics'))!.utf8;
     expect(ics).to.include('DTSTART:20260610T140000Z');
@@ -153,14 +119,14 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       expect((await AppointmentRequest.findByPk(request.id))!.possibleDuplicateClientId).to.equal(
         existing.id,
       );
-      await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id });
       await handle.result();
     });
     expect(await Client.count()).to.equal(1);
     await existing.reload();
     expect(existing).to.include({ lastName: 'Original', phone: '+1 555 9999' });
     expect((await Appointment.findOne())!.clientId).to.equal(existing.id);
-    const clinicianEmail = capture.deliveries().find((e) => e.idempotencyKey?.startsWith('request-new/'))!;
+    const clinicianEmail = tb.capture.deliveries().find((e) => e.idempotencyKey?.startsWith('request-new/'))!;
     expect(clinicianEmail.html).to.match(/existing client/i);
   });
 
@@ -171,7 +137,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         const { request, handle } = await submit();
         requestId = request.id;
         await pending(handle);
-        const result = await decideRequest(env.client, request.id, {
+        const result = await decideRequest(tb.env.client, request.id, {
           kind: 'decline',
           actorId: clinician.id,
           note,
@@ -185,7 +151,9 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         declineNote: note,
       });
       expect(await TimeHold.count()).to.equal(0);
-      const email = capture.deliveries().find((e) => e.idempotencyKey === `request-declined/${requestId}`)!;
+      const email = tb.capture
+        .deliveries()
+        .find((e) => e.idempotencyKey === `request-declined/${requestId}`)!;
       if (note) expect(email.text).to.include(note);
       else expect(email.text).to.not.include('Note from');
     });
@@ -199,7 +167,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       requestId = request.id;
       await pending(handle);
       expect(
-        await decideRequest(env.client, request.id, { kind: 'withdraw', clientId: client.id }),
+        await decideRequest(tb.env.client, request.id, { kind: 'withdraw', clientId: client.id }),
       ).to.include({ ok: true, status: 'withdrawn' });
       await handle.result();
       // Freed at once: the same slot can be requested again.
@@ -217,11 +185,11 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       const { request, handle } = await submit(newClient, far);
       requestId = request.id;
       await pending(handle);
-      await env.sleep('167 hours');
+      await tb.env.sleep('167 hours');
       expect((await handle.query(getStatusQuery)).status).to.equal('pending');
-      await env.sleep('2 hours');
+      await tb.env.sleep('2 hours');
       expect(await handle.result()).to.include({ status: 'expired' });
-      const late = await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      const late = await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id });
       expect(late).to.include({ ok: false, code: 'REQUEST_NOT_PENDING' });
     });
     expect(await AppointmentRequest.findByPk(requestId)).to.include({ status: 'expired', holdId: null });
@@ -234,9 +202,9 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     await worker.runUntil(async () => {
       const { handle } = await submit(newClient, soon);
       await pending(handle);
-      await env.sleep('49 hours');
+      await tb.env.sleep('49 hours');
       expect((await handle.query(getStatusQuery)).status).to.equal('pending');
-      await env.sleep('2 hours');
+      await tb.env.sleep('2 hours');
       expect(await handle.result()).to.include({ status: 'expired' });
     });
   });
@@ -245,8 +213,11 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       await pending(handle);
-      await decideRequest(env.client, request.id, { kind: 'decline', actorId: clinician.id });
-      const again = await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      await decideRequest(tb.env.client, request.id, { kind: 'decline', actorId: clinician.id });
+      const again = await decideRequest(tb.env.client, request.id, {
+        kind: 'approve',
+        actorId: clinician.id,
+      });
       expect(again).to.include({ ok: false, code: 'REQUEST_NOT_PENDING' });
       await handle.result();
     });
@@ -255,45 +226,45 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
   });
 
   it('an email step that fails twice then succeeds sends exactly one email', async () => {
-    capture.failNext(2, 500);
+    tb.capture.failNext(2, 500);
     let requestId = '';
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       requestId = request.id;
       await pending(handle);
-      await decideRequest(env.client, request.id, { kind: 'decline', actorId: clinician.id });
+      await decideRequest(tb.env.client, request.id, { kind: 'decline', actorId: clinician.id });
       await handle.result();
     });
-    expect(capture.attempts()).to.be.at.least(5);
+    expect(tb.capture.attempts()).to.be.at.least(5);
     for (const key of [
       `request-new/${requestId}`,
       `request-received/${requestId}`,
       `request-declined/${requestId}`,
     ]) {
       expect(
-        capture.deliveries().filter((e) => e.idempotencyKey === key),
+        tb.capture.deliveries().filter((e) => e.idempotencyKey === key),
         key,
       ).to.have.length(1);
     }
   });
 
   it('an email the provider rejects (422) is not retried; the request still finishes and the operator sees why', async () => {
-    capture.rejectNext(1);
+    tb.capture.rejectNext(1);
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       await pending(handle);
       const status = await handle.query(getStatusQuery);
       expect(status.emailFailures).to.have.length(1);
       expect(status.emailFailures[0]).to.match(/refused by the provider/);
-      await decideRequest(env.client, request.id, { kind: 'decline', actorId: clinician.id });
+      await decideRequest(tb.env.client, request.id, { kind: 'decline', actorId: clinician.id });
       expect(await handle.result()).to.include({ status: 'declined' });
     });
   });
 
   it('ends as abandoned when the request it was started for was never committed', async () => {
     await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start('appointmentRequestWorkflow', {
-        taskQueue,
+      const handle = await tb.env.client.workflow.start('appointmentRequestWorkflow', {
+        taskQueue: tb.taskQueue,
         workflowId: requestWorkflowId('00000000-0000-4000-8000-000000000000'),
         args: [
           {
@@ -308,14 +279,14 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       });
       expect(await handle.result()).to.deep.equal({ status: 'abandoned' });
     });
-    expect(capture.deliveries()).to.have.length(0);
+    expect(tb.capture.deliveries()).to.have.length(0);
   });
 
   it('sets search attributes operators filter on: practice, clinician and status', async () => {
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       await pending(handle);
-      await decideRequest(env.client, request.id, { kind: 'approve', actorId: clinician.id });
+      await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id });
       await handle.result();
       const description = await handle.describe();
       const attrs = description.typedSearchAttributes;

@@ -1,10 +1,4 @@
 import { expect } from 'chai';
-import { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../activities';
-import { fixedClock } from '../../app/clock';
-import { createLogger } from '../../app/logger';
-import { createResendMailer } from '../../emails/mailer';
 import { cancelAndWait, cancellationWorkflowId, startCancellation } from '../../temporal/cancellations';
 import {
   cancellationWorkflow,
@@ -22,9 +16,7 @@ import {
   type Service,
   type StaffUser,
 } from '../../models';
-import { useFreshDatabase } from '../support/database';
-import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from '../support/temporal';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { aPractice, aClinician, aService, aClient, aStaffUser } from '../fixtures';
 
 const HOUR = 3_600_000;
@@ -33,53 +25,18 @@ const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 describe('cancellationWorkflow (time-skipping)', function () {
   this.timeout(120_000);
-  const database = useFreshDatabase();
-  let env: TestWorkflowEnvironment;
-  let capture: CaptureServer;
-  let taskQueue: string;
+  const tb = useWorkflowTestbed();
   let practice: Practice;
   let clinician: StaffUser;
   let service: Service;
   let client: Client;
 
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  afterEach(async () => {
-    await env?.teardown();
-  });
-
   beforeEach(async () => {
-    env = await timeSkippingEnvironment();
-    capture.reset();
-    taskQueue = uniqueTaskQueue();
     practice = await aPractice({ name: 'Riverside Therapy', cancellationPolicy: '24h' });
     service = await aService(practice, { name: 'Individual therapy' });
     clinician = await aClinician(practice);
     client = await aClient(practice, { firstName: 'Casey', timeZone: 'America/Chicago' });
   });
-
-  /** The real worker; its clock is the worker's "now" (canceled_at), never the moment that is judged. */
-  const aWorker = async (now: Date) =>
-    Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await sharedWorkflowBundle(),
-      activities: createActivities({
-        db: database.db,
-        clock: fixedClock(now),
-        log: createLogger('silent'),
-        mailer: createResendMailer({
-          apiKey: 're_test_key',
-          from: 'Booking <booking@practice.test>',
-          baseUrl: capture.url,
-        }),
-        publicUrl: 'http://portal.test',
-      }),
-    });
 
   async function booked(policy: CancellationPolicy, startsAt = STARTS): Promise<Appointment> {
     const endsAt = at(startsAt, service.durationMinutes * 60_000);
@@ -111,7 +68,7 @@ describe('cancellationWorkflow (time-skipping)', function () {
     actorId: client.id,
   });
 
-  const delivered = (key: string) => capture.deliveries().filter((e) => e.idempotencyKey === key);
+  const delivered = (key: string) => tb.capture.deliveries().filter((e) => e.idempotencyKey === key);
 
   for (const [policy, hours] of [
     ['24h', 24],
@@ -126,12 +83,16 @@ describe('cancellationWorkflow (time-skipping)', function () {
       ];
       const appointments = await Promise.all(cases.map((_, i) => booked(policy, at(STARTS, i * 2 * HOUR))));
       // The worker processes every one of them after its cutoff.
-      const worker = await aWorker(at(STARTS, -HOUR));
+      const worker = await tb.worker(at(STARTS, -HOUR));
       await worker.runUntil(async () => {
         for (const [i, { offset, expected }] of cases.entries()) {
           const appointment = appointments[i];
           const requestedAt = at(appointment.startsAt, -hours * HOUR + offset);
-          const handle = await startCancellation(env.client, taskQueue, byClient(appointment, requestedAt));
+          const handle = await startCancellation(
+            tb.env.client,
+            tb.taskQueue,
+            byClient(appointment, requestedAt),
+          );
           expect(await handle.result(), `offset ${offset}`).to.include({ ok: true, status: expected });
         }
       });
@@ -149,18 +110,18 @@ describe('cancellationWorkflow (time-skipping)', function () {
     const workerNow = at(requestedAt, 2 * HOUR);
     // The test server stops its clock while a workflow task waits for a worker, so the outage is played as the
     // workflow's first task becoming due only after two hours of skipped time, with no worker running meanwhile.
-    const handle = await env.client.workflow.start(cancellationWorkflow, {
-      taskQueue,
+    const handle = await tb.env.client.workflow.start(cancellationWorkflow, {
+      taskQueue: tb.taskQueue,
       workflowId: cancellationWorkflowId(appointment.id),
       args: [byClient(appointment, requestedAt)],
       startDelay: '2 hours',
     });
-    const startedAt = await env.currentTimeMs();
-    await env.sleep('2 hours');
-    expect((await env.currentTimeMs()) - startedAt).to.be.at.least(2 * HOUR);
+    const startedAt = await tb.env.currentTimeMs();
+    await tb.env.sleep('2 hours');
+    expect((await tb.env.currentTimeMs()) - startedAt).to.be.at.least(2 * HOUR);
     expect((await Appointment.findByPk(appointment.id))!.status, 'nothing ran yet').to.equal('scheduled');
 
-    const worker = await aWorker(workerNow);
+    const worker = await tb.worker(workerNow);
     const result = await worker.runUntil(handle.result());
     expect(result).to.include({ ok: true, status: 'canceled', changed: true });
     await appointment.reload();
@@ -193,15 +154,15 @@ describe('cancellationWorkflow (time-skipping)', function () {
 
   it('a late cancelation says so to both, and the bell item is a late cancelation', async () => {
     const appointment = await booked('48h');
-    const worker = await aWorker(at(STARTS, -10 * HOUR));
+    const worker = await tb.worker(at(STARTS, -10 * HOUR));
     await worker.runUntil(async () => {
       const outcome = await cancelAndWait(
-        env.client,
-        taskQueue,
+        tb.env.client,
+        tb.taskQueue,
         byClient(appointment, at(STARTS, -10 * HOUR)),
       );
       expect(outcome).to.include({ ok: true, status: 'late_canceled' });
-      await env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
+      await tb.env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
     });
     const [toClient] = delivered(`appointment-canceled/${appointment.id}`);
     expect(toClient.subject).to.match(/^Late canceled:/);
@@ -215,25 +176,33 @@ describe('cancellationWorkflow (time-skipping)', function () {
 
   it('cancelAndWait answers with the outcome; a second cancel answers with the first result and sends nothing more', async () => {
     const appointment = await booked('24h');
-    const worker = await aWorker(at(STARTS, -30 * HOUR));
+    const worker = await tb.worker(at(STARTS, -30 * HOUR));
     await worker.runUntil(async () => {
-      const first = await cancelAndWait(env.client, taskQueue, byClient(appointment, at(STARTS, -30 * HOUR)));
+      const first = await cancelAndWait(
+        tb.env.client,
+        tb.taskQueue,
+        byClient(appointment, at(STARTS, -30 * HOUR)),
+      );
       expect(first).to.include({ ok: true, status: 'canceled', changed: true });
-      await env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
-      const again = await cancelAndWait(env.client, taskQueue, byClient(appointment, at(STARTS, -HOUR)));
+      await tb.env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
+      const again = await cancelAndWait(
+        tb.env.client,
+        tb.taskQueue,
+        byClient(appointment, at(STARTS, -HOUR)),
+      );
       expect(again).to.include({ ok: true, status: 'canceled', changed: false });
       expect(again && again.ok && again.requestedAt).to.equal(at(STARTS, -30 * HOUR).toISOString());
-      await env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
+      await tb.env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
     });
-    expect(capture.deliveries()).to.have.length(2);
+    expect(tb.capture.deliveries()).to.have.length(2);
     expect(await Notification.count()).to.equal(1);
   });
 
   it('the practice cancels without telling the client: the clinician is told, the client gets nothing', async () => {
     const appointment = await booked('phone_call');
     const manager = await aStaffUser(practice, { role: 'practice_manager' });
-    const worker = await aWorker(at(STARTS, -3 * HOUR));
-    const handle = await startCancellation(env.client, taskQueue, {
+    const worker = await tb.worker(at(STARTS, -3 * HOUR));
+    const handle = await startCancellation(tb.env.client, tb.taskQueue, {
       appointmentId: appointment.id,
       practiceId: practice.id,
       clinicianId: clinician.id,
@@ -252,39 +221,39 @@ describe('cancellationWorkflow (time-skipping)', function () {
 
   it('a refused cancelation (phone_call, from the portal) changes nothing, notifies nobody, and does not block the practice', async () => {
     const appointment = await booked('phone_call');
-    const worker = await aWorker(at(STARTS, -100 * HOUR));
+    const worker = await tb.worker(at(STARTS, -100 * HOUR));
     await worker.runUntil(async () => {
       const refused = await startCancellation(
-        env.client,
-        taskQueue,
+        tb.env.client,
+        tb.taskQueue,
         byClient(appointment, at(STARTS, -100 * HOUR)),
       );
       expect(await refused.result()).to.include({ ok: false, code: 'CANCEL_BY_PHONE_ONLY' });
       expect((await refused.describe()).typedSearchAttributes.get(bookingStatusKey)).to.equal('refused');
       expect((await Appointment.findByPk(appointment.id))!.status).to.equal('scheduled');
-      expect(capture.deliveries()).to.have.length(0);
-      const byPractice = await cancelAndWait(env.client, taskQueue, {
+      expect(tb.capture.deliveries()).to.have.length(0);
+      const byPractice = await cancelAndWait(tb.env.client, tb.taskQueue, {
         ...byClient(appointment, at(STARTS, -99 * HOUR)),
         by: 'staff',
         status: 'canceled',
         actorId: clinician.id,
       });
       expect(byPractice).to.include({ ok: true, status: 'canceled' });
-      await env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
+      await tb.env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
     });
     // The clinician canceled their own appointment: only the client is told.
-    expect(capture.deliveries().map((e) => e.idempotencyKey)).to.deep.equal([
+    expect(tb.capture.deliveries().map((e) => e.idempotencyKey)).to.deep.equal([
       `appointment-canceled/${appointment.id}`,
     ]);
   });
 
   it('an email the provider rejects is recorded for the operator; the cancelation stands', async () => {
     const appointment = await booked('24h');
-    capture.rejectNext(1);
-    const worker = await aWorker(at(STARTS, -48 * HOUR));
+    tb.capture.rejectNext(1);
+    const worker = await tb.worker(at(STARTS, -48 * HOUR));
     const handle = await startCancellation(
-      env.client,
-      taskQueue,
+      tb.env.client,
+      tb.taskQueue,
       byClient(appointment, at(STARTS, -48 * HOUR)),
     );
     await worker.runUntil(async () => {
