@@ -6,6 +6,9 @@ import {
   Client,
   BookingPreferences,
   AvailabilityRule,
+  Appointment,
+  TimeHold,
+  type CancellationPolicy,
   type StaffRole,
 } from '../models';
 
@@ -106,5 +109,33 @@ export function aClient(
     phone: '+1 555 0142',
     timeZone: null,
     ...overrides,
+  });
+}
+
+/** A scheduled appointment with its time hold, as an approval leaves it; the practice's policy unless told. */
+export async function anAppointment(opts: {
+  practice: Practice;
+  clinician: StaffUser;
+  client: Client;
+  service: Service;
+  startsAt: Date;
+  cancellationPolicy?: CancellationPolicy;
+}): Promise<Appointment> {
+  const endsAt = new Date(opts.startsAt.getTime() + opts.service.durationMinutes * 60_000);
+  const hold = await TimeHold.create({
+    clinicianId: opts.clinician.id,
+    during: TimeHold.range(opts.startsAt, endsAt),
+    kind: 'appointment',
+  });
+  return Appointment.create({
+    practiceId: opts.practice.id,
+    clinicianId: opts.clinician.id,
+    serviceId: opts.service.id,
+    clientId: opts.client.id,
+    requestId: null,
+    startsAt: opts.startsAt,
+    endsAt,
+    cancellationPolicy: opts.cancellationPolicy ?? opts.practice.cancellationPolicy,
+    holdId: hold.id,
   });
 }

@@ -4,7 +4,15 @@ import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { cancellationWorkflowId } from '../../temporal/cancellations';
 import { startCaptureServer, type CaptureServer } from '../support/captureServer';
-import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import {
+  aClient,
+  aClinician,
+  aPractice,
+  aService,
+  aStaffUser,
+  fixturePassword,
+  anAppointment,
+} from '../fixtures';
 import {
   Appointment,
   TimeHold,
@@ -47,29 +55,17 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
   });
 
   /** A scheduled appointment holding its time, as approval leaves it. */
-  async function booked(
+  const booked = (
     opts: { startsAt?: Date; policy?: CancellationPolicy; of?: Client; with?: StaffUser } = {},
-  ): Promise<Appointment> {
-    const startsAt = opts.startsAt ?? SLOT;
-    const endsAt = at(startsAt, service.durationMinutes * 60_000);
-    const owner = opts.with ?? clinician;
-    const hold = await TimeHold.create({
-      clinicianId: owner.id,
-      during: TimeHold.range(startsAt, endsAt),
-      kind: 'appointment',
+  ) =>
+    anAppointment({
+      practice,
+      clinician: opts.with ?? clinician,
+      client: opts.of ?? client,
+      service,
+      startsAt: opts.startsAt ?? SLOT,
+      cancellationPolicy: opts.policy,
     });
-    return Appointment.create({
-      practiceId: practice.id,
-      clinicianId: owner.id,
-      serviceId: service.id,
-      clientId: (opts.of ?? client).id,
-      requestId: null,
-      startsAt,
-      endsAt,
-      cancellationPolicy: opts.policy ?? practice.cancellationPolicy,
-      holdId: hold.id,
-    });
-  }
 
   /** A portal token as /auth/verify issues it (the sign-in flow has tests of its own). */
   const portalToken = (who: Client = client, practiceId = practice.id) =>

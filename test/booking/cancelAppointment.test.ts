@@ -16,7 +16,7 @@ import {
   type StaffUser,
 } from '../../models';
 import { useFreshDatabase } from '../support/database';
-import { aClient, aClinician, aPractice, aService } from '../fixtures';
+import { aClient, aClinician, aPractice, aService, anAppointment } from '../fixtures';
 
 const HOUR = 3_600_000;
 const STARTS = new Date('2026-06-10T14:00:00Z');
@@ -38,25 +38,8 @@ describe('cancelAppointment (PostgreSQL)', () => {
   });
 
   /** A scheduled appointment holding its time, booked under `policy`. */
-  async function booked(policy: CancellationPolicy = '24h', startsAt = STARTS): Promise<Appointment> {
-    const endsAt = new Date(startsAt.getTime() + service.durationMinutes * 60_000);
-    const hold = await TimeHold.create({
-      clinicianId: clinician.id,
-      during: TimeHold.range(startsAt, endsAt),
-      kind: 'appointment',
-    });
-    return Appointment.create({
-      practiceId: practice.id,
-      clinicianId: clinician.id,
-      serviceId: service.id,
-      clientId: client.id,
-      requestId: null,
-      startsAt,
-      endsAt,
-      cancellationPolicy: policy,
-      holdId: hold.id,
-    });
-  }
+  const booked = (policy: CancellationPolicy = '24h', startsAt = STARTS) =>
+    anAppointment({ practice, clinician, client, service, startsAt, cancellationPolicy: policy });
 
   const cancel = (appointment: Appointment, input: Partial<CancelAppointmentInput> & { requestedAt: Date }) =>
     cancelAppointment(database.db, { appointmentId: appointment.id, by: 'client', now: NOW, ...input });

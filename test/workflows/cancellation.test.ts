@@ -17,7 +17,7 @@ import {
   type StaffUser,
 } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
-import { aPractice, aClinician, aService, aClient, aStaffUser } from '../fixtures';
+import { aPractice, aClinician, aService, aClient, aStaffUser, anAppointment } from '../fixtures';
 
 const HOUR = 3_600_000;
 const STARTS = new Date('2026-06-10T14:00:00Z'); // Wednesday 10:00 in New York
@@ -38,25 +38,8 @@ describe('cancellationWorkflow (time-skipping)', function () {
     client = await aClient(practice, { firstName: 'Casey', timeZone: 'America/Chicago' });
   });
 
-  async function booked(policy: CancellationPolicy, startsAt = STARTS): Promise<Appointment> {
-    const endsAt = at(startsAt, service.durationMinutes * 60_000);
-    const hold = await TimeHold.create({
-      clinicianId: clinician.id,
-      during: TimeHold.range(startsAt, endsAt),
-      kind: 'appointment',
-    });
-    return Appointment.create({
-      practiceId: practice.id,
-      clinicianId: clinician.id,
-      serviceId: service.id,
-      clientId: client.id,
-      requestId: null,
-      startsAt,
-      endsAt,
-      cancellationPolicy: policy,
-      holdId: hold.id,
-    });
-  }
+  const booked = (policy: CancellationPolicy, startsAt = STARTS) =>
+    anAppointment({ practice, clinician, client, service, startsAt, cancellationPolicy: policy });
 
   const byClient = (appointment: Appointment, requestedAt: Date): CancellationWorkflowInput => ({
     appointmentId: appointment.id,
