@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
-import { Notification } from '../models/notification';
 import { Practice } from '../models/practice';
 import { Service } from '../models/service';
 import { StaffUser } from '../models/staffUser';
@@ -14,6 +13,7 @@ import {
 import { BookingError, type BookingErrorCode } from '../booking/errors';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
+import { ringBell } from './bell';
 
 /** What the cancel step did: the appointment's (first) cancelation, or the business rule that refused it. */
 export type CancelOutcome =
@@ -91,15 +91,11 @@ export function createCancellationActivities({ db, clock, mailer, publicUrl, log
     async notifyClinicianOfCancellation({ appointmentId }: { appointmentId: string }): Promise<void> {
       const ctx = await canceledContext(appointmentId);
       const key = `appointment-canceled-clinician/${appointmentId}`;
-      await Notification.findOrCreate({
-        where: { userId: ctx.clinician.id, dedupeKey: key },
-        defaults: {
-          userId: ctx.clinician.id,
-          kind: ctx.common.status === 'late_canceled' ? 'appointment_late_canceled' : 'appointment_canceled',
-          requestId: null,
-          appointmentId,
-          dedupeKey: key,
-        },
+      await ringBell({
+        userId: ctx.clinician.id,
+        kind: ctx.common.status === 'late_canceled' ? 'appointment_late_canceled' : 'appointment_canceled',
+        appointmentId,
+        dedupeKey: key,
       });
       await deliverEmail(mailer, {
         kind: 'appointment-canceled-clinician',
