@@ -79,13 +79,14 @@ export async function appointmentRequestWorkflow(
   let busy = false;
   let appointmentId: string | undefined;
   const { failures: emailFailures, notify } = notificationSteps({ requestId: input.requestId });
-  // Measured from the workflow's own start (moments after the API recorded the request), so the deadline never
-  // depends on the API's and the Temporal server's clocks agreeing.
+  // Measured from the execution's start on the server (the moment the API recorded the request, inside its
+  // transaction), so the deadline neither depends on the API's and Temporal's clocks agreeing nor slips when no
+  // worker was running to pick the workflow up.
   const waitMs = Math.min(
     Date.parse(input.startsAt) - Date.parse(input.requestedAt),
     input.lifetimeHours * 3_600_000,
   );
-  const deadline = Date.now() + waitMs;
+  const deadline = workflowInfo().startTime.getTime() + waitMs;
 
   const setStatus = (next: RequestWorkflowStatus) => {
     status = next;
