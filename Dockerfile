@@ -1,11 +1,12 @@
 # The booking API and worker (one image, two commands). Production-shaped: no embedded servers, no demo seed.
 FROM node:20-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-# tsx runs the TypeScript directly, so dev dependencies that run code (tsx, typescript) stay installed.
-RUN npm ci --no-audit --no-fund
+# tsx runs the TypeScript directly and Vite builds the browser app, so dev dependencies are installed too.
+RUN npm ci --no-audit --no-fund --include=dev
 COPY . .
+RUN npm run web:build
+ENV NODE_ENV=production
 USER node
 EXPOSE 3000
 CMD ["npx", "tsx", "app/api.ts"]

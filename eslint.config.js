@@ -8,6 +8,7 @@ export default tseslint.config(
       '.temporal/**',
       'bench/results/**',
       'test/artifacts/**',
+      'web/dist/**',
       'eslint.config.js',
       // CommonJS glue (the mocha reporter) sits outside the TypeScript project.
       '**/*.cjs',

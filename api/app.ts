@@ -16,12 +16,13 @@ import { serviceRoutes } from './services';
 import { clinicianRoutes } from './clinicians';
 import { portalInfoRoutes } from './portal';
 import { portalAuthRoutes } from './portalAuth';
+import { appointmentRoutes } from './appointments';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
 import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
-import { appointmentRoutes } from './appointments';
+import { webRouter } from './web';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -63,11 +64,11 @@ export function createApp(deps: AppDeps): Express {
       ...clinicianRoutes({ db }),
       ...portalInfoRoutes(),
       ...portalAuthRoutes({ db, clock, log, tokens, mailer: deps.mailer }),
+      ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock }),
       ...portalRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
-      ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,
   );
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps));
   app.use(openApiRouter(registry, config.publicUrl));
+  app.use(webRouter());
   app.use(routes);
   app.use(notFoundHandler);
   app.use(errorHandler(log));

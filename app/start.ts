@@ -14,6 +14,7 @@ import {
   type Stopper,
 } from './runtime';
 import { seedDemoPractice, demoAccounts } from '../models/seed';
+import { ensureWebBuild, webBuildStale } from './webBuild';
 
 /** `npm start`: the whole stack on one machine, on embedded defaults unless DATABASE_URL / TEMPORAL_ADDRESS say otherwise. */
 async function main(): Promise<void> {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     );
     stops.unshift(...worker.stops);
 
+    if (webBuildStale()) await step('building the browser app (web/dist missing or stale)', ensureWebBuild);
     const api = await step('starting the HTTP API', () =>
       runApi(config, { db: database.db, temporal: temporal.client, clock: systemClock, log }),
     );
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     print(`Ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     print(`  API:           ${api.url}   (readiness: ${api.url}/readyz, docs: ${api.url}/docs)`);
     print(`  Client portal: ${config.publicUrl}/portal/demo`);
+    print(`  Dashboard:     ${config.publicUrl}/app`);
     print(`  Temporal UI:   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`);
     if (config.seedDemo) {
       print(

@@ -1,0 +1,324 @@
+import { expect } from 'chai';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { rootDir } from '../../app/config';
+import { ensureWebBuild } from '../../app/webBuild';
+import { useApi } from '../api/context';
+import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { Appointment, AppointmentRequest, Practice } from '../../models';
+
+const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+// The server's clock is fixed at Monday 1 June 2026, 12:00 UTC; the browser keeps its own clock, so the test
+// moves the slot picker to the week of 8 June through the UI's own "Go to the week of" field.
+const WEEK = '2026-06-08';
+// Monday 8 June, 09:00 in New York (the clinician's hours) = 08:00 in Chicago (the client's browser) = 13:00 UTC.
+const FIRST_SLOT = '2026-06-08T13:00:00.000Z';
+const SECOND_SLOT = '2026-06-08T14:00:00.000Z';
+
+describe('the browser app, end to end in Chromium (portal, dashboard, API, worker, PostgreSQL, Temporal)', function () {
+  this.timeout(240_000);
+  let capture: CaptureServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    capture = await startCaptureServer();
+    // The API serves web/dist; a missing or stale build is rebuilt so the test never runs yesterday's app.
+    await ensureWebBuild();
+    // Each launch gets its own fresh temporary profile (user-data-dir) from Playwright.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await capture?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    // What each device showed when the test failed, next to the story's own screenshots.
+    for (const [i, c] of contexts.entries())
+      for (const [j, p] of c.pages().entries())
+        await p
+          .screenshot({ path: path.join(ARTIFACTS, `failed-${i}-${j}.png`), fullPage: true })
+          .catch(() => undefined);
+  });
+  const ctx = useApi({
+    worker: true,
+    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
+  });
+
+  /** A browser context like one person's device: a phone in Chicago, or a desktop in New York. */
+  async function device(kind: 'phone' | 'desktop', timezoneId: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: kind === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 860 },
+      locale: 'en-US',
+      timezoneId,
+      // 127.0.0.1, where the API listens: "localhost" may resolve to ::1 first, where another process can sit.
+      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    return page;
+  }
+  let shot = 0;
+  const screenshot = async (page: Page, name: string) => {
+    shot += 1;
+    await page.screenshot({
+      path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
+  };
+  // Times as people read them; the browser's Intl puts narrow no-break spaces before AM/PM.
+  const times = async (group: Locator) =>
+    (await group.getByRole('button').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  const bell = (page: Page) => page.getByRole('button', { name: /^Notifications, \d+ unread$/ });
+  async function staffSignIn(page: Page, email: string) {
+    await page.goto('/app');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(fixturePassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Appointment Requests' }).waitFor();
+  }
+
+  it('a new client books, the clinician approves from the bell, the client late-cancels, an admin closes the door to new clients', async () => {
+    const practice = await aPractice({ name: 'Riverside Therapy' });
+    const consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
+    await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
+    const clinician = await aClinician(practice, {
+      preferences: {
+        initialConsultationServiceId: consultation.id,
+        startTimeIntervalMinutes: 60,
+        minimumNoticeHours: 24,
+      },
+    });
+    await clinician.update({ firstName: 'Dana', lastName: 'Whitfield' });
+    const admin = await aStaffUser(practice, {
+      role: 'admin_clinician',
+      firstName: 'Ada',
+      lastName: 'Admin',
+    });
+    const robin = { first: 'Robin', last: 'Reyes', email: 'robin.reyes@example.test', phone: '+1 555 0123' };
+
+    // The clinician is signed in with an empty bell before anything happens.
+    const desk = await device('desktop', 'America/New_York');
+    await staffSignIn(desk, clinician.email);
+    expect(await bell(desk).getAttribute('aria-label')).to.equal('Notifications, 0 unread');
+    await screenshot(desk, 'dashboard-requests-empty');
+
+    // A new client on a phone in Chicago: the practice page, a clinician, the week of 8 June, the first slot.
+    const phone = await device('phone', 'America/Chicago');
+    await phone.goto(`/portal/${practice.slug}`);
+    await phone.getByRole('heading', { level: 1, name: 'Riverside Therapy' }).waitFor();
+    expect(await phone.getByRole('link', { name: "I'm an existing client" }).isVisible()).to.equal(true);
+    await screenshot(phone, 'portal-home');
+    await phone.getByRole('link', { name: "I'm a new client" }).click();
+    await screenshot(phone, 'portal-new-client-clinicians');
+    await phone.getByRole('button', { name: /Dana Whitfield/ }).click();
+    await phone.getByLabel('Go to the week of').fill(WEEK);
+    await phone.getByText('Central Time (America/Chicago)').waitFor();
+    const monday = phone.getByRole('group', { name: 'Monday, June 8' });
+    await monday.getByRole('button').first().waitFor();
+    expect((await times(monday)).slice(0, 2)).to.deep.equal(['8:00 AM', '9:00 AM']);
+    // The zone is the browser's, and changeable: the same slots read an hour later in New York.
+    await phone.getByRole('button', { name: 'Change time zone' }).click();
+    await phone.getByLabel('Time zone').selectOption('America/New_York');
+    await phone.getByText('Eastern Time (America/New York)').waitFor();
+    await monday
+      .getByRole('button', { name: /9:00\sAM/ })
+      .first()
+      .waitFor();
+    expect((await times(monday))[0]).to.equal('9:00 AM');
+    await phone.getByRole('button', { name: 'Change time zone' }).click();
+    await phone.getByLabel('Time zone').selectOption('America/Chicago');
+    await phone.getByText('Central Time (America/Chicago)').waitFor();
+    await monday.getByRole('button', { name: /8:00\sAM/ }).waitFor();
+    expect(await phone.getByRole('heading', { name: /^Jun 7\s–\s13, 2026$/ }).isVisible()).to.equal(true);
+    await screenshot(phone, 'portal-new-client-slots');
+    await monday.getByRole('button', { name: /June 8, 2026.*8:00\sAM/ }).click();
+    await phone.getByLabel('First name').fill(robin.first);
+    await phone.getByLabel('Last name').fill(robin.last);
+    await phone.getByLabel('Email').fill(robin.email);
+    await phone.getByLabel('Phone').fill(robin.phone);
+    await phone.getByLabel('Message to the clinician').fill('Evenings are hard for me; mornings are best.');
+    await screenshot(phone, 'portal-new-client-details');
+
+    // Meanwhile someone else takes that time: sending says so clearly and offers the week again.
+    const other = await ctx.http.post(`/portal/${practice.slug}/requests`, {
+      clinicianId: clinician.id,
+      serviceId: consultation.id,
+      startsAt: FIRST_SLOT,
+      newClient: {
+        firstName: 'Sam',
+        lastName: 'Quick',
+        email: 'sam.quick@example.test',
+        phone: '+1 555 0177',
+      },
+    });
+    expect(other.status, JSON.stringify(other.body)).to.equal(201);
+    await phone.getByRole('button', { name: 'Send request' }).click();
+    await phone.getByText('that time was just taken').waitFor();
+    await monday.getByRole('button').first().waitFor();
+    expect((await times(monday))[0]).to.equal('9:00 AM');
+    await screenshot(phone, 'portal-new-client-slot-taken');
+    await monday.getByRole('button', { name: /June 8, 2026.*9:00\sAM/ }).click();
+    expect(await phone.getByLabel('Email').inputValue()).to.equal(robin.email);
+    await phone.getByRole('button', { name: 'Send request' }).click();
+    await phone.getByRole('heading', { level: 1, name: 'Request sent' }).waitFor();
+    expect(await phone.getByText(/Mon, Jun 8, 9:00\s–\s9:30\sAM/).isVisible()).to.equal(true);
+    await screenshot(phone, 'portal-new-client-sent');
+    const request = await AppointmentRequest.findOne({
+      where: { practiceId: practice.id, startsAt: SECOND_SLOT },
+    });
+    expect(request?.status).to.equal('pending');
+
+    // The clinician's bell goes up by itself (it polls), lists the requests, and marks one read on click.
+    await desk.getByRole('button', { name: 'Notifications, 2 unread' }).waitFor({ timeout: 30_000 });
+    await screenshot(desk, 'dashboard-bell-count');
+    await bell(desk).click();
+    await desk
+      .getByRole('region', { name: 'Notifications' })
+      .getByRole('button', { name: /New appointment request/ })
+      .first()
+      .waitFor();
+    await screenshot(desk, 'dashboard-bell-open');
+    await desk
+      .getByRole('region', { name: 'Notifications' })
+      .getByRole('button', { name: /New appointment request/ })
+      .first()
+      .click();
+    await desk.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
+
+    // Appointment Requests: Actions > Approve for Robin, Actions > Decline (with a note) for the other one.
+    const robinCard = desk.locator('li.card', { hasText: 'Robin Reyes' });
+    await robinCard.waitFor();
+    expect(await robinCard.getByText('New client').isVisible()).to.equal(true);
+    expect(await robinCard.getByText('mornings are best').isVisible()).to.equal(true);
+    await screenshot(desk, 'dashboard-requests-pending');
+    await robinCard.getByRole('button', { name: 'Actions: request from Robin Reyes' }).click();
+    await screenshot(desk, 'dashboard-requests-actions-menu');
+    await desk.getByRole('menuitem', { name: 'Approve' }).click();
+    await robinCard.getByText(/^Approved\./).waitFor({ timeout: 30_000 });
+    const samCard = desk.locator('li.card', { hasText: 'Sam Quick' });
+    await samCard.getByRole('button', { name: 'Actions: request from Sam Quick' }).click();
+    await desk.getByRole('menuitem', { name: 'Decline' }).click();
+    await desk
+      .getByRole('dialog', { name: 'Decline request' })
+      .getByLabel('Note to the client')
+      .fill('That time was taken by mistake; please pick another morning.');
+    await screenshot(desk, 'dashboard-decline-dialog');
+    await desk.getByRole('button', { name: 'Decline request' }).click();
+    await samCard.getByText(/^Declined\./).waitFor({ timeout: 30_000 });
+    await screenshot(desk, 'dashboard-requests-decided');
+    await desk.setViewportSize({ width: 390, height: 844 });
+    await screenshot(desk, 'dashboard-requests-phone');
+    await desk.setViewportSize({ width: 1280, height: 860 });
+    const appointment = await Appointment.findOne({ where: { practiceId: practice.id } });
+    expect(appointment).to.include({ status: 'scheduled' });
+    expect(appointment!.startsAt.toISOString()).to.equal(SECOND_SLOT);
+
+    // The calendar list shows the appointment with its status.
+    await desk.getByRole('link', { name: 'Calendar' }).click();
+    await desk.getByLabel('Go to the week of').fill(WEEK);
+    const entry = desk.locator('li.appointment', { hasText: 'Robin Reyes' });
+    await entry.waitFor();
+    expect(await entry.innerText()).to.match(/10:00\sAM – 10:30\sAM[\s\S]*Scheduled/);
+    await screenshot(desk, 'dashboard-calendar');
+
+    // The evening before, inside the 24-hour cutoff, Robin signs in with the emailed code and cancels.
+    ctx.clock.set('2026-06-07T20:00:00Z');
+    await phone.goto(`/portal/${practice.slug}`);
+    await phone.getByRole('link', { name: "I'm an existing client" }).click();
+    await phone.getByLabel('Email').fill(robin.email);
+    await phone.getByRole('button', { name: 'Email me a code' }).click();
+    const codeEmail = await capture.waitFor(
+      (e) => e.to.includes(robin.email) && (e.idempotencyKey?.startsWith('sign-in-code/') ?? false),
+      20_000,
+    );
+    const code = /\b(\d{6})\b/.exec(codeEmail.text ?? '')![1];
+    await screenshot(phone, 'portal-sign-in-code');
+    await phone.getByLabel('Sign-in code').fill(code);
+    await phone.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await phone.getByRole('heading', { level: 1, name: 'Hello, Robin' }).waitFor();
+    const card = phone.locator('li.card', { hasText: 'Initial consultation with Dana Whitfield' });
+    await card.getByText('Scheduled').waitFor();
+    expect(await card.innerText()).to.include('will be marked Late Canceled');
+    expect(await phone.getByRole('link', { name: 'Request Appointment' }).isVisible()).to.equal(true);
+    await screenshot(phone, 'portal-my-appointments');
+    await card.getByRole('button', { name: 'Cancel appointment' }).click();
+    const dialog = phone.getByRole('dialog', { name: 'Cancel this appointment?' });
+    expect(await dialog.innerText()).to.match(/ended Sun, Jun 7, 2026, 9:00\sAM CDT/);
+    await screenshot(phone, 'portal-cancel-dialog');
+    await dialog.getByRole('button', { name: 'Cancel (late cancelation)' }).click();
+    await phone
+      .getByText('Your appointment was canceled and marked Late Canceled.')
+      .waitFor({ timeout: 30_000 });
+    await card.getByText('Late Canceled', { exact: true }).waitFor();
+    await screenshot(phone, 'portal-late-canceled');
+    await appointment!.reload();
+    expect(appointment!.status).to.equal('late_canceled');
+
+    // An admin opens Settings > Client Portal, copies the link and turns new clients off.
+    const adminDesk = await device('desktop', 'America/New_York');
+    await adminDesk.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await staffSignIn(adminDesk, admin.email);
+    await adminDesk.getByRole('link', { name: 'Settings › Client Portal' }).click();
+    await adminDesk.getByRole('button', { name: 'Copy Link' }).click();
+    await adminDesk.getByText('Link copied.').waitFor();
+    expect(await adminDesk.evaluate('navigator.clipboard.readText()')).to.equal(
+      `http://portal.test/portal/${practice.slug}`,
+    );
+    await adminDesk.getByLabel('Web address').fill('ap');
+    await adminDesk.getByText('Use 3 to 63 characters.').waitFor();
+    expect(await adminDesk.getByRole('button', { name: 'Save' }).isDisabled()).to.equal(true);
+    await screenshot(adminDesk, 'dashboard-client-portal-invalid-address');
+    await adminDesk.getByLabel('Web address').fill(practice.slug);
+    await adminDesk.getByLabel('Allow new clients to request appointments').uncheck();
+    await adminDesk.getByLabel('Cancelation policy').selectOption({ label: 'At least 48 hours' });
+    await adminDesk.getByRole('button', { name: 'Save' }).click();
+    await adminDesk.getByText('Settings saved.').waitFor();
+    await screenshot(adminDesk, 'dashboard-client-portal-saved');
+    await practice.reload();
+    expect(practice).to.include({ allowNewClients: false, cancellationPolicy: '48h' });
+
+    // Settings > Availabilities: the clinician's rule with its summary, and the Preferences dialog.
+    await adminDesk.getByRole('link', { name: 'Settings › Availabilities' }).click();
+    await adminDesk.getByLabel('Clinician').selectOption({ label: 'Dana Whitfield' });
+    await adminDesk.locator('li.rule', { hasText: '9:00 AM - 5:00 PM' }).waitFor();
+    await screenshot(adminDesk, 'dashboard-availabilities');
+    await adminDesk.getByRole('button', { name: 'Preferences' }).click();
+    const prefs = adminDesk.getByRole('dialog', { name: 'Online booking preferences' });
+    expect(await prefs.getByLabel('Initial consultation service').inputValue()).to.equal(consultation.id);
+    await screenshot(adminDesk, 'dashboard-preferences');
+    await prefs.getByRole('button', { name: 'Cancel' }).click();
+
+    // The portal no longer offers "I'm a new client".
+    await phone.goto(`/portal/${practice.slug}`);
+    await phone.getByRole('link', { name: "I'm an existing client" }).waitFor();
+    expect(await phone.getByRole('link', { name: "I'm a new client" }).count()).to.equal(0);
+    await screenshot(phone, 'portal-home-no-new-clients');
+    expect((await Practice.findByPk(practice.id))!.allowNewClients).to.equal(false);
+
+    expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,83 @@
+/** An RFC 9457 problem from the API (or a network failure, status 0), with the stable code and failing field. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly field?: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+export interface CallOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+function parse(text: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** Calls the JSON API. The Accept header is what makes /portal/... answer with data rather than this app. */
+export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    throw new ApiError(0, 'NETWORK', 'We could not reach the server. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined as T;
+  const data = parse(await res.text());
+  if (!res.ok) {
+    const p = data ?? {};
+    const detail =
+      typeof p.detail === 'string'
+        ? p.detail
+        : res.status >= 500
+          ? 'Something went wrong on our side. Please try again in a moment.'
+          : `The request failed (${res.status}).`;
+    throw new ApiError(
+      res.status,
+      typeof p.code === 'string' ? p.code : `HTTP_${res.status}`,
+      detail,
+      typeof p.field === 'string' ? p.field : undefined,
+      p,
+    );
+  }
+  return data as T;
+}
+
+/** The problem's message for a form field (`/newClient/email` matches `email`), if it names that field. */
+export function fieldError(err: unknown, field: string): string | undefined {
+  if (!(err instanceof ApiError) || !err.field) return undefined;
+  const last = err.field.split('/').filter(Boolean).pop();
+  return last === field ? err.detail : undefined;
+}
+
+/** A random key for Idempotency-Key headers; randomUUID needs a secure context, getRandomValues does not. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
+export const isAbort = (err: unknown) => err instanceof DOMException && err.name === 'AbortError';

@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, call as apiCall, type CallOptions } from '../api';
+import { browserZone, fullName } from '../format';
+import { Link, navigate } from '../router';
+import { PageHeading } from '../ui';
+import { Bell } from './Bell';
+import { Calendar } from './Calendar';
+import { ClientPortalSettings } from './ClientPortalSettings';
+import { Availabilities } from './Availabilities';
+import { Requests } from './Requests';
+import { StaffSignIn } from './StaffSignIn';
+import { StaffContext, type Staff } from './context';
+import { managesPractice, type StaffSession } from './types';
+
+const SESSION_KEY = 'staff-session';
+const roleLabel = {
+  admin_clinician: 'Admin clinician',
+  clinician: 'Clinician',
+  practice_manager: 'Practice manager',
+} as const;
+
+function loadSession(): StaffSession | null {
+  const raw = sessionStorage.getItem(SESSION_KEY);
+  return raw ? (JSON.parse(raw) as StaffSession) : null;
+}
+
+/**
+ * Stops the app's own polling from keeping an unattended session alive: without keyboard or pointer activity
+ * for the server's idle timeout, the dashboard signs out as the server would.
+ */
+function useIdleSignOut(session: StaffSession | null, signOut: (reason: string) => void) {
+  const last = useRef(Date.now());
+  useEffect(() => {
+    if (!session) return;
+    last.current = Date.now();
+    const touch = () => {
+      last.current = Date.now();
+    };
+    const events = ['keydown', 'pointerdown', 'scroll'] as const;
+    for (const e of events) window.addEventListener(e, touch, { passive: true });
+    const timer = window.setInterval(() => {
+      if (Date.now() - last.current > session.idleTimeoutMinutes * 60_000) {
+        signOut(`You were signed out after ${session.idleTimeoutMinutes} minutes without activity.`);
+      }
+    }, 30_000);
+    return () => {
+      for (const e of events) window.removeEventListener(e, touch);
+      window.clearInterval(timer);
+    };
+  }, [session, signOut]);
+}
+
+/** The clinician dashboard under /app: sign-in, the bell, requests, calendar and settings. */
+export function DashboardApp({ path }: { path: string }) {
+  const [session, setSession] = useState<StaffSession | null>(loadSession);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const signOut = useCallback((reason?: string) => {
+    const current = loadSession();
+    if (current && !reason) {
+      void apiCall('/api/auth/logout', { method: 'POST', token: current.token }).catch(() => undefined);
+    }
+    sessionStorage.removeItem(SESSION_KEY);
+    setNotice(reason ?? null);
+    setSession(null);
+  }, []);
+  useIdleSignOut(session, signOut);
+
+  const staff = useMemo<Staff | null>(() => {
+    if (!session) return null;
+    return {
+      user: session.user,
+      zone: session.user.timeZone ?? browserZone(),
+      call: async <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) => {
+        try {
+          return await apiCall<T>(p, { ...opts, token: session.token });
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 401)
+            signOut('Your session has ended. Please sign in again.');
+          throw err;
+        }
+      },
+    };
+  }, [session, signOut]);
+
+  const route = path.replace(/\/$/, '') || '/';
+  useEffect(() => {
+    if (staff && route === '/') navigate('/app/requests', { replace: true });
+  }, [staff, route]);
+
+  if (!staff) {
+    return (
+      <main id="main" className="container narrow">
+        <StaffSignIn
+          notice={notice}
+          onSignedIn={(s) => {
+            sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+            setNotice(null);
+            setSession(s);
+          }}
+        />
+      </main>
+    );
+  }
+
+  const manager = managesPractice(staff.user);
+  const nav = [
+    { to: '/app/requests', label: 'Appointment Requests' },
+    { to: '/app/calendar', label: 'Calendar' },
+    ...(manager ? [{ to: '/app/settings/client-portal', label: 'Client Portal' }] : []),
+    { to: '/app/settings/availabilities', label: 'Availabilities' },
+  ];
+  let page;
+  if (route === '/requests' || route === '/') page = <Requests />;
+  else if (route === '/calendar') page = <Calendar />;
+  else if (route === '/settings/client-portal') page = <ClientPortalSettings />;
+  else if (route === '/settings/availabilities') page = <Availabilities />;
+  else page = <PageHeading title="Page not found">Page not found</PageHeading>;
+
+  return (
+    <StaffContext.Provider value={staff}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="container wide topbar-inner">
+          <Link to="/app/requests" className="brand">
+            Practice booking
+          </Link>
+          <div className="topbar-right">
+            <Bell />
+            <span className="who" title={staff.user.email}>
+              {fullName(staff.user)}
+              <span className="who-role">{roleLabel[staff.user.role]}</span>
+            </span>
+            <button type="button" className="link on-dark" onClick={() => signOut()}>
+              Sign out
+            </button>
+          </div>
+        </div>
+        <nav aria-label="Dashboard" className="container wide main-nav">
+          <ul>
+            {nav.map((n) => (
+              <li key={n.to}>
+                <Link to={n.to} aria-current={`/app${route}` === n.to ? 'page' : undefined}>
+                  {n.to.includes('/settings/') && <span className="nav-prefix">Settings › </span>}
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" className="container wide">
+        {page}
+      </main>
+    </StaffContext.Provider>
+  );
+}

@@ -1,0 +1,246 @@
+import { useEffect, useState } from 'react';
+import { ApiError } from '../api';
+import { formatMinutes, formatRange, formatZone, fullName, requestStatusLabel } from '../format';
+import { useSearchParam } from '../router';
+import {
+  Alert,
+  Dialog,
+  ErrorAlert,
+  Loading,
+  PageHeading,
+  StatusBadge,
+  TextField,
+  messageOf,
+  useLoad,
+} from '../ui';
+import { ActionsMenu } from './ActionsMenu';
+import { NOTIFICATIONS_CHANGED, useStaff } from './context';
+import { managesPractice, type StaffRequest } from './types';
+
+type Outcome = { kind: 'success' | 'error' | 'warning'; text: string };
+
+/** Appointment Requests: the list with Actions > Approve and Actions > Decline (with an optional note). */
+export function Requests() {
+  const { call, zone, user } = useStaff();
+  const [filter, setFilter] = useSearchParam('status');
+  const status = filter === 'all' ? 'all' : 'pending';
+  const list = useLoad(
+    (signal) =>
+      call<StaffRequest[]>(`/api/appointment-requests${status === 'all' ? '' : '?status=pending'}`, {
+        signal,
+      }),
+    [status, call],
+  );
+  // Decided requests stay in view with their outcome until the list is reloaded by the user.
+  const [local, setLocal] = useState<Record<string, { status: string; outcome: Outcome; busy?: boolean }>>(
+    {},
+  );
+  const [declining, setDeclining] = useState<StaffRequest | null>(null);
+  useEffect(() => {
+    const onChange = () => list.reload();
+    window.addEventListener(NOTIFICATIONS_CHANGED, onChange);
+    return () => window.removeEventListener(NOTIFICATIONS_CHANGED, onChange);
+  });
+
+  const setOutcome = (r: StaffRequest, statusNow: string, outcome: Outcome, busy = false) =>
+    setLocal((m) => ({ ...m, [r.id]: { status: statusNow, outcome, busy } }));
+
+  const approve = async (r: StaffRequest) => {
+    setOutcome(r, r.status, { kind: 'warning', text: 'Approving…' }, true);
+    try {
+      const res = await call<{ appointment: { startsAt: string; endsAt: string } }>(
+        `/api/appointment-requests/${r.id}/approve`,
+        { method: 'POST' },
+      );
+      setOutcome(r, 'approved', {
+        kind: 'success',
+        text: `Approved. ${formatRange(res.appointment.startsAt, res.appointment.endsAt, zone)} is on the calendar${r.client.isNew ? ', the new client was created' : ''} and the client was emailed a confirmation.`,
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'SLOT_UNAVAILABLE') {
+        setOutcome(r, 'pending', {
+          kind: 'error',
+          text: `Not approved: this time now conflicts with another appointment. The request is still pending; decline it with a note or contact the client. (${err.detail})`,
+        });
+      } else if (err instanceof ApiError && err.code === 'REQUEST_NOT_PENDING') {
+        setOutcome(r, r.status, { kind: 'warning', text: err.detail });
+        list.reload();
+      } else {
+        setOutcome(r, r.status, { kind: 'error', text: messageOf(err) });
+      }
+    }
+  };
+
+  const decline = async (r: StaffRequest, note: string) => {
+    setDeclining(null);
+    setOutcome(r, r.status, { kind: 'warning', text: 'Declining…' }, true);
+    try {
+      await call(`/api/appointment-requests/${r.id}/decline`, { method: 'POST', body: note ? { note } : {} });
+      setOutcome(r, 'declined', {
+        kind: 'success',
+        text: note
+          ? 'Declined. The time is free again and your note was emailed to the client.'
+          : 'Declined. The time is free again and the client was told by email.',
+      });
+    } catch (err) {
+      setOutcome(r, r.status, { kind: 'error', text: messageOf(err) });
+      if (err instanceof ApiError && err.code === 'REQUEST_NOT_PENDING') list.reload();
+    }
+  };
+
+  const rows = list.data ?? [];
+  return (
+    <>
+      <PageHeading title="Appointment Requests">Appointment Requests</PageHeading>
+      <div className="toolbar">
+        <div className="segmented" role="group" aria-label="Show">
+          <button type="button" aria-pressed={status === 'pending'} onClick={() => setFilter(null)}>
+            Pending
+          </button>
+          <button type="button" aria-pressed={status === 'all'} onClick={() => setFilter('all')}>
+            All requests
+          </button>
+        </div>
+        <button type="button" className="secondary" onClick={() => list.reload()}>
+          Refresh
+        </button>
+      </div>
+      <p className="muted small">Times are shown in {formatZone(zone)}.</p>
+      {list.loading && !list.data && <Loading />}
+      <ErrorAlert error={list.error} />
+      {list.data && rows.length === 0 && (
+        <p className="empty">
+          {status === 'pending' ? 'No requests are waiting for an answer.' : 'No requests yet.'}
+        </p>
+      )}
+      <ul className="cards">
+        {rows.map((r) => {
+          const state = local[r.id];
+          const current = state?.status ?? r.status;
+          const name = fullName(r.client);
+          return (
+            <li key={r.id} className="card request">
+              <div className="card-head">
+                <div>
+                  <strong className="client-name">{name}</strong>{' '}
+                  {r.client.isNew && <span className="badge badge-info">New client</span>}{' '}
+                  {r.possibleDuplicate && <span className="badge badge-warn">Possible duplicate</span>}
+                </div>
+                <StatusBadge status={current} label={requestStatusLabel[current] ?? current} />
+              </div>
+              <dl className="details">
+                <div>
+                  <dt>When</dt>
+                  <dd>{formatRange(r.startsAt, r.endsAt, zone)}</dd>
+                </div>
+                <div>
+                  <dt>Service</dt>
+                  <dd>
+                    {r.service.name} ({r.service.durationMinutes} min)
+                  </dd>
+                </div>
+                {managesPractice(user) && (
+                  <div>
+                    <dt>Clinician</dt>
+                    <dd>{fullName(r.clinician)}</dd>
+                  </div>
+                )}
+                <div>
+                  <dt>Contact</dt>
+                  <dd>
+                    <a href={`mailto:${r.client.email}`}>{r.client.email}</a>
+                    {r.client.phone && (
+                      <>
+                        {' · '}
+                        <span className="nowrap">{r.client.phone}</span>
+                      </>
+                    )}
+                  </dd>
+                </div>
+                {r.waitingMinutes !== null && current === 'pending' && (
+                  <div>
+                    <dt>Waiting</dt>
+                    <dd>{formatMinutes(r.waitingMinutes)}</dd>
+                  </div>
+                )}
+              </dl>
+              {r.message && <blockquote className="message">{r.message}</blockquote>}
+              {r.possibleDuplicate && (
+                <Alert kind="warning">
+                  An existing client already uses this email address. Approving books the appointment for that
+                  client; their profile stays as it is (the name and phone above are as given in the request).
+                </Alert>
+              )}
+              {r.declineNote && current === 'declined' && (
+                <p className="small">Note to the client: {r.declineNote}</p>
+              )}
+              {state?.outcome && <Alert kind={state.outcome.kind}>{state.outcome.text}</Alert>}
+              {current === 'pending' && (
+                <div className="actions">
+                  <ActionsMenu
+                    context={`request from ${name}`}
+                    disabled={state?.busy}
+                    items={[
+                      { label: 'Approve', onSelect: () => void approve(r) },
+                      { label: 'Decline', onSelect: () => setDeclining(r), danger: true },
+                    ]}
+                  />
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {declining && (
+        <DeclineDialog
+          request={declining}
+          onCancel={() => setDeclining(null)}
+          onDecline={(note) => void decline(declining, note)}
+        />
+      )}
+    </>
+  );
+}
+
+function DeclineDialog({
+  request,
+  onCancel,
+  onDecline,
+}: {
+  request: StaffRequest;
+  onCancel: () => void;
+  onDecline: (note: string) => void;
+}) {
+  const { zone } = useStaff();
+  const [note, setNote] = useState('');
+  return (
+    <Dialog
+      title="Decline request"
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" className="secondary" onClick={onCancel}>
+            Back
+          </button>
+          <button type="button" className="danger" onClick={() => onDecline(note.trim())}>
+            Decline request
+          </button>
+        </>
+      }
+    >
+      <p>
+        {fullName(request.client)} asked for {request.service.name} on{' '}
+        {formatRange(request.startsAt, request.endsAt, zone)}.
+      </p>
+      <TextField
+        label="Note to the client"
+        name="note"
+        multiline
+        maxLength={2000}
+        hint="Emailed to the client with the decline, for example another time that would work."
+        value={note}
+        onValue={setNote}
+      />
+    </Dialog>
+  );
+}

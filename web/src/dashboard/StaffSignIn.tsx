@@ -1,0 +1,69 @@
+import { useState, type FormEvent } from 'react';
+import { call } from '../api';
+import { Alert, PageHeading, TextField, messageOf } from '../ui';
+import type { StaffSession } from './types';
+
+/** Staff sign-in with email and password. */
+export function StaffSignIn({
+  notice,
+  onSignedIn,
+}: {
+  notice: string | null;
+  onSignedIn: (session: StaffSession) => void;
+}) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(
+        await call<StaffSession>('/api/auth/login', {
+          method: 'POST',
+          body: { email: email.trim(), password },
+        }),
+      );
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeading title="Sign in – Practice booking">Sign in</PageHeading>
+      <p>Clinicians and practice staff sign in here.</p>
+      {notice && <Alert kind="info">{notice}</Alert>}
+      <form onSubmit={(e) => void submit(e)}>
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onValue={setEmail}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onValue={setPassword}
+        />
+        {error !== null && <Alert kind="error">{messageOf(error)}</Alert>}
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

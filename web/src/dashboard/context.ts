@@ -1,0 +1,21 @@
+import { createContext, useContext } from 'react';
+import type { CallOptions } from '../api';
+import type { StaffUser } from './types';
+
+/** The signed-in staff user, their zone, and API calls with their token (a 401 signs them out). */
+export interface Staff {
+  user: StaffUser;
+  zone: string;
+  call: <T>(path: string, opts?: Omit<CallOptions, 'token'>) => Promise<T>;
+}
+
+export const StaffContext = createContext<Staff | null>(null);
+
+export function useStaff(): Staff {
+  const staff = useContext(StaffContext);
+  if (!staff) throw new Error('useStaff outside the dashboard');
+  return staff;
+}
+
+/** Fired when the bell sees new notifications, so open lists refresh. */
+export const NOTIFICATIONS_CHANGED = 'dashboard:notifications-changed';

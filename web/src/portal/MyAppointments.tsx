@@ -1,0 +1,330 @@
+import { useEffect, useState } from 'react';
+import { ApiError, call } from '../api';
+import {
+  appointmentStatusLabel,
+  formatDateTime,
+  formatRange,
+  formatZone,
+  fullName,
+  policyHours,
+  requestStatusLabel,
+} from '../format';
+import { Link } from '../router';
+import {
+  Alert,
+  Dialog,
+  ErrorAlert,
+  Loading,
+  PageHeading,
+  StatusBadge,
+  TextField,
+  messageOf,
+  useLoad,
+} from '../ui';
+import { useZone } from './session';
+import type { ClientSession, PortalAppointment, PortalClinician, PortalInfo, PortalRequest } from './types';
+
+interface Props {
+  practice: PortalInfo;
+  base: string;
+  session: ClientSession;
+  signOut: (reason?: string) => void;
+}
+
+const telHref = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
+
+/** What canceling this appointment would mean, in one sentence. */
+function policyText(a: PortalAppointment, zone: string, practice: PortalInfo): string {
+  if (!a.canCancelOnline) {
+    const phone = a.practicePhone ?? practice.phone;
+    return phone
+      ? `This appointment can't be canceled online. To cancel, please call ${phone}.`
+      : "This appointment can't be canceled online. To cancel, please contact your clinician.";
+  }
+  const hours = policyHours[a.cancellationPolicy];
+  const until = a.freeCancelationUntil ? formatDateTime(a.freeCancelationUntil, zone) : '';
+  if (a.cancelNowAs === 'late_canceled') {
+    return `The free cancelation period (at least ${hours} hours' notice) ended ${until}. If you cancel now, the appointment will be marked Late Canceled.`;
+  }
+  return `You can cancel free of charge until ${until} (at least ${hours} hours' notice). After that, a cancelation is marked Late Canceled.`;
+}
+
+/** The signed-in client's page: Request Appointment, upcoming and past appointments, pending requests. */
+export function MyAppointments({ practice, base, session, signOut }: Props) {
+  const slug = encodeURIComponent(practice.slug);
+  const [zone] = useZone();
+  const [canceling, setCanceling] = useState<PortalAppointment | null>(null);
+  const [message, setMessage] = useState<{ kind: 'success' | 'error' | 'info'; text: string } | null>(null);
+  const token = session.token;
+  const data = useLoad(
+    async (signal) => {
+      const [appointments, requests, clinicians] = await Promise.all([
+        call<{ upcoming: PortalAppointment[]; past: PortalAppointment[] }>(
+          `/portal/${slug}/me/appointments?timeZone=${encodeURIComponent(zone)}`,
+          { token, signal },
+        ),
+        call<PortalRequest[]>(`/portal/${slug}/me/requests`, { token, signal }),
+        call<PortalClinician[]>(`/portal/${slug}/clinicians`, { signal }),
+      ]);
+      return { ...appointments, requests, clinicians };
+    },
+    [slug, token, zone],
+  );
+  const expired = data.error instanceof ApiError && (data.error.status === 401 || data.error.status === 404);
+  useEffect(() => {
+    if (expired) signOut('Your session has ended. Please sign in again.');
+  }, [expired, signOut]);
+
+  const clinicianName = (id: string) => {
+    const c = data.data?.clinicians.find((x) => x.id === id);
+    return c ? fullName(c) : 'your clinician';
+  };
+  const serviceName = (clinicianId: string, serviceId: string) =>
+    data.data?.clinicians.find((x) => x.id === clinicianId)?.services.find((s) => s.id === serviceId)?.name ??
+    'Appointment';
+  const pending = (data.data?.requests ?? []).filter((r) => r.status === 'pending');
+  const recent = (data.data?.requests ?? []).filter((r) => r.status === 'declined' || r.status === 'expired');
+
+  const withdraw = async (r: PortalRequest) => {
+    try {
+      await call(`/portal/${slug}/me/requests/${r.id}/withdraw`, { method: 'POST', token });
+      setMessage({ kind: 'success', text: 'Your request was withdrawn.' });
+    } catch (err) {
+      setMessage({ kind: 'error', text: messageOf(err) });
+    }
+    data.reload();
+  };
+
+  return (
+    <>
+      <PageHeading title={`My appointments – ${practice.name}`}>
+        Hello, {session.client.firstName}
+      </PageHeading>
+      <div className="actions">
+        <Link to={`${base}/me/request`} className="button">
+          Request Appointment
+        </Link>
+      </div>
+      {message && <Alert kind={message.kind}>{message.text}</Alert>}
+      <p className="muted small">Times are shown in {formatZone(zone)}.</p>
+      {data.loading && !data.data && <Loading />}
+      {!expired && <ErrorAlert error={data.error} />}
+
+      {data.data && (
+        <>
+          <section aria-labelledby="upcoming">
+            <h2 id="upcoming">My appointments</h2>
+            {data.data.upcoming.length === 0 && <p className="muted">No upcoming appointments.</p>}
+            <ul className="cards">
+              {data.data.upcoming.map((a) => (
+                <li key={a.id} className="card">
+                  <div className="card-head">
+                    <strong>{formatRange(a.startsAt, a.endsAt, zone)}</strong>
+                    <StatusBadge status={a.status} label={appointmentStatusLabel[a.status]} />
+                  </div>
+                  <div>
+                    {a.service.name} with {fullName(a.clinician)}
+                  </div>
+                  {a.status === 'scheduled' && (
+                    <>
+                      <p className="small muted">{policyText(a, zone, practice)}</p>
+                      <div className="actions">
+                        <button type="button" className="secondary" onClick={() => setCanceling(a)}>
+                          Cancel appointment
+                        </button>
+                      </div>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          {pending.length > 0 && (
+            <section aria-labelledby="pending">
+              <h2 id="pending">Waiting for the practice</h2>
+              <ul className="cards">
+                {pending.map((r) => (
+                  <li key={r.id} className="card">
+                    <div className="card-head">
+                      <strong>{formatRange(r.startsAt, r.endsAt, zone)}</strong>
+                      <StatusBadge status={r.status} label={requestStatusLabel[r.status]} />
+                    </div>
+                    <div>
+                      {serviceName(r.clinicianId, r.serviceId)} with {clinicianName(r.clinicianId)}
+                    </div>
+                    <div className="actions">
+                      <button type="button" className="secondary" onClick={() => void withdraw(r)}>
+                        Withdraw request
+                      </button>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+
+          {recent.length > 0 && (
+            <section aria-labelledby="not-booked">
+              <h2 id="not-booked">Requests not booked</h2>
+              <ul className="cards">
+                {recent.map((r) => (
+                  <li key={r.id} className="card">
+                    <div className="card-head">
+                      <span>{formatRange(r.startsAt, r.endsAt, zone)}</span>
+                      <StatusBadge status={r.status} label={requestStatusLabel[r.status]} />
+                    </div>
+                    {r.declineNote && <p className="small">Note from the practice: {r.declineNote}</p>}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+
+          {data.data.past.length > 0 && (
+            <section aria-labelledby="past">
+              <h2 id="past">Past appointments</h2>
+              <ul className="cards">
+                {data.data.past.map((a) => (
+                  <li key={a.id} className="card">
+                    <div className="card-head">
+                      <span>{formatRange(a.startsAt, a.endsAt, zone)}</span>
+                      <StatusBadge status={a.status} label={appointmentStatusLabel[a.status]} />
+                    </div>
+                    <div>
+                      {a.service.name} with {fullName(a.clinician)}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </>
+      )}
+
+      {canceling && (
+        <CancelDialog
+          appointment={canceling}
+          practice={practice}
+          zone={zone}
+          token={token}
+          onClose={() => setCanceling(null)}
+          onDone={(text, kind) => {
+            setCanceling(null);
+            setMessage({ kind, text });
+            data.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** States the policy (free until when, Late Canceled, or call the practice) before the client confirms. */
+function CancelDialog({
+  appointment: a,
+  practice,
+  zone,
+  token,
+  onClose,
+  onDone,
+}: {
+  appointment: PortalAppointment;
+  practice: PortalInfo;
+  zone: string;
+  token: string;
+  onClose: () => void;
+  onDone: (text: string, kind: 'success' | 'info') => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const phone = a.practicePhone ?? practice.phone;
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await call<{ status: string }>(
+        `/portal/${encodeURIComponent(practice.slug)}/me/appointments/${a.id}/cancel`,
+        { method: 'POST', token, body: reason.trim() ? { reason: reason.trim() } : {} },
+      );
+      if (result.status === 'late_canceled')
+        onDone('Your appointment was canceled and marked Late Canceled.', 'success');
+      else if (result.status === 'canceled') onDone('Your appointment was canceled.', 'success');
+      else onDone('Your cancelation was received and is being processed.', 'info');
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  if (!a.canCancelOnline) {
+    return (
+      <Dialog
+        title="Cancel by phone"
+        onClose={onClose}
+        footer={
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        }
+      >
+        <p>{policyText(a, zone, practice)}</p>
+        {phone && (
+          <p>
+            <a className="button secondary" href={telHref(phone)}>
+              Call {phone}
+            </a>
+          </p>
+        )}
+      </Dialog>
+    );
+  }
+
+  const late = a.cancelNowAs === 'late_canceled';
+  return (
+    <Dialog
+      title="Cancel this appointment?"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="secondary" onClick={onClose} disabled={busy}>
+            Keep appointment
+          </button>
+          <button
+            type="button"
+            className={late ? 'danger' : ''}
+            onClick={() => void confirm()}
+            disabled={busy}
+          >
+            {busy ? 'Canceling…' : late ? 'Cancel (late cancelation)' : 'Cancel appointment'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        <strong>{formatRange(a.startsAt, a.endsAt, zone)}</strong>
+        <br />
+        {a.service.name} with {fullName(a.clinician)}
+      </p>
+      <Alert kind={late ? 'warning' : 'info'}>{policyText(a, zone, practice)}</Alert>
+      <TextField
+        label="Reason"
+        name="reason"
+        multiline
+        maxLength={1000}
+        value={reason}
+        onValue={setReason}
+        hint="Shared with your clinician."
+      />
+      {error !== null && (
+        <Alert kind="error">
+          {error instanceof ApiError && error.code === 'CANCEL_BY_PHONE_ONLY' && phone
+            ? `This appointment can't be canceled online. Please call ${phone}.`
+            : messageOf(error)}
+        </Alert>
+      )}
+    </Dialog>
+  );
+}

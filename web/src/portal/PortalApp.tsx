@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { call, ApiError } from '../api';
+import { Link, navigate } from '../router';
+import { Alert, Loading, PageHeading, messageOf, useLoad } from '../ui';
+import { Home } from './Home';
+import { NewClientFlow } from './NewClientFlow';
+import { SignIn } from './SignIn';
+import { MyAppointments } from './MyAppointments';
+import { RequestAppointment } from './RequestAppointment';
+import { useClientSession } from './session';
+import type { PortalInfo } from './types';
+
+/** The client portal of one practice: its page, the new-client flow, sign-in and the signed-in pages. */
+export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
+  const info = useLoad(
+    (signal) => call<PortalInfo>(`/portal/${encodeURIComponent(slug)}`, { signal }),
+    [slug],
+  );
+  const [session, setSession] = useClientSession(slug);
+  const [notice, setNotice] = useState<string | null>(null);
+  const base = `/portal/${encodeURIComponent(slug)}`;
+
+  let page;
+  if (info.loading && !info.data) page = <Loading />;
+  else if (info.error || !info.data) {
+    const missing = info.error instanceof ApiError && info.error.status === 404;
+    page = (
+      <>
+        <PageHeading title="Client portal not available">Client portal not available</PageHeading>
+        <Alert kind={missing ? 'info' : 'error'}>
+          {missing
+            ? 'This client portal does not exist or is turned off. Please check the link with your practice.'
+            : messageOf(info.error)}
+        </Alert>
+      </>
+    );
+  } else {
+    const practice = info.data;
+    const path = rest.replace(/\/$/, '');
+    const signOut = (reason?: string) => {
+      setNotice(reason ?? null);
+      setSession(null);
+    };
+    const signedIn = session ? { session, signOut } : null;
+    const signIn = (
+      <SignIn
+        practice={practice}
+        base={base}
+        notice={notice}
+        onSignedIn={(s) => {
+          setNotice(null);
+          setSession(s);
+        }}
+      />
+    );
+    if (path === '') page = <Home practice={practice} base={base} signedIn={session !== null} />;
+    else if (path === '/new') page = <NewClientFlow practice={practice} base={base} />;
+    else if (path === '/sign-in' || ((path === '/me' || path === '/me/request') && !signedIn)) page = signIn;
+    else if (path === '/me' && signedIn)
+      page = <MyAppointments practice={practice} base={base} {...signedIn} />;
+    else if (path === '/me/request' && signedIn)
+      page = <RequestAppointment practice={practice} base={base} {...signedIn} />;
+    else
+      page = (
+        <>
+          <PageHeading title="Page not found">Page not found</PageHeading>
+          <p>
+            <Link to={base}>Go to {practice.name}</Link>
+          </p>
+        </>
+      );
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar portal-bar">
+        <div className="container topbar-inner">
+          <Link to={base} className="brand">
+            {info.data?.name ?? 'Client portal'}
+          </Link>
+          {session && info.data && (
+            <nav aria-label="Your account" className="portal-nav">
+              <Link to={`${base}/me`}>My appointments</Link>
+              <button
+                type="button"
+                className="link on-dark"
+                onClick={() => {
+                  setSession(null);
+                  navigate(base);
+                }}
+              >
+                Sign out
+              </button>
+            </nav>
+          )}
+        </div>
+      </header>
+      <main id="main" className="container narrow">
+        {page}
+      </main>
+    </>
+  );
+}

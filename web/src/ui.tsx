@@ -1,0 +1,373 @@
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+} from 'react';
+import type { DateTime } from 'luxon';
+import { ApiError, isAbort } from './api';
+import { formatWeek, formatZone, isoDate, timeZones } from './format';
+
+/** The page's main heading: sets the tab title and takes focus, so screen readers announce the new page. */
+export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = title;
+    ref.current?.focus({ preventScroll: false });
+  }, [title]);
+  return (
+    <h1 ref={ref} tabIndex={-1}>
+      {children}
+    </h1>
+  );
+}
+
+/** A section heading that takes focus when it appears (the next step of a flow), so the change is announced. */
+export function StepHeading({ children, id }: { children: ReactNode; id?: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <h2 ref={ref} id={id} tabIndex={-1}>
+      {children}
+    </h2>
+  );
+}
+
+/** A message box: errors interrupt (role alert), everything else is announced politely. */
+export function Alert({
+  kind,
+  children,
+  title,
+}: {
+  kind: 'error' | 'success' | 'info' | 'warning';
+  children: ReactNode;
+  title?: string;
+}) {
+  return (
+    <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {title && <strong className="alert-title">{title}</strong>}
+      <div>{children}</div>
+    </div>
+  );
+}
+
+/** The message of an error for people. */
+export const messageOf = (err: unknown) =>
+  err instanceof ApiError ? err.detail : err instanceof Error ? err.message : String(err);
+
+export function ErrorAlert({ error }: { error: unknown }) {
+  if (!error) return null;
+  return <Alert kind="error">{messageOf(error)}</Alert>;
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="muted" role="status">
+      {label}
+    </p>
+  );
+}
+
+/** Loads data when deps change; aborts the previous load. `reload` fetches again. */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const controller = new AbortController();
+    setState((s) => ({ ...s, loading: true, error: undefined }));
+    load(controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, loading: false });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted && !isAbort(error)) setState({ error, loading: false });
+      },
+    );
+    return () => controller.abort();
+    // Callers list what the load depends on, as with useEffect.
+  }, [...deps, tick]);
+  return { ...state, reload: () => setTick((t) => t + 1) };
+}
+
+/** A modal dialog on the native <dialog>: focus moves in, Escape closes, focus returns to the opener. */
+export function Dialog({
+  title,
+  onClose,
+  children,
+  footer,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      dialog?.close();
+      opener?.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={titleId}>{title}</h2>
+      <div className="dialog-body">{children}</div>
+      {footer && <div className="dialog-footer">{footer}</div>}
+    </dialog>
+  );
+}
+
+/** A labelled input with its hint and error wired for assistive technology. */
+export function TextField({
+  label,
+  hint,
+  error,
+  multiline,
+  onValue,
+  ...input
+}: {
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  multiline?: boolean;
+  onValue: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange'> & {
+    value: string;
+    ref?: Ref<HTMLInputElement>;
+  }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => onValue(e.target.value),
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {!input.required && !input.readOnly && <span className="optional"> (optional)</span>}
+      </label>
+      {hint && (
+        <div className="hint" id={hintId}>
+          {hint}
+        </div>
+      )}
+      {multiline ? (
+        <textarea
+          {...common}
+          name={input.name}
+          value={input.value}
+          required={input.required}
+          maxLength={input.maxLength}
+          rows={4}
+        />
+      ) : (
+        <input {...input} {...common} />
+      )}
+      {error && (
+        <div className="field-error" id={errorId}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A labelled <select>. */
+export function SelectField({
+  label,
+  value,
+  onValue,
+  children,
+  hint,
+  error,
+  disabled,
+}: {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  children: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  disabled?: boolean;
+}) {
+  const id = useId();
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      <select
+        id={id}
+        value={value}
+        disabled={disabled}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        onChange={(e) => onValue(e.target.value)}
+      >
+        {children}
+      </select>
+      {error && (
+        <div className="field-error" id={`${id}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A checkbox with its label (and an optional hint) as one click target. */
+export function Toggle({
+  label,
+  checked,
+  onChange,
+  hint,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="field toggle">
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+      />
+      <div>
+        <label htmlFor={id}>{label}</label>
+        {hint && (
+          <div className="hint" id={`${id}-hint`}>
+            {hint}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const statusTone: Record<string, string> = {
+  scheduled: 'ok',
+  approved: 'ok',
+  pending: 'info',
+  canceled: 'muted',
+  late_canceled: 'warn',
+  declined: 'muted',
+  expired: 'muted',
+  withdrawn: 'muted',
+};
+
+export function StatusBadge({ status, label }: { status: string; label: string }) {
+  return <span className={`badge badge-${statusTone[status] ?? 'muted'}`}>{label}</span>;
+}
+
+/** Previous / next week, the week shown, and a date to jump to. */
+export function WeekNav({
+  start,
+  onChange,
+  canGoBack = true,
+}: {
+  start: DateTime;
+  onChange: (date: string) => void;
+  canGoBack?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div className="week-nav">
+      <div className="week-nav-row">
+        <button
+          type="button"
+          className="secondary"
+          disabled={!canGoBack}
+          onClick={() => onChange(isoDate(start.minus({ weeks: 1 })))}
+        >
+          <span aria-hidden="true">← </span>Previous week
+        </button>
+        <h3 className="week-label" aria-live="polite">
+          {formatWeek(start)}
+        </h3>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => onChange(isoDate(start.plus({ weeks: 1 })))}
+        >
+          Next week<span aria-hidden="true"> →</span>
+        </button>
+      </div>
+      <div className="week-jump">
+        <label htmlFor={id}>Go to the week of</label>
+        <input
+          id={id}
+          type="date"
+          value={isoDate(start)}
+          onChange={(e) => {
+            if (e.target.value) onChange(e.target.value);
+          }}
+        />
+      </div>
+    </div>
+  );
+}
+
+/** The time zone times are shown in, and a way to change it. */
+export function ZonePicker({ zone, onChange }: { zone: string; onChange: (zone: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <div className="zone">
+      <p>
+        Times are shown in <strong>{formatZone(zone)}</strong>.{' '}
+        <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+          Change time zone
+        </button>
+      </p>
+      {open && (
+        <div className="field">
+          <label htmlFor={id}>Time zone</label>
+          <select
+            id={id}
+            value={zone}
+            onChange={(e) => {
+              onChange(e.target.value);
+              setOpen(false);
+            }}
+          >
+            {timeZones(zone).map((z) => (
+              <option key={z} value={z}>
+                {z.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+    </div>
+  );
+}
