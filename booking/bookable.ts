@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import { StaffUser } from '../models/staffUser';
 import { Service } from '../models/service';
 import { BookingPreferences } from '../models/bookingPreferences';
@@ -27,7 +27,8 @@ export async function bookableClinicians(practice: Practice, transaction?: Trans
 
 /**
  * The clinician and service a portal visitor may book: an existing (signed-in) client any bookable service, a
- * new client only the clinician's initial consultation, and only when the practice takes new clients.
+ * new client only the clinician's initial consultation, and only when the practice takes new clients. One round
+ * trip: it runs on every availability query and every submission.
  */
 export async function bookableFor(
   practice: Practice,
@@ -35,16 +36,32 @@ export async function bookableFor(
   serviceId: string,
   signedIn: boolean,
   transaction?: Transaction,
-) {
-  const found = (await bookableClinicians(practice, transaction)).find(
-    ({ clinician }) => clinician.id === clinicianId,
+): Promise<{ clinician: { id: string }; service: { id: string; name: string; durationMinutes: number } }> {
+  const [row] = await Service.sequelize!.query<{
+    clinician_id: string | null;
+    online_booking_enabled: boolean | null;
+    initial_consultation_service_id: string | null;
+    service_id: string | null;
+    service_name: string | null;
+    duration_minutes: number | null;
+  }>(
+    `SELECT u.id AS clinician_id, p.online_booking_enabled, p.initial_consultation_service_id,
+            s.id AS service_id, s.name AS service_name, s.duration_minutes
+       FROM (SELECT 1) one
+       LEFT JOIN staff_users u
+              ON u.id = :clinicianId AND u.practice_id = :practiceId AND u.role IN ('clinician', 'admin_clinician')
+       LEFT JOIN booking_preferences p ON p.clinician_id = u.id
+       LEFT JOIN services s ON s.id = :serviceId AND s.practice_id = :practiceId AND s.bookable_online`,
+    {
+      replacements: { clinicianId, serviceId, practiceId: practice.id },
+      type: QueryTypes.SELECT,
+      transaction,
+    },
   );
-  if (!found) throw new BookingError('CLINICIAN_NOT_FOUND', 'No such clinician takes online requests here.');
-  const service = await Service.findOne({
-    where: { id: serviceId, practiceId: practice.id, bookableOnline: true },
-    transaction,
-  });
-  if (!service) throw new BookingError('SERVICE_NOT_FOUND', 'No such service can be booked online.');
+  if (!row.clinician_id || row.online_booking_enabled === false) {
+    throw new BookingError('CLINICIAN_NOT_FOUND', 'No such clinician takes online requests here.');
+  }
+  if (!row.service_id) throw new BookingError('SERVICE_NOT_FOUND', 'No such service can be booked online.');
   if (!signedIn) {
     if (!practice.allowNewClients) {
       throw new BookingError(
@@ -52,7 +69,7 @@ export async function bookableFor(
         'This practice is not accepting requests from new clients online.',
       );
     }
-    if (found.prefs?.initialConsultationServiceId !== service.id) {
+    if (row.initial_consultation_service_id !== row.service_id) {
       throw new BookingError(
         'SERVICE_NOT_OFFERED',
         "New clients may request only the clinician's initial consultation.",
@@ -60,5 +77,8 @@ export async function bookableFor(
       );
     }
   }
-  return { clinician: found.clinician, service };
+  return {
+    clinician: { id: row.clinician_id },
+    service: { id: row.service_id, name: row.service_name!, durationMinutes: row.duration_minutes! },
+  };
 }

@@ -1,18 +1,38 @@
-import { Op, type Sequelize, type Transaction } from 'sequelize';
-import { QueryTypes } from 'sequelize';
-import { AvailabilityRule } from '../models/availabilityRule';
-import { TimeOff } from '../models/timeOff';
-import { BookingPreferences, defaultBookingPreferences } from '../models/bookingPreferences';
-import type { SlotQuery, Interval } from '../scheduling';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { defaultBookingPreferences } from '../models/bookingPreferences';
+import type { SlotQuery } from '../scheduling';
 
 const DAY_MS = 86_400_000;
+// Buffers (at most 240 + 240 minutes) and a service (at most 480) reach at most 16 hours past a busy interval;
+// a day on each side of the range is always enough context.
+const CONTEXT_MS = DAY_MS;
 
 /** Which holds count as busy: listing and submitting respect pending requests too; approving only appointments. */
 export type BusyKinds = 'requests-and-appointments' | 'appointments';
 
+interface ScheduleRow {
+  prefs: {
+    start_time_interval_minutes: number;
+    minimum_notice_hours: number;
+    buffer_before_minutes: number;
+    buffer_after_minutes: number;
+  } | null;
+  rules: {
+    rrule: string;
+    startDate: string;
+    until: string | null;
+    startTime: string;
+    endTime: string;
+    timeZone: string;
+  }[];
+  time_off: [number, number][];
+  busy: [number, number][];
+}
+
 /**
- * Everything the slot engine needs for one clinician, service duration and range, read in one place so the
- * availability list, request submission and approval all judge a slot from the same data.
+ * Everything the slot engine needs for one clinician, service duration and range, read in one place (and one
+ * round trip: the availability endpoint is the product's hottest path) so the availability list, request
+ * submission and approval all judge a slot from the same data.
  */
 export async function loadSlotQuery(
   db: Sequelize,
@@ -28,55 +48,58 @@ export async function loadSlotQuery(
     transaction?: Transaction;
   },
 ): Promise<SlotQuery> {
-  const { clinicianId, transaction } = opts;
-  const prefsRow = await BookingPreferences.findByPk(clinicianId, { transaction });
-  const preferences = prefsRow ?? defaultBookingPreferences;
-  // Busy intervals just outside the range still push slots inside it away by their buffers.
-  const pad =
-    (preferences.bufferBeforeMinutes + preferences.bufferAfterMinutes + opts.durationMinutes) * 60_000;
-  // One after another: inside a transaction they share one connection.
-  const rules = await AvailabilityRule.findAll({ where: { clinicianId }, transaction });
-  const timeOff = await TimeOff.findAll({
-    where: {
-      clinicianId,
-      startsAt: { [Op.lt]: new Date(opts.to.getTime() + DAY_MS) },
-      endsAt: { [Op.gt]: new Date(opts.from.getTime() - DAY_MS) },
-    },
-    transaction,
-  });
-  const holds = await db.query<{ start: Date; end: Date }>(
-    `SELECT lower(during) AS start, upper(during) AS "end" FROM time_holds
-        WHERE clinician_id = :clinicianId AND during && tstzrange(:from, :to)
-          ${opts.busy === 'appointments' ? "AND kind = 'appointment'" : ''}
-          ${opts.excludeHoldId ? 'AND id <> :excludeHoldId' : ''}`,
+  const [row] = await db.query<ScheduleRow>(
+    `SELECT
+       (SELECT row_to_json(p) FROM (
+          SELECT start_time_interval_minutes, minimum_notice_hours, buffer_before_minutes, buffer_after_minutes
+            FROM booking_preferences WHERE clinician_id = :clinicianId) p) AS prefs,
+       (SELECT coalesce(json_agg(json_build_object(
+                 'rrule', rrule, 'startDate', to_char(start_date, 'YYYY-MM-DD'),
+                 'until', to_char(until, 'YYYY-MM-DD'), 'startTime', to_char(start_time, 'HH24:MI'),
+                 'endTime', to_char(end_time, 'HH24:MI'), 'timeZone', time_zone) ORDER BY created_at, id), '[]')
+          FROM availability_rules WHERE clinician_id = :clinicianId) AS rules,
+       (SELECT coalesce(json_agg(json_build_array(
+                 (extract(epoch FROM starts_at) * 1000)::bigint, (extract(epoch FROM ends_at) * 1000)::bigint)), '[]')
+          FROM time_off
+         WHERE clinician_id = :clinicianId AND starts_at < :to AND ends_at > :from) AS time_off,
+       (SELECT coalesce(json_agg(json_build_array(
+                 (extract(epoch FROM lower(during)) * 1000)::bigint, (extract(epoch FROM upper(during)) * 1000)::bigint)), '[]')
+          FROM time_holds
+         WHERE clinician_id = :clinicianId AND during && tstzrange(:from, :to)
+           ${opts.busy === 'appointments' ? "AND kind = 'appointment'" : ''}
+           ${opts.excludeHoldId ? 'AND id <> :excludeHoldId' : ''}) AS busy`,
     {
       replacements: {
-        clinicianId,
-        from: new Date(opts.from.getTime() - pad),
-        to: new Date(opts.to.getTime() + pad),
+        clinicianId: opts.clinicianId,
+        from: new Date(opts.from.getTime() - CONTEXT_MS),
+        to: new Date(opts.to.getTime() + CONTEXT_MS),
         excludeHoldId: opts.excludeHoldId ?? null,
       },
       type: QueryTypes.SELECT,
-      transaction,
+      transaction: opts.transaction,
     },
   );
+  const p = row.prefs;
   return {
-    rules: rules.map((r) => ({
-      rrule: r.rrule,
-      startDate: r.startDate,
-      until: r.until,
-      startTime: r.startTime.slice(0, 5),
-      endTime: r.endTime.slice(0, 5),
-      timeZone: r.timeZone,
+    rules: row.rules,
+    timeOff: row.time_off.map(([start, end]) => ({
+      start: new Date(Number(start)),
+      end: new Date(Number(end)),
     })),
-    timeOff: timeOff.map((t): Interval => ({ start: t.startsAt, end: t.endsAt })),
-    busy: holds.map((h): Interval => ({ start: new Date(h.start), end: new Date(h.end) })),
-    preferences: {
-      startTimeIntervalMinutes: preferences.startTimeIntervalMinutes,
-      minimumNoticeHours: preferences.minimumNoticeHours,
-      bufferBeforeMinutes: preferences.bufferBeforeMinutes,
-      bufferAfterMinutes: preferences.bufferAfterMinutes,
-    },
+    busy: row.busy.map(([start, end]) => ({ start: new Date(Number(start)), end: new Date(Number(end)) })),
+    preferences: p
+      ? {
+          startTimeIntervalMinutes: p.start_time_interval_minutes,
+          minimumNoticeHours: p.minimum_notice_hours,
+          bufferBeforeMinutes: p.buffer_before_minutes,
+          bufferAfterMinutes: p.buffer_after_minutes,
+        }
+      : {
+          startTimeIntervalMinutes: defaultBookingPreferences.startTimeIntervalMinutes,
+          minimumNoticeHours: defaultBookingPreferences.minimumNoticeHours,
+          bufferBeforeMinutes: defaultBookingPreferences.bufferBeforeMinutes,
+          bufferAfterMinutes: defaultBookingPreferences.bufferAfterMinutes,
+        },
     durationMinutes: opts.durationMinutes,
     from: opts.from,
     to: opts.to,
