@@ -77,8 +77,11 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
           timeZone: ctx.clinicianZone,
           practiceName: ctx.practice.name,
           clinicianName: ctx.clinicianName,
-          clientName: ctx.client.name,
-          clientType: ctx.request.clientId ? 'existing' : 'new',
+          // As submitted, never as approved since: a send retried after an approval must render the same email.
+          clientName: ctx.request.newClient
+            ? `${ctx.request.newClient.firstName} ${ctx.request.newClient.lastName}`
+            : ctx.client.name,
+          clientType: ctx.request.newClient ? 'new' : 'existing',
           possibleExistingClient: ctx.request.possibleDuplicateClientId !== null,
           serviceName: ctx.service.name,
           message: ctx.request.message ?? undefined,
@@ -180,7 +183,9 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         summary: `${ctx.service.name} with ${ctx.clinicianName}`,
         description: `${ctx.practice.name}${ctx.practice.phone ? `, ${ctx.practice.phone}` : ''}`,
         location: ctx.practice.name,
-        now: clock.now(),
+        // The decision's moment, not the attempt's: a retried send must carry the same payload under its
+        // idempotency key, or the provider refuses it (409) although the first one went out.
+        now: ctx.request.decidedAt ?? clock.now(),
       });
       await deliverEmail(mailer, {
         kind: 'request-approved',

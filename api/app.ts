@@ -23,6 +23,7 @@ import { portalRequestRoutes } from './portalRequests';
 import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
+import { securityMiddleware } from './security';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityMiddleware(config));
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps));
   app.use(openApiRouter(registry, config.publicUrl));

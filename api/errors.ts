@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../app/logger';
+import { ConnectionError, DatabaseError } from 'sequelize';
 import { BookingError, bookingErrorStatus } from '../booking/errors';
 
 /** Stable machine-readable codes of every problem the API answers with. */
@@ -116,6 +117,19 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return send(
         res,
         new ProblemError(e.status, 'BAD_REQUEST', 'Bad request', 'The request could not be read.'),
+      );
+    }
+    // PostgreSQL unreachable, restarting or cutting sessions: an outage to wait out (Retry-After), not a bug.
+    if (
+      err instanceof ConnectionError ||
+      (err instanceof DatabaseError &&
+        (['57P01', '57P02', '57P03'].includes(String((err.parent as { code?: string } | undefined)?.code)) ||
+          /connection terminated|connection error|not queryable/i.test(err.message)))
+    ) {
+      log.warn({ method: req.method, path: req.path, error: (err as Error).message }, 'database unavailable');
+      return send(
+        res,
+        serviceUnavailable('The service is briefly unavailable. Please try again shortly.', 5),
       );
     }
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');

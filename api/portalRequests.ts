@@ -7,6 +7,7 @@ import { toRequestView } from '../booking/requestView';
 import { BookingError } from '../booking/errors';
 import { startRequestWorkflow, decideRequest } from '../temporal/requests';
 import { withTemporal } from '../temporal/errors';
+import { withSubmissionLimit } from './submissionLimit';
 import { badRequest, conflict, notFound } from './errors';
 import type { RouteDef } from './route';
 import { portalPractice, slugParams } from './portal';
@@ -75,6 +76,7 @@ export function portalRequestRoutes(deps: {
         201: 'Recorded: the request is pending and its workflow is running',
         403: 'NEW_CLIENTS_NOT_ACCEPTED',
         409: 'SLOT_UNAVAILABLE',
+        429: 'TOO_MANY_PENDING_REQUESTS (per email) or RATE_LIMITED (per network address)',
         503: 'Temporal unreachable: nothing recorded, retry later',
       },
       handler: async (req, res) => {
@@ -105,21 +107,23 @@ export function portalRequestRoutes(deps: {
         if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
           throw badRequest('Idempotency-Key', 'Idempotency-Key must be 8 to 200 visible ASCII characters.');
         }
-        const { request, created } = await withTemporal(() =>
-          submitRequest(
-            deps.db,
-            {
-              practice,
-              clinicianId: body.clinicianId,
-              serviceId: body.serviceId,
-              startsAt: new Date(body.startsAt),
-              requester,
-              message: body.message?.trim() || null,
-              clientTimeZone: body.timeZone ?? null,
-              idempotencyKey: key ?? null,
-              now: deps.clock.now(),
-            },
-            (input) => startRequestWorkflow(deps.temporal, deps.taskQueue, input),
+        const { request, created } = await withSubmissionLimit(deps, practice.id, req.ip ?? 'unknown', () =>
+          withTemporal(() =>
+            submitRequest(
+              deps.db,
+              {
+                practice,
+                clinicianId: body.clinicianId,
+                serviceId: body.serviceId,
+                startsAt: new Date(body.startsAt),
+                requester,
+                message: body.message?.trim() || null,
+                clientTimeZone: body.timeZone ?? null,
+                idempotencyKey: key ?? null,
+                now: deps.clock.now(),
+              },
+              (input) => startRequestWorkflow(deps.temporal, deps.taskQueue, input),
+            ),
           ),
         );
         if (!created) res.setHeader('Idempotent-Replayed', 'true');

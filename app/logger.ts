@@ -20,6 +20,16 @@ export function createLogger(level: string, name = 'booking'): Logger {
         'token',
         'email',
         'phone',
+        // Database errors carry the statement with its values inlined (a client's email in a WHERE clause), the
+        // bound values, and PostgreSQL's detail ("Key (email)=(…) already exists"), whether logged by us (err)
+        // or by the Temporal SDK for a failed activity attempt (error).
+        ...['err', 'error'].flatMap((e) =>
+          ['', '.parent', '.original'].flatMap((p) =>
+            ['sql', 'parameters', 'detail', 'errors', 'aggregateErrors', 'fields'].map(
+              (f) => `${e}${p}.${f}`,
+            ),
+          ),
+        ),
       ],
       censor: '[redacted]',
     },

@@ -18,18 +18,24 @@ export async function startRequestWorkflow(
   client: Client,
   taskQueue: string,
   input: RequestWorkflowInput,
+  timeoutMs = 5_000,
 ): Promise<void> {
-  await client.workflow.start(appointmentRequestWorkflow, {
-    taskQueue,
-    workflowId: requestWorkflowId(input.requestId),
-    args: [input],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    typedSearchAttributes: [
-      { key: practiceIdKey, value: input.practiceId },
-      { key: clinicianIdKey, value: input.clinicianId },
-      { key: bookingStatusKey, value: 'recording' },
-    ],
-  });
+  // Called inside the submission's transaction: without a deadline the client retries an unreachable server for
+  // about half a minute, holding the clinician's lock and a pooled connection, so the API hangs instead of
+  // answering 503. A start that got through but answered late is harmless: the rolled-back row makes it abandon.
+  await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+    client.workflow.start(appointmentRequestWorkflow, {
+      taskQueue,
+      workflowId: requestWorkflowId(input.requestId),
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: practiceIdKey, value: input.practiceId },
+        { key: clinicianIdKey, value: input.clinicianId },
+        { key: bookingStatusKey, value: 'recording' },
+      ],
+    }),
+  );
 }
 
 /** A decision sent to a request's workflow, as the API asks it. */

@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryTypes } from 'sequelize';
+import {
+  aSubmission,
+  aWorld,
+  decide,
+  emailFailures,
+  emailProblems,
+  inPool,
+  invariantViolations,
+  reliabilityStack,
+  requestStatuses,
+  sized,
+  submitUntilAnswered,
+  waitForFinal,
+  type Stack,
+} from './harness';
+
+/** Issue item 1: requests in flight at every step while the worker is killed -9 three times. */
+describe('reliability: worker crash (item 1)', function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await reliabilityStack();
+    await stack.ensureUp();
+  });
+  after(async () => {
+    await stack?.ensureUp();
+  });
+
+  it('kill -9 of the worker three times with requests in flight: every request final, every email exactly once, no duplicate rows', async function () {
+    const world = await aWorld(stack, { clinicians: 4 });
+    const total = sized(60, 200);
+    const kills: string[] = [];
+    const restart = async (why: string) => {
+      kills.push(why);
+      // A moment with no worker at all, as when a host dies, before the supervisor brings it back.
+      await sleep(Math.random() * 1_500);
+      await stack.startWorker();
+    };
+
+    // Kill 1: at a random moment while submissions pour in (workflows are recording, emailing, ringing bells).
+    const ids: string[] = [];
+    const firstKillAt = Math.floor(total * (0.3 + Math.random() * 0.4));
+    let firstKill: Promise<void> = Promise.resolve();
+    await inPool(
+      Array.from({ length: total }, () => aSubmission(world)),
+      8,
+      async (submission, i) => {
+        if (i === firstKillAt) {
+          firstKill = stack.worker.kill('SIGKILL').then(() => restart(`during submissions, after ${i}`));
+        }
+        const answers = await submitUntilAnswered(stack, world, submission, 60_000);
+        const last = answers.at(-1)!;
+        expect(last.status, JSON.stringify(last.body)).to.equal(201);
+        ids.push(last.body.id as string);
+      },
+    );
+    await firstKill;
+
+    // Kill 2: the instant the first confirmation email reaches the provider, before the worker hears back, so the
+    // send activity is retried by the next worker. Kill 3: at a random moment later in the decisions.
+    const intended = new Map(ids.map((id, i) => [id, i % 3 === 2 ? 'declined' : 'approved'] as const));
+    let secondKill: Promise<void> = Promise.resolve();
+    const confirmationSeen = stack.capture
+      .waitFor(
+        (e) =>
+          e.idempotencyKey?.startsWith('request-approved/') === true &&
+          intended.has(e.idempotencyKey.split('/')[1]),
+        120_000,
+      )
+      .then((email) => {
+        secondKill = stack.worker
+          .kill('SIGKILL')
+          .then(() => restart(`on the delivery of ${email.idempotencyKey}`));
+      });
+    const thirdKillAt = Math.floor(total * (0.6 + Math.random() * 0.3));
+    let thirdKill: Promise<void> = Promise.resolve();
+    const answers = new Map<string, number>();
+    await inPool(ids, 6, async (id, i) => {
+      if (i === thirdKillAt) {
+        await confirmationSeen;
+        await secondKill;
+        thirdKill = stack.worker.kill('SIGKILL').then(() => restart(`during decisions, after ${i}`));
+      }
+      const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
+      answers.set(id, res.status);
+      // A decision that outlived the API's wait (503) and was retried may find its first attempt already applied.
+      if (res.status !== 200)
+        expect(res.body.code, `${id}: ${JSON.stringify(res.body)}`).to.equal('REQUEST_NOT_PENDING');
+    });
+    await Promise.all([confirmationSeen, secondKill, thirdKill]);
+    expect(kills, 'three kills').to.have.length(3);
+
+    await waitForFinal(stack, ids, 300_000);
+    const statuses = await requestStatuses(stack.db, ids);
+    const wrong = ids.filter((id) => statuses.get(id) !== intended.get(id));
+    expect(wrong.map((id) => `${id}: ${statuses.get(id)} instead of ${intended.get(id)}`)).to.deep.equal([]);
+    const { problems, replays } = await emailProblems(stack, ids);
+    expect(problems).to.deep.equal([]);
+    const failures: string[] = [];
+    for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
+    expect(failures, 'notifications the workflows report as failed').to.deep.equal([]);
+    expect(await invariantViolations(stack.db)).to.deep.equal([]);
+    const approved = ids.filter((id) => intended.get(id) === 'approved').length;
+    const [row] = await stack.db.query<{ appointments: string; clients: string; bells: string }>(
+      `SELECT (SELECT count(*) FROM appointments WHERE practice_id = :p) AS appointments,
+              (SELECT count(*) FROM clients WHERE practice_id = :p) AS clients,
+              (SELECT count(*) FROM notifications n JOIN appointment_requests r ON r.id = n.request_id
+                WHERE r.practice_id = :p) AS bells`,
+      { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
+    );
+    expect(row, 'one appointment and one client per approval, one bell per request').to.deep.equal({
+      appointments: String(approved),
+      clients: String(approved),
+      bells: String(total),
+    });
+    const retried = [...answers.values()].filter((s) => s !== 200).length;
+    this.test!.title += ` (${total} requests; kills: ${kills.join('; ')}; ${replays} sends replayed by key; ${retried} decisions answered 409 after a retry)`;
+  });
+});

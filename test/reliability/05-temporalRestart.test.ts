@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryTypes } from 'sequelize';
+import type { TestResponse } from '../support/http';
+import {
+  aSubmission,
+  aWorld,
+  decide,
+  emailFailures,
+  emailProblems,
+  inPool,
+  invariantViolations,
+  reliabilityStack,
+  requestStatuses,
+  sized,
+  submitUntilAnswered,
+  waitForFinal,
+  type Stack,
+  type Submission,
+} from './harness';
+
+/** Issue item 2: the Temporal dev server (on its SQLite file) stopped and started in the middle of the load. */
+describe('reliability: Temporal server restart (item 2)', function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await reliabilityStack();
+    await stack.ensureUp();
+  });
+  after(async () => {
+    await stack?.ensureUp();
+  });
+
+  it('killed and restarted under load: 503 with Retry-After while down, never a 5xx otherwise, every 201 kept to a final status', async function () {
+    const world = await aWorld(stack, { clinicians: 4 });
+    const outages = sized(
+      [{ signal: 'SIGKILL' as const, downMs: 10_000 }],
+      [
+        { signal: 'SIGKILL' as const, downMs: 30_000 },
+        { signal: 'SIGTERM' as const, downMs: 20_000 },
+      ],
+    );
+    const submitted: { s: Submission; answers: TestResponse[] }[] = [];
+    const readyz: TestResponse[] = [];
+    let stop = false;
+    const load = Promise.all(
+      Array.from({ length: sized(4, 10) }, async () => {
+        while (!stop) {
+          const s = aSubmission(world);
+          const entry = { s, answers: [] as TestResponse[] };
+          submitted.push(entry);
+          const answers = await submitUntilAnswered(stack, world, s, 120_000);
+          entry.answers.push(...answers);
+        }
+      }),
+    );
+    await sleep(sized(3_000, 8_000));
+    for (const outage of outages) {
+      await stack.temporalServer.kill(outage.signal);
+      const until = Date.now() + outage.downMs;
+      while (Date.now() < until) {
+        readyz.push(await stack.http.get('/readyz'));
+        await sleep(1_000);
+      }
+      await stack.startTemporal();
+      await sleep(sized(4_000, 10_000));
+    }
+    stop = true;
+    await load;
+    expect(stack.worker.running, 'the worker outlived the outage').to.equal(true);
+
+    const answers = submitted.flatMap((e) => e.answers);
+    const tally = (list: TestResponse[]) =>
+      [...new Set(list.map((a) => a.status))]
+        .sort()
+        .map((s) => `${s}x${list.filter((a) => a.status === s).length}`);
+    expect(
+      answers
+        .filter((a) => a.status !== 201 && a.status !== 503)
+        .map((a) => `${a.status} ${JSON.stringify(a.body)}`),
+    ).to.deep.equal([]);
+    for (const a of answers.filter((x) => x.status === 503)) {
+      expect(Number(a.headers.get('retry-after')), 'Retry-After on every 503').to.be.greaterThan(0);
+      expect(a.body.code).to.equal('SERVICE_UNAVAILABLE');
+    }
+    expect(
+      answers.filter((a) => a.status === 503).length,
+      'the API said 503 while Temporal was down',
+    ).to.be.greaterThan(0);
+    expect(readyz.length).to.be.greaterThan(0);
+    for (const r of readyz) {
+      expect(r.status).to.equal(503);
+      expect(r.body.checks.temporal).to.equal('unreachable');
+      expect(r.headers.get('retry-after')).to.equal('5');
+    }
+
+    // Acknowledged: the last answer is a 201. Nothing else may have been recorded.
+    const acknowledged = new Map<string, string>();
+    for (const { s, answers: a } of submitted) {
+      const last = a.at(-1);
+      if (last?.status === 201) acknowledged.set(s.key, last.body.id as string);
+    }
+    const rows = await stack.db.query<{ id: string; idempotency_key: string }>(
+      'SELECT id, idempotency_key FROM appointment_requests WHERE practice_id = :p',
+      { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
+    );
+    const recordedOnly = rows.filter((r) => acknowledged.get(r.idempotency_key) !== r.id).map((r) => r.id);
+    expect(
+      recordedOnly,
+      'rows nobody was told about (each reaches a final status below all the same)',
+    ).to.have.length.at.most(submitted.filter((e) => e.answers.at(-1)?.status !== 201).length);
+    const ids = rows.map((r) => r.id);
+    for (const id of acknowledged.values()) expect(ids, 'every 201 is recorded').to.include(id);
+
+    const intended = new Map(ids.map((id, i) => [id, i % 2 ? 'declined' : 'approved'] as const));
+    await inPool(ids, 6, async (id) => {
+      const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
+      if (res.status !== 200) expect(res.body.code, JSON.stringify(res.body)).to.equal('REQUEST_NOT_PENDING');
+    });
+    await waitForFinal(stack, ids, 240_000);
+    const statuses = await requestStatuses(stack.db, ids);
+    expect(ids.filter((id) => statuses.get(id) !== intended.get(id))).to.deep.equal([]);
+    expect((await emailProblems(stack, ids)).problems).to.deep.equal([]);
+    const failures: string[] = [];
+    for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
+    expect(failures).to.deep.equal([]);
+    expect(await invariantViolations(stack.db)).to.deep.equal([]);
+    this.test!.title += ` (${outages.length} restart(s); ${acknowledged.size} acknowledged, all final; answers ${tally(answers).join(' ')}; /readyz 503 x${readyz.length})`;
+  });
+});

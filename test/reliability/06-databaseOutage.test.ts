@@ -1,0 +1,153 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryTypes } from 'sequelize';
+import type { TestResponse } from '../support/http';
+import {
+  aSubmission,
+  aWorld,
+  decide,
+  emailFailures,
+  emailProblems,
+  inPool,
+  invariantViolations,
+  reliabilityStack,
+  requestStatuses,
+  sized,
+  submit,
+  submitUntilAnswered,
+  waitFor,
+  waitForFinal,
+  type Stack,
+  type Submission,
+} from './harness';
+
+/** Issue item 3: PostgreSQL stopped under load; activities retry and finish after it returns, nothing half-written. */
+describe('reliability: database outage (item 3)', function () {
+  let stack: Stack;
+  before(async () => {
+    stack = await reliabilityStack();
+    await stack.ensureUp();
+  });
+  after(async () => {
+    await stack?.ensureUp();
+  });
+
+  it('PostgreSQL stopped under load: /readyz says so, activities retry and finish, every transaction all or nothing', async function () {
+    const outageMs = sized(12_000, 30_000);
+    const world = await aWorld(stack, { clinicians: 4 });
+    const early: string[] = [];
+    for (let i = 0; i < sized(12, 40); i++) {
+      const res = await submit(stack, world, aSubmission(world));
+      expect(res.status).to.equal(201);
+      early.push(res.body.id as string);
+    }
+    await emailProblems(stack, early);
+
+    const submitted: { s: Submission; answers: TestResponse[] }[] = [];
+    let stop = false;
+    const load = Promise.all(
+      Array.from({ length: sized(3, 8) }, async () => {
+        while (!stop) {
+          const s = aSubmission(world);
+          const entry = { s, answers: [] as TestResponse[] };
+          submitted.push(entry);
+          const first = await submit(stack, world, s);
+          entry.answers.push(first);
+          if (first.status === 201) continue;
+          entry.answers.push(...(await submitUntilAnswered(stack, world, s, 120_000)));
+        }
+      }),
+    );
+    // Approvals in flight as the database goes: their activities meet the outage mid-way.
+    const decisions = Promise.all(early.map((id) => decide(stack, world, id, 'approve', 240_000)));
+    await sleep(150);
+    const mark = stack.logs.mark();
+    await stack.pg.stop();
+    const readyz: TestResponse[] = [];
+    const until = Date.now() + outageMs;
+    while (Date.now() < until) {
+      readyz.push(await stack.http.get('/readyz'));
+      await sleep(1_000);
+    }
+    await stack.pg.start();
+    const recoveredIn = Date.now();
+    await waitFor(
+      '/readyz to say ready again',
+      async () => (await stack.http.get('/readyz')).status === 200,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    const readyAfterMs = Date.now() - recoveredIn;
+    await sleep(sized(3_000, 8_000));
+    stop = true;
+    await load;
+    const decided = await decisions;
+    const activityFailures = stack.logs
+      .since(mark, 'worker')
+      .filter((l) => l.includes('"msg":"Activity failed"') && l.includes('Sequelize'));
+    expect(
+      activityFailures.length,
+      'activities met the outage (and, below, finished after it)',
+    ).to.be.greaterThan(0);
+
+    expect(readyz.length).to.be.greaterThan(0);
+    for (const r of readyz) {
+      expect(r.status).to.equal(503);
+      expect(r.body.checks.database).to.equal('unreachable');
+      expect(r.headers.get('retry-after')).to.equal('5');
+    }
+    for (const d of decided) {
+      if (d.status !== 200) expect(d.body.code, JSON.stringify(d.body)).to.equal('REQUEST_NOT_PENDING');
+    }
+    const answers = submitted.flatMap((e) => e.answers);
+    // While PostgreSQL is away the API says so (503, Retry-After) and the portal retries with the same key.
+    expect(
+      answers
+        .filter((a) => a.status !== 201 && a.status !== 503)
+        .map((a) => `${a.status} ${JSON.stringify(a.body)}`),
+    ).to.deep.equal([]);
+    expect(
+      answers.filter((a) => a.status === 503).length,
+      'the API said 503 while PostgreSQL was down',
+    ).to.be.greaterThan(0);
+    for (const a of answers.filter((x) => x.status === 503)) {
+      expect(Number(a.headers.get('retry-after'))).to.be.greaterThan(0);
+    }
+
+    // Acknowledged requests are recorded; rows nobody was told about come only from answers lost in the outage.
+    const acknowledged = new Map<string, string>();
+    for (const { s, answers: a } of submitted) {
+      const ok = a.find((x) => x.status === 201);
+      if (ok) acknowledged.set(s.key, ok.body.id as string);
+    }
+    const rows = await stack.db.query<{ id: string; idempotency_key: string }>(
+      'SELECT id, idempotency_key FROM appointment_requests WHERE practice_id = :p',
+      { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
+    );
+    const ids = rows.map((r) => r.id);
+    for (const id of acknowledged.values()) expect(ids, 'every 201 is recorded').to.include(id);
+    expect(await invariantViolations(stack.db), 'no half-written transaction').to.deep.equal([]);
+
+    const later = ids.filter((id) => !early.includes(id));
+    const intended = new Map<string, string>(early.map((id) => [id, 'approved']));
+    later.forEach((id, i) => intended.set(id, i % 2 ? 'declined' : 'approved'));
+    await inPool(later, 6, async (id) => {
+      const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
+      if (res.status !== 200) expect(res.body.code, JSON.stringify(res.body)).to.equal('REQUEST_NOT_PENDING');
+    });
+    await waitForFinal(stack, ids, 240_000);
+    const statuses = await requestStatuses(stack.db, ids);
+    expect(ids.filter((id) => statuses.get(id) !== intended.get(id))).to.deep.equal([]);
+    expect((await emailProblems(stack, ids)).problems).to.deep.equal([]);
+    const failures: string[] = [];
+    for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
+    expect(failures).to.deep.equal([]);
+    expect(await invariantViolations(stack.db)).to.deep.equal([]);
+    const tally = [...new Set(answers.map((a) => a.status))]
+      .sort()
+      .map((st) => `${st}x${answers.filter((a) => a.status === st).length}`)
+      .join(' ');
+    this.test!.title += ` (${outageMs / 1000} s down; ${early.length} approvals in flight; ${acknowledged.size} acknowledged, all final; submission answers ${tally}; ready ${readyAfterMs} ms after restart; ${activityFailures.length} activity attempts failed on the outage)`;
+  });
+});
