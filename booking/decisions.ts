@@ -42,6 +42,10 @@ export async function approveRequest(
     if (!peek) return { ok: false, code: 'REQUEST_NOT_FOUND', message: 'No such request.' };
     await lockClinicianSchedule(db, peek.clinicianId, transaction);
     const request = (await lockedRequest(opts.requestId, transaction))!;
+    // A retried attempt (the worker died after this committed, before Temporal heard) finds its own work done:
+    // answering "not pending" would leave the workflow waiting for a decision already made, and no email sent.
+    if (request.status === 'approved' && request.appointmentId && request.clientId)
+      return { ok: true, appointmentId: request.appointmentId, clientId: request.clientId };
     if (request.status !== 'pending') {
       return {
         ok: false,
@@ -137,6 +141,8 @@ export async function closeRequest(
   return db.transaction(async (transaction) => {
     const request = await lockedRequest(opts.requestId, transaction);
     if (!request) return { ok: false, code: 'REQUEST_NOT_FOUND' };
+    // As for approvals: a retried attempt finds the same outcome already recorded.
+    if (request.status === opts.status) return { ok: true, status: opts.status };
     if (request.status !== 'pending')
       return { ok: false, code: 'REQUEST_NOT_PENDING', status: request.status };
     const holdId = request.holdId!;

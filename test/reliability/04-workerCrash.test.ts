@@ -59,7 +59,9 @@ describe('reliability: worker crash (item 1)', function () {
     await firstKill;
 
     // Kill 2: the instant the first confirmation email reaches the provider, before the worker hears back, so the
-    // send activity is retried by the next worker. Kill 3: at a random moment later in the decisions.
+    // send activity is retried by the next worker. Kill 3: later in the decisions, the instant the worker logs a
+    // committed approval, which is the moment before Temporal hears of it (when the kill is fast enough, the
+    // approval activity runs again on the next worker and must find its own work done).
     const intended = new Map(ids.map((id, i) => [id, i % 3 === 2 ? 'declined' : 'approved'] as const));
     let secondKill: Promise<void> = Promise.resolve();
     const confirmationSeen = stack.capture
@@ -81,7 +83,13 @@ describe('reliability: worker crash (item 1)', function () {
       if (i === thirdKillAt) {
         await confirmationSeen;
         await secondKill;
-        thirdKill = stack.worker.kill('SIGKILL').then(() => restart(`during decisions, after ${i}`));
+        thirdKill = stack.logs
+          .once(
+            'worker',
+            (l) => l.includes('"msg":"approval"') && l.includes('"ok":true'),
+            () => stack.worker.killNow(),
+          )
+          .then((line) => restart(`on the commit of approval ${/"requestId":"([^"]+)"/.exec(line)?.[1]}`));
       }
       const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
       answers.set(id, res.status);
@@ -116,6 +124,12 @@ describe('reliability: worker crash (item 1)', function () {
       bells: String(total),
     });
     const retried = [...answers.values()].filter((s) => s !== 200).length;
-    this.test!.title += ` (${total} requests; kills: ${kills.join('; ')}; ${replays} sends replayed by key; ${retried} decisions answered 409 after a retry)`;
+    const approvalRuns = new Map<string, number>();
+    for (const line of stack.logs.since(0, 'worker')) {
+      const id = line.includes('"msg":"approval"') ? /"requestId":"([^"]+)"/.exec(line)?.[1] : undefined;
+      if (id && intended.has(id)) approvalRuns.set(id, (approvalRuns.get(id) ?? 0) + 1);
+    }
+    const approvalsRunTwice = [...approvalRuns.values()].filter((n) => n > 1).length;
+    this.test!.title += ` (${total} requests; kills: ${kills.join('; ')}; ${replays} sends replayed by key; ${retried} decisions answered 409 after a retry; ${approvalsRunTwice} approvals run twice)`;
   });
 });

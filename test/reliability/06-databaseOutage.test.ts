@@ -150,4 +150,35 @@ describe('reliability: database outage (item 3)', function () {
       .join(' ');
     this.test!.title += ` (${outageMs / 1000} s down; ${early.length} approvals in flight; ${acknowledged.size} acknowledged, all final; submission answers ${tally}; ready ${readyAfterMs} ms after restart; ${activityFailures.length} activity attempts failed on the outage)`;
   });
+
+  it('an approval stalled past its activity timeout (a lock held 36 s) commits late; the retry finds it done and the request completes', async function () {
+    const world = await aWorld(stack);
+    const res = await submit(stack, world, aSubmission(world));
+    expect(res.status).to.equal(201);
+    const id = res.body.id as string;
+    await emailProblems(stack, [id]);
+    // A stuck transaction holds the clinician's schedule lock past the approval activity's 30 s timeout: the
+    // first attempt waits on it, Temporal times it out and starts a second, and both go on when it is released.
+    const stuck = await stack.db.transaction();
+    await stack.db.query('SELECT id FROM staff_users WHERE id = :c FOR UPDATE', {
+      replacements: { c: world.clinicians[0].id },
+      transaction: stuck,
+    });
+    const decision = decide(stack, world, id, 'approve', 120_000);
+    await sleep(36_000);
+    await stuck.rollback();
+    const answer = await decision;
+    expect(
+      answer.status === 200 || answer.body.code === 'REQUEST_NOT_PENDING',
+      JSON.stringify(answer.body),
+    ).to.equal(true);
+    await waitForFinal(stack, [id], 90_000);
+    expect((await requestStatuses(stack.db, [id])).get(id)).to.equal('approved');
+    expect((await emailProblems(stack, [id])).problems).to.deep.equal([]);
+    expect(await emailFailures(stack, id)).to.deep.equal([]);
+    const runs = stack.logs
+      .since(0, 'worker')
+      .filter((l) => l.includes('"msg":"approval"') && l.includes(id));
+    expect(runs.length, 'the timed-out attempt and its retry both ran').to.be.at.least(2);
+  });
 });

@@ -60,12 +60,30 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 export class LogBook {
   private readonly lines: { source: string; text: string }[] = [];
   private readonly partial = new Map<string, string>();
+  private readonly watchers = new Set<(source: string, line: string) => void>();
 
   add(source: string, chunk: Buffer): void {
     const text = (this.partial.get(source) ?? '') + chunk.toString('utf8');
     const parts = text.split('\n');
     this.partial.set(source, parts.pop() ?? '');
-    for (const line of parts) if (line.trim()) this.lines.push({ source, text: line });
+    for (const line of parts) {
+      if (!line.trim()) continue;
+      this.lines.push({ source, text: line });
+      for (const watcher of this.watchers) watcher(source, line);
+    }
+  }
+
+  /** Calls fn synchronously, as it arrives, for the next line of source that matches; resolves after. */
+  once(source: string, match: (line: string) => boolean, fn: (line: string) => void): Promise<string> {
+    return new Promise((resolve) => {
+      const watcher = (from: string, line: string) => {
+        if (from !== source || !match(line)) return;
+        this.watchers.delete(watcher);
+        fn(line);
+        resolve(line);
+      };
+      this.watchers.add(watcher);
+    });
   }
 
   /** A position to read from later with since(). */
@@ -131,6 +149,11 @@ export class ManagedProcess {
         resolve();
       });
     });
+  }
+
+  /** Sends SIGKILL at once, without waiting (for use inside a synchronous callback). */
+  killNow(): void {
+    this.child?.kill('SIGKILL');
   }
 
   /** Sends signal and waits for the exit; a process still there after graceMs gets SIGKILL. */
