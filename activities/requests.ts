@@ -1,4 +1,7 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+
+// A submission's transaction commits or rolls back within moments of starting the workflow.
+const NOT_RECORDED_AFTER_MS = 60_000;
 import { AppointmentRequest } from '../models/appointmentRequest';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
@@ -52,11 +55,23 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
   const dashboardUrl = `${publicUrl}/app/requests`;
 
   return {
-    /** Confirms the API's transaction committed the request; retried while it may still be committing. */
+    /**
+     * Confirms the API's transaction committed the request. Retried while it may still be committing; only when
+     * the database has answered "no such row" for a minute of attempts is it given up (the transaction rolled
+     * back). A database outage is never taken for that: its errors are retried for as long as it lasts.
+     */
     async confirmRequestRecorded({ requestId }: { requestId: string }): Promise<{ status: string }> {
       const request = await AppointmentRequest.findByPk(requestId);
-      if (!request) throw new Error(`request ${requestId} is not recorded (yet)`);
-      return { status: request.status };
+      if (request) return { status: request.status };
+      const info = Context.current().info;
+      if (info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs >= NOT_RECORDED_AFTER_MS) {
+        throw ApplicationFailure.create({
+          type: 'REQUEST_NOT_RECORDED',
+          message: `request ${requestId} was never committed`,
+          nonRetryable: true,
+        });
+      }
+      throw new Error(`request ${requestId} is not recorded (yet)`);
     },
 
     /** Emails the clinician and adds the bell item for a new request. */

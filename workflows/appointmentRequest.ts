@@ -57,9 +57,9 @@ export const getStatusQuery = defineQuery<{
 // Database work: retried through short outages of PostgreSQL (the default policy backs off up to 100 s).
 const { confirmRequestRecorded } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
-  // The API's transaction commits within moments of starting the workflow; a row still missing after about
-  // two minutes belongs to a transaction that rolled back.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 8 },
+  // Unlimited attempts: the activity itself gives up (REQUEST_NOT_RECORDED) once the database has said "no such
+  // row" for a minute; an unreachable database is waited out however long it takes.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 const { approveRequest, closeRequest } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -15,6 +15,12 @@ import {
   type StaffUser,
 } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
+import { sharedWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
+import { createActivities } from '../../activities';
+import { fixedClock } from '../../app/clock';
+import { createLogger } from '../../app/logger';
+import { createOutboxMailer } from '../../emails/mailer';
+import { createDatabase } from '../../models/db';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
 
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -280,6 +286,47 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       expect(await handle.result()).to.deep.equal({ status: 'abandoned' });
     });
     expect(tb.capture.deliveries()).to.have.length(0);
+  });
+
+  it('waits out a database outage at its first step instead of taking the request for never committed', async () => {
+    // A worker whose database is unreachable (nothing listens on port 1): every check fails with a connection error.
+    const queue = uniqueTaskQueue();
+    const unreachable = createDatabase('postgres://postgres:postgres@127.0.0.1:1/booking');
+    const outageWorker = await Worker.create({
+      connection: tb.env.nativeConnection,
+      taskQueue: queue,
+      workflowBundle: await sharedWorkflowBundle(),
+      activities: createActivities({
+        db: unreachable,
+        clock: fixedClock(NOW),
+        log: createLogger('silent'),
+        mailer: createOutboxMailer({ dir: '/nonexistent-never-written' }),
+        publicUrl: 'http://portal.test',
+      }),
+    });
+    try {
+      await outageWorker.runUntil(async () => {
+        const handle = await tb.env.client.workflow.start('appointmentRequestWorkflow', {
+          taskQueue: queue,
+          workflowId: requestWorkflowId('00000000-0000-4000-8000-000000000001'),
+          args: [
+            {
+              requestId: '00000000-0000-4000-8000-000000000001',
+              practiceId: practice.id,
+              clinicianId: clinician.id,
+              startsAt: SLOT.toISOString(),
+              requestedAt: NOW,
+              lifetimeHours: 168,
+            },
+          ],
+        });
+        await tb.env.sleep('10 minutes');
+        expect((await handle.query(getStatusQuery)).status).to.equal('recording');
+        await handle.terminate('test over');
+      });
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it('sets search attributes operators filter on: practice, clinician and status', async () => {
