@@ -53,6 +53,15 @@ async function requestContext(requestId: string) {
 export function createRequestActivities({ db, clock, mailer, publicUrl, log }: ActivityDeps) {
   const portalUrl = (slug: string) => `${publicUrl}/portal/${slug}`;
   const dashboardUrl = `${publicUrl}/app/requests`;
+  /** What every email to the clinician about a request shows: the slot in their zone, practice, service, link. */
+  const clinicianProps = (ctx: Awaited<ReturnType<typeof requestContext>>) => ({
+    ...ctx.slot,
+    timeZone: ctx.clinicianZone,
+    practiceName: ctx.practice.name,
+    clinicianName: ctx.clinicianName,
+    serviceName: ctx.service.name,
+    dashboardUrl,
+  });
 
   return {
     /**
@@ -88,19 +97,14 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         to: ctx.clinician.email,
         idempotencyKey: `request-new/${requestId}`,
         props: {
-          ...ctx.slot,
-          timeZone: ctx.clinicianZone,
-          practiceName: ctx.practice.name,
-          clinicianName: ctx.clinicianName,
+          ...clinicianProps(ctx),
           // As submitted, never as approved since: a send retried after an approval must render the same email.
           clientName: ctx.request.newClient
             ? `${ctx.request.newClient.firstName} ${ctx.request.newClient.lastName}`
             : ctx.client.name,
           clientType: ctx.request.newClient ? 'new' : 'existing',
           possibleExistingClient: ctx.request.possibleDuplicateClientId !== null,
-          serviceName: ctx.service.name,
           message: ctx.request.message ?? undefined,
-          dashboardUrl,
         },
       });
     },
@@ -224,15 +228,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         kind: 'request-withdrawn',
         to: ctx.clinician.email,
         idempotencyKey: `request-withdrawn/${requestId}`,
-        props: {
-          ...ctx.slot,
-          timeZone: ctx.clinicianZone,
-          practiceName: ctx.practice.name,
-          clinicianName: ctx.clinicianName,
-          clientName: ctx.client.name,
-          serviceName: ctx.service.name,
-          dashboardUrl,
-        },
+        props: { ...clinicianProps(ctx), clientName: ctx.client.name },
       });
     },
   };
