@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { rootDir } from './config';
 
@@ -26,10 +28,32 @@ export function webBuildStale(): boolean {
   return sources > statSync(index).mtimeMs;
 }
 
-/** Builds the browser app (Vite, a dev dependency) when web/dist is missing or stale; false when it was fresh. */
+/**
+ * Builds the browser app (Vite, a dev dependency) when web/dist is missing or stale; false when it was fresh.
+ *
+ * Always in a child process: Vite's build sets process.env.NODE_ENV = 'production' in the process that runs it,
+ * and React picks its development or production build from that variable at each first import, so a build run
+ * in the server's own process leaves react-email rendering with mismatched halves of React and every email
+ * failing ("dispatcher.getOwner is not a function").
+ */
 export async function ensureWebBuild(): Promise<boolean> {
   if (!webBuildStale()) return false;
-  const { build } = await import('vite');
-  await build({ root: webDir, logLevel: 'warn' });
+  const vite = path.join(
+    path.dirname(createRequire(import.meta.url).resolve('vite/package.json')),
+    'bin',
+    'vite.js',
+  );
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', webDir, '--logLevel', 'warn'], {
+      cwd: rootDir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`building the browser app failed (vite exited with ${signal ?? `code ${code}`})`)),
+    );
+  });
   return true;
 }
