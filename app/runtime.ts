@@ -112,6 +112,9 @@ export function installTemporalRuntime(log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({
+    // Signals are ours (lifecycle below): the SDK's own hook would shut the worker down and end the process
+    // behind our back, before the API has drained and the database closed.
+    shutdownSignals: [],
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
       const fields = { sdk: true, ...meta };
       if (level === 'ERROR') log.error(fields, message);
