@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
@@ -78,10 +79,12 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(securityMiddleware(config));
+  // Scripts, styles and JSON (a week of slots is tens of kilobytes) shrink several times; tiny answers are left.
+  app.use(compression({ threshold: 1024 }));
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps));
   app.use(openApiRouter(registry, config.publicUrl));
-  app.use(webRouter());
+  app.use(webRouter({ publicUrl: config.publicUrl, demoPortal: config.seedDemo }));
   app.use(routes);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
