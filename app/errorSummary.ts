@@ -36,7 +36,9 @@ export function sqlStateOf(err: unknown): string | undefined {
 function codeOf(err: ErrorLike): string | undefined {
   const sqlState = sqlStateOf(err);
   if (sqlState) return sqlState;
-  if (typeof err.code === 'string' || typeof err.code === 'number') return String(err.code);
+  for (const e of [err, err.parent, err.original] as (ErrorLike | undefined)[]) {
+    if (typeof e?.code === 'string' || typeof e?.code === 'number') return String(e.code);
+  }
   const details = Array.isArray(err.details) ? (err.details[0] as { code?: unknown } | undefined) : undefined;
   return typeof details?.code === 'string' ? details.code : undefined;
 }

@@ -1,10 +1,14 @@
 import { pino, type Logger } from 'pino';
-import { summarizeError } from './errorSummary';
+import { scrubMessage, summarizeError } from './errorSummary';
 
 export type { Logger };
 
-/** Errors are logged as their summary: pino's own serializer would keep a statement and its values. */
-const errorSerializer = (value: unknown) => summarizeError(value);
+/**
+ * Errors are logged as their summary: pino's own serializer would keep a statement and its values. A string
+ * (a failure type, or a message someone logged as the error) is kept, with its addresses masked.
+ */
+const errorSerializer = (value: unknown) =>
+  typeof value === 'string' ? scrubMessage(value) : summarizeError(value);
 
 /** The one logger factory: JSON lines, with secrets and personal data redacted wherever they appear. */
 export function createLogger(level: string, name = 'booking', destination?: pino.DestinationStream): Logger {

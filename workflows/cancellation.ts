@@ -108,7 +108,7 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
     // was, instead of retrying forever (which would also hold the workflow id against the practice's cancel).
     const cause = err instanceof ActivityFailure ? err.cause : null;
     if (!(cause instanceof ApplicationFailure) || cause.type !== 'DATA_REJECTED') throw err;
-    log.error('cancelation failed for good', {
+    log.warn('cancelation failed for good', {
       appointmentId: input.appointmentId,
       workflowId: workflowInfo().workflowId,
       error: cause.type,
