@@ -24,7 +24,7 @@ import { managesPractice } from './auth/principal';
 import { clinicianFor } from './clinicians';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
-import { idParams, isoInstant, timeZoneField, uuid } from './schemas';
+import { idParams, isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import type { Schema } from './validation';
 
 /** What the appointment routes are built from. */
@@ -54,7 +54,7 @@ const portalListQuery: Schema = {
 const portalCancelBody: Schema = {
   type: 'object',
   additionalProperties: false,
-  properties: { reason: { type: 'string', maxLength: 1000 } },
+  properties: { reason: multilineText(1000) },
 };
 const staffCancelBody: Schema = {
   type: 'object',
@@ -63,7 +63,7 @@ const staffCancelBody: Schema = {
   properties: {
     status: { type: 'string', enum: ['canceled', 'late_canceled'] },
     notifyClient: { type: 'boolean' },
-    reason: { type: 'string', maxLength: 1000 },
+    reason: multilineText(1000),
   },
 };
 const calendarQuery: Schema = {
