@@ -290,6 +290,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         401: 'Not signed in',
         404: "No such appointment among the client's own",
         409: 'CANCEL_BY_PHONE_ONLY (with the phone number), or APPOINTMENT_NOT_CANCELABLE (started or canceled)',
+        422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
@@ -337,6 +338,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         403: "Another clinician's appointment",
         404: 'No such appointment in the practice',
         409: 'APPOINTMENT_NOT_CANCELABLE: started, or already canceled by the client',
+        422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;

@@ -8,7 +8,7 @@ import { createDatabase } from '../../models/db';
 import { cancelAndWait, cancellationWorkflowId, startCancellation } from '../../temporal/cancellations';
 import { requestWorkflowId } from '../../temporal/requests';
 import { attentionKey, bookingStatusKey } from '../../temporal/searchAttributes';
-import { cancellationWorkflow, getCancellationStatusQuery } from '../../workflows/cancellation';
+import { getCancellationStatusQuery } from '../../workflows/cancellation';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import { ATTENTION_AFTER_ATTEMPTS } from '../../workflows/stepAttention';
 import {
