@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { errorHandler } from '../../api/errors';
+import { createLogger } from '../../app/logger';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
@@ -287,5 +291,26 @@ describe('hostile text: every string field of every route refuses NUL, control c
     expect(named.status).to.equal(400);
     expect(named.body.field).to.equal('/name');
     expect(await snapshot(ctx.db)).to.deep.equal(before);
+  });
+
+  it('a data exception from PostgreSQL that slipped past a schema answers 400, never 500, and is logged without the value', async () => {
+    const lines: string[] = [];
+    const app = express();
+    app.post('/echo', async () => {
+      await ctx.db.query('SELECT $1::jsonb', { bind: [JSON.stringify({ note: 'Divorce hearing \u0000' })] });
+    });
+    app.use(errorHandler(createLogger('info', 'test', { write: (l: string) => void lines.push(l) })));
+    const server = app.listen(0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/echo`, {
+        method: 'POST',
+      });
+      expect(res.status).to.equal(400);
+      expect(await res.json()).to.include({ code: 'VALIDATION_FAILED', field: '/' });
+    } finally {
+      server.close();
+    }
+    expect(JSON.parse(lines[0]).err).to.include({ type: 'SequelizeDatabaseError', code: '22P05' });
+    expect(lines.join('\n')).to.not.include('Divorce');
   });
 });
