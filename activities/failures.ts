@@ -75,9 +75,10 @@ export function reportingFailures<T extends Record<string, ActivityFn>>(activiti
         const failure = toActivityFailure(err, where.attempt);
         if (!(failure instanceof CancelledFailure)) {
           const permanent = failure instanceof ApplicationFailure && failure.nonRetryable;
+          // The SDK's own words, so searches for "Activity failed" find these lines (its copy is at debug).
           log[permanent ? 'error' : 'warn'](
             { ...where, activity: name, retrying: !permanent, err },
-            permanent ? 'activity failed for good' : 'activity attempt failed',
+            'Activity failed',
           );
         }
         throw failure;

@@ -4,11 +4,16 @@ import { scrubMessage, summarizeError } from './errorSummary';
 export type { Logger };
 
 /**
- * Errors are logged as their summary: pino's own serializer would keep a statement and its values. A string
+ * Errors are logged as their summary (and stack frames): pino's own serializer would keep a statement and its
+ * values. A string
  * (a failure type, or a message someone logged as the error) is kept, with its addresses masked.
  */
-const errorSerializer = (value: unknown) =>
-  typeof value === 'string' ? scrubMessage(value) : summarizeError(value);
+const errorSerializer = (value: unknown) => {
+  if (typeof value === 'string') return scrubMessage(value);
+  // The frames without the first line, which repeats the unscrubbed message.
+  const frames = value instanceof Error ? value.stack?.split('\n').slice(1).join('\n') : undefined;
+  return { ...summarizeError(value), ...(frames ? { stack: frames } : {}) };
+};
 
 /** The one logger factory: JSON lines, with secrets and personal data redacted wherever they appear. */
 export function createLogger(level: string, name = 'booking', destination?: pino.DestinationStream): Logger {

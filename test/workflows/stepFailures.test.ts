@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { Worker } from '@temporalio/worker';
+import { problemFromBookingError } from '../../api/errors';
+import { BookingError } from '../../booking/errors';
 import { createActivities } from '../../activities';
 import { fixedClock } from '../../app/clock';
 import { createLogger } from '../../app/logger';
@@ -102,6 +104,12 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
           actorId: client.id,
         });
         expect(outcome).to.deep.include({ ok: false, code: 'DATA_REJECTED' });
+        // What the API's cancel routes answer with this outcome (answerCancel): 422, nothing changed.
+        const problem = problemFromBookingError(
+          new BookingError('DATA_REJECTED', outcome!.ok ? '' : outcome!.message),
+        );
+        expect(problem).to.include({ status: 422, code: 'DATA_REJECTED' });
+        expect(problem.detail).to.match(/Nothing changed/);
         const handle = tb.env.client.workflow.getHandle(cancellationWorkflowId(appointment.id));
         expect(await handle.result()).to.deep.include({ ok: false, code: 'DATA_REJECTED' });
         const status = await handle.query(getCancellationStatusQuery);
@@ -140,7 +148,7 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
 
       const failed = parsed().filter((l) => l.activity === 'cancelAppointment' && l.level === 50);
       expect(failed, lines.join('\n')).to.have.length(1);
-      expect(failed[0].msg).to.equal('activity failed for good');
+      expect(failed[0].msg).to.equal('Activity failed');
       const err = failed[0].err as { type: string; message: string; code: string };
       expect(err.type).to.equal('SequelizeDatabaseError');
       // NUL: text refuses it (22021); a lone surrogate: the JSON of the audit entry is refused (22P02/22P05).
@@ -202,8 +210,8 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
     const attempts = parsed().filter((l) => l.activity === 'sendCancellationToClient');
     expect(attempts.length).to.be.at.least(ATTENTION_AFTER_ATTEMPTS);
     for (const line of attempts) {
-      expect(line).to.include({ msg: 'activity attempt failed', level: 40, retrying: true });
-      expect(line.err).to.deep.equal({
+      expect(line).to.include({ msg: 'Activity failed', level: 40, retrying: true });
+      expect(line.err).to.deep.include({
         type: 'EmailTemporaryError',
         message: 'Resend 500 internal_server_error: An unexpected error occurred.',
         code: 'internal_server_error',
