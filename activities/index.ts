@@ -2,14 +2,18 @@ import type { ActivityDeps } from './deps';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createRequestActivities } from './requests';
 import { createCancellationActivities } from './cancellations';
+import { reportingFailures } from './failures';
 
 export type { ActivityDeps } from './deps';
 
-/** Every activity the booking worker runs, bound to its dependencies. */
+/** Every activity the booking worker runs, bound to its dependencies; every failed attempt is reported. */
 export function createActivities(deps: ActivityDeps) {
-  return {
-    ...createDiagnosticsActivities(deps),
-    ...createRequestActivities(deps),
-    ...createCancellationActivities(deps),
-  };
+  return reportingFailures(
+    {
+      ...createDiagnosticsActivities(deps),
+      ...createRequestActivities(deps),
+      ...createCancellationActivities(deps),
+    },
+    deps.log,
+  );
 }

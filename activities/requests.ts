@@ -69,18 +69,32 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
      * the database has answered "no such row" for a minute of attempts is it given up (the transaction rolled
      * back). A database outage is never taken for that: its errors are retried for as long as it lasts.
      */
-    async confirmRequestRecorded({ requestId }: { requestId: string }): Promise<{ status: string }> {
+    async confirmRequestRecorded({
+      requestId,
+      since,
+    }: {
+      requestId: string;
+      /** When the workflow first asked (epoch ms): a step run in rounds is scheduled anew each round. */
+      since?: number;
+    }): Promise<{ status: string }> {
       const request = await AppointmentRequest.findByPk(requestId);
       if (request) return { status: request.status };
       const info = Context.current().info;
-      if (info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs >= NOT_RECORDED_AFTER_MS) {
+      if (
+        info.currentAttemptScheduledTimestampMs - (since ?? info.scheduledTimestampMs) >=
+        NOT_RECORDED_AFTER_MS
+      ) {
         throw ApplicationFailure.create({
           type: 'REQUEST_NOT_RECORDED',
           message: `request ${requestId} was never committed`,
           nonRetryable: true,
         });
       }
-      throw new Error(`request ${requestId} is not recorded (yet)`);
+      // Expected while the API's transaction commits: typed, so the workflow does not flag it to operators.
+      throw ApplicationFailure.create({
+        type: 'REQUEST_NOT_YET_RECORDED',
+        message: `request ${requestId} is not recorded (yet)`,
+      });
     },
 
     /** Emails the clinician and adds the bell item for a new request. */

@@ -13,7 +13,7 @@ import { withTemporal } from '../temporal/errors';
 import { conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
-import { idParams, uuid } from './schemas';
+import { idParams, multilineText, uuid } from './schemas';
 
 const listQuery = {
   type: 'object',
@@ -23,7 +23,7 @@ const listQuery = {
 const declineBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { note: { type: 'string', maxLength: 2000 } },
+  properties: { note: multilineText(2000) },
 };
 
 /** The request if this staff user may decide it: their own, or any of the practice for admins and managers. */

@@ -24,7 +24,7 @@ import { managesPractice } from './auth/principal';
 import { clinicianFor } from './clinicians';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
-import { idParams, isoInstant, timeZoneField, uuid } from './schemas';
+import { idParams, isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import type { Schema } from './validation';
 
 /** What the appointment routes are built from. */
@@ -54,7 +54,7 @@ const portalListQuery: Schema = {
 const portalCancelBody: Schema = {
   type: 'object',
   additionalProperties: false,
-  properties: { reason: { type: 'string', maxLength: 1000 } },
+  properties: { reason: multilineText(1000) },
 };
 const staffCancelBody: Schema = {
   type: 'object',
@@ -63,7 +63,7 @@ const staffCancelBody: Schema = {
   properties: {
     status: { type: 'string', enum: ['canceled', 'late_canceled'] },
     notifyClient: { type: 'boolean' },
-    reason: { type: 'string', maxLength: 1000 },
+    reason: multilineText(1000),
   },
 };
 const calendarQuery: Schema = {
@@ -290,6 +290,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         401: 'Not signed in',
         404: "No such appointment among the client's own",
         409: 'CANCEL_BY_PHONE_ONLY (with the phone number), or APPOINTMENT_NOT_CANCELABLE (started or canceled)',
+        422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
@@ -337,6 +338,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         403: "Another clinician's appointment",
         404: 'No such appointment in the practice',
         409: 'APPOINTMENT_NOT_CANCELABLE: started, or already canceled by the client',
+        422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;

@@ -19,6 +19,7 @@ import {
   timeZoneField,
   localDate,
   clockTime,
+  multilineText,
   staffUserSchema,
   toStaffUser,
 } from './schemas';
@@ -159,7 +160,7 @@ const timeOffBody = {
   type: 'object',
   additionalProperties: false,
   required: ['startsAt', 'endsAt'],
-  properties: { startsAt: isoInstant, endsAt: isoInstant, reason: { type: 'string', maxLength: 500 } },
+  properties: { startsAt: isoInstant, endsAt: isoInstant, reason: multilineText(500) },
 };
 const timeOffSchema = { type: 'object', properties: { id: uuid, ...timeOffBody.properties } };
 const timeOffParams = {

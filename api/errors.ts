@@ -88,7 +88,9 @@ export function problemFromBookingError(err: BookingError): ProblemError {
           ? 'Too many requests'
           : status === 400
             ? 'Invalid request'
-            : 'Conflict';
+            : status === 422
+              ? 'Unprocessable request'
+              : 'Conflict';
   return new ProblemError(status, err.code, title, err.message, {
     ...(err.field ? { field: err.field } : {}),
     ...err.extra,
@@ -131,6 +133,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         res,
         serviceUnavailable('The service is briefly unavailable. Please try again shortly.', 5),
       );
+    }
+    // Data PostgreSQL refuses (SQLSTATE class 22) that slipped past a schema: the caller's input, never a 500.
+    if (
+      err instanceof DatabaseError &&
+      String((err.parent as { code?: string } | undefined)?.code).startsWith('22')
+    ) {
+      log.warn({ err, method: req.method, path: req.path }, 'input refused by the database');
+      return send(res, badRequest('/', 'The request holds a value that cannot be stored.'));
     }
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');
     send(res, new ProblemError(500, 'INTERNAL', 'Internal error', 'Something went wrong on our side.'));

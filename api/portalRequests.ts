@@ -12,7 +12,7 @@ import { badRequest, conflict, notFound } from './errors';
 import type { RouteDef } from './route';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
-import { isoInstant, timeZoneField, uuid } from './schemas';
+import { isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import { IANAZone } from 'luxon';
 
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' };
@@ -35,7 +35,7 @@ const requestBody = {
         phone: { type: 'string', pattern: '^\\+?[0-9 ().-]{7,25}$' },
       },
     },
-    message: { type: 'string', maxLength: 2000 },
+    message: multilineText(2000),
     timeZone: timeZoneField,
   },
 };

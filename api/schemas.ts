@@ -16,6 +16,9 @@ export const timeZoneField = {
   maxLength: 64,
   example: 'America/New_York',
 } as const;
+/** Free text a person writes (a note, a reason, a message): several lines allowed, control characters not. */
+export const multilineText = (maxLength: number) =>
+  ({ type: 'string', maxLength, 'x-multiline': true }) as const;
 export const localDate = { type: 'string', format: 'date', maxLength: 10 } as const;
 export const clockTime = {
   type: 'string',

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { badRequest } from './errors';
 
 /** A JSON Schema as the routes declare it (also what the OpenAPI document is built from). */
@@ -9,11 +10,75 @@ export type Schema = Record<string, unknown>;
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as typeof addFormatsModule;
 
+/** Marks a string field that may hold several lines (notes, reasons, messages): tab and newlines allowed. */
+export const MULTILINE = 'x-multiline';
+// Set by compile() on every string field, from MULTILINE: 'lines' or 'line'.
+const TEXT_KEYWORD = 'plainText';
+
+// NUL (PostgreSQL text and JSONB cannot hold it) and every other C0/C1 control character; a multi-line field
+// keeps tab, line feed and carriage return.
+const CONTROL_IN_LINE = /\p{Cc}/u;
+const CONTROL_IN_LINES = /(?![\t\n\r])\p{Cc}/u;
+// Half of a surrogate pair on its own: not a character, refused by JSONB and turned into U+FFFD by text.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether text is something PostgreSQL stores as given and a person could have typed into such a field. */
+export function isPlainText(text: string, multiline: boolean): boolean {
+  return !(multiline ? CONTROL_IN_LINES : CONTROL_IN_LINE).test(text) && !LONE_SURROGATE.test(text);
+}
+
+const UTC_YEAR_MIN = 1;
+/** RFC 3339 and an instant both JavaScript and PostgreSQL hold: no leap second (Date refuses :60), no year 0. */
+function isStorableInstant(text: string): boolean {
+  if (!(fullFormats['date-time'] as { validate: (s: string) => boolean }).validate(text)) return false;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && new Date(ms).getUTCFullYear() >= UTC_YEAR_MIN;
+}
+/** A calendar date PostgreSQL holds (it has no year 0). */
+function isStorableDate(text: string): boolean {
+  const valid = (fullFormats.date as { validate: (s: string) => boolean }).validate(text);
+  return valid && Number(text.slice(0, 4)) >= UTC_YEAR_MIN;
+}
+
 function makeAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ allErrors: false, coerceTypes, strict: true, useDefaults: false });
-  addFormats(ajv, ['date-time', 'date', 'time', 'email', 'uuid', 'uri']);
+  addFormats(ajv, ['time', 'email', 'uuid', 'uri']);
+  ajv.addFormat('date-time', { type: 'string', validate: isStorableInstant });
+  ajv.addFormat('date', { type: 'string', validate: isStorableDate });
   ajv.addKeyword({ keyword: 'example' });
+  ajv.addKeyword({ keyword: MULTILINE, schemaType: 'boolean' });
+  ajv.addKeyword({
+    keyword: TEXT_KEYWORD,
+    type: 'string',
+    schemaType: 'string',
+    validate: (mode: string, text: string) => isPlainText(text, mode === 'lines'),
+  });
   return ajv;
+}
+
+/**
+ * A copy of schema in which every string field checks its text, so no route can forget it: single-line unless
+ * the field is marked MULTILINE.
+ */
+function withPlainText(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withPlainText);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'properties' || key === 'patternProperties' || key === '$defs') {
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withPlainText(v)]),
+      );
+    } else if (
+      ['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not', 'prefixItems'].includes(key)
+    ) {
+      out[key] = withPlainText(value);
+    } else out[key] = value;
+  }
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  if (types.includes('string')) out[TEXT_KEYWORD] = node[MULTILINE] === true ? 'lines' : 'line';
+  return out;
 }
 
 // Bodies are JSON and must have the right types; query strings and path parameters are always text.
@@ -24,7 +89,7 @@ const compiled = new WeakMap<Schema, ValidateFunction>();
 function compile(schema: Schema, coerce: boolean): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = (coerce ? textAjv : bodyAjv).compile(schema);
+    fn = (coerce ? textAjv : bodyAjv).compile(withPlainText(schema) as Schema);
     compiled.set(schema, fn);
   }
   return fn;
@@ -48,6 +113,12 @@ function describe(error: ErrorObject, field: string): string {
       return `${field} is required.`;
     case 'additionalProperties':
       return `${field} is not a field this request accepts.`;
+    case TEXT_KEYWORD:
+      return `${field} contains a character that is not allowed (a control character or broken Unicode).`;
+    case 'format':
+      if (['date-time', 'date'].includes((error.params as { format: string }).format))
+        return `${field} must be a real ${(error.params as { format: string }).format === 'date' ? 'date (YYYY-MM-DD)' : 'moment (ISO 8601 with offset)'} between the years 0001 and 9999.`;
+      return `${field} ${error.message ?? 'is invalid'}.`;
     case 'enum':
       return `${field} must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`;
     default:

@@ -107,6 +107,19 @@ export async function openTemporal(
 
 let runtimeInstalled = false;
 
+/**
+ * Where the SDK's log lines go: our logger (errors summarised by its serializers). A failed activity attempt is
+ * logged by the activity wrapper (activities/failures.ts) with the step's ids, so the SDK's copy drops to debug.
+ */
+export function temporalLogSink(log: Logger) {
+  return ({ level, message, meta }: { level: string; message: string; meta?: Record<string, unknown> }) => {
+    const fields = { sdk: true, ...meta };
+    if (message === 'Activity failed') log.debug(fields, message);
+    else if (level === 'ERROR') log.error(fields, message);
+    else log.warn(fields, message);
+  };
+}
+
 /** Routes the Temporal SDK's own logs (worker, core) through our logger, at warn and above. Once per process. */
 export function installTemporalRuntime(log: Logger): void {
   if (runtimeInstalled) return;
@@ -115,11 +128,7 @@ export function installTemporalRuntime(log: Logger): void {
     // Signals are ours (lifecycle below): the SDK's own hook would shut the worker down and end the process
     // behind our back, before the API has drained and the database closed.
     shutdownSignals: [],
-    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
-      const fields = { sdk: true, ...meta };
-      if (level === 'ERROR') log.error(fields, message);
-      else log.warn(fields, message);
-    }),
+    logger: new DefaultLogger('WARN', temporalLogSink(log)),
   });
 }
 

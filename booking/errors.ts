@@ -11,7 +11,9 @@ export type BookingErrorCode =
   | 'TOO_MANY_PENDING_REQUESTS'
   | 'APPOINTMENT_NOT_FOUND'
   | 'APPOINTMENT_NOT_CANCELABLE'
-  | 'CANCEL_BY_PHONE_ONLY';
+  | 'CANCEL_BY_PHONE_ONLY'
+  /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
+  | 'DATA_REJECTED';
 
 /** HTTP status each refusal maps to. */
 export const bookingErrorStatus: Record<BookingErrorCode, number> = {
@@ -27,6 +29,7 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   APPOINTMENT_NOT_FOUND: 404,
   APPOINTMENT_NOT_CANCELABLE: 409,
   CANCEL_BY_PHONE_ONLY: 409,
+  DATA_REJECTED: 422,
 };
 
 /** A business rule said no; nothing was changed. */

@@ -8,11 +8,13 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { RequestWorkflowInput } from '../booking/submitRequest';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
-import { notificationActivityOptions, notificationSteps } from './notifications';
+import { notificationSteps } from './notifications';
+import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -52,21 +54,26 @@ export const getStatusQuery = defineQuery<{
   status: RequestWorkflowStatus;
   deadline: string;
   emailFailures: string[];
+  /** The step that keeps failing (or failed for good), with its attempts and last error; null when none. */
+  failingStep: FailingStep | null;
 }>('getStatus');
 
-// Database work: retried through short outages of PostgreSQL (the default policy backs off up to 100 s).
-const { confirmRequestRecorded } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  // Unlimited attempts: the activity itself gives up (REQUEST_NOT_RECORDED) once the database has said "no such
-  // row" for a minute; an unreachable database is waited out however long it takes.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
-const { approveRequest, closeRequest } = proxyActivities<Activities>({
+// Database work: retried through short outages of PostgreSQL (unlimited attempts, backing off to 30 s).
+const databasePolicy: StepPolicy = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-const { notifyClinicianOfRequest, sendRequestReceived, sendOutcomeToClient, notifyClinicianWithdrawn } =
-  proxyActivities<Activities>(notificationActivityOptions);
+  initialInterval: '1 second',
+  maximumInterval: '30 seconds',
+  maximumIntervalMs: 30_000,
+};
+// The activity itself gives up (REQUEST_NOT_RECORDED) once the database has said "no such row" for a minute;
+// an unreachable database is waited out however long it takes. "Not yet" is an answer, not a fault.
+const recordedPolicy: StepPolicy = {
+  ...databasePolicy,
+  startToCloseTimeout: '10 seconds',
+  backoffCoefficient: 2,
+  quietTypes: ['REQUEST_NOT_YET_RECORDED', 'REQUEST_NOT_RECORDED'],
+};
+const activities = (options: ActivityOptions) => proxyActivities<Activities>(options);
 
 /**
  * One appointment request: notify the clinician and the client, wait for approve / decline / withdraw until the
@@ -78,7 +85,8 @@ export async function appointmentRequestWorkflow(
   let status = 'recording' as RequestWorkflowStatus;
   let busy = false;
   let appointmentId: string | undefined;
-  const { failures: emailFailures, notify } = notificationSteps({ requestId: input.requestId });
+  const steps = stepAttention();
+  const { failures: emailFailures, notify } = notificationSteps({ requestId: input.requestId }, steps);
   // Measured from the execution's start on the server (the moment the API recorded the request, inside its
   // transaction), so the deadline neither depends on the API's and Temporal's clocks agreeing nor slips when no
   // worker was running to pick the workflow up.
@@ -120,12 +128,14 @@ export async function appointmentRequestWorkflow(
   const closedAs =
     (closed: 'declined' | 'withdrawn') =>
     async (args: { actorId?: string; note?: string | null; clientId?: string }) => {
-      const outcome = await closeRequest({
-        requestId: input.requestId,
-        status: closed,
-        note: args.note ?? null,
-        actorId: args.actorId ?? null,
-      });
+      const outcome = await steps.run('closeRequest', databasePolicy, (options) =>
+        activities(options).closeRequest({
+          requestId: input.requestId,
+          status: closed,
+          note: args.note ?? null,
+          actorId: args.actorId ?? null,
+        }),
+      );
       if (!outcome.ok)
         return {
           ok: false as const,
@@ -148,7 +158,9 @@ export async function appointmentRequestWorkflow(
     approveUpdate,
     ({ actorId }) =>
       decide(async () => {
-        const outcome = await approveRequest({ requestId: input.requestId, actorId });
+        const outcome = await steps.run('approveRequest', databasePolicy, (options) =>
+          activities(options).approveRequest({ requestId: input.requestId, actorId }),
+        );
         if (!outcome.ok)
           return {
             ok: false,
@@ -168,18 +180,30 @@ export async function appointmentRequestWorkflow(
   setHandler(withdrawUpdate, (args) => decide(() => closedAs('withdrawn')(args)), {
     validator: rejectUnlessPending,
   });
-  setHandler(getStatusQuery, () => ({ status, deadline: new Date(deadline).toISOString(), emailFailures }));
+  setHandler(getStatusQuery, () => ({
+    status,
+    deadline: new Date(deadline).toISOString(),
+    emailFailures,
+    failingStep: steps.failingStep(),
+  }));
 
   try {
-    await confirmRequestRecorded({ requestId: input.requestId });
+    const since = Date.now();
+    await steps.run('confirmRequestRecorded', recordedPolicy, (options) =>
+      activities(options).confirmRequestRecorded({ requestId: input.requestId, since }),
+    );
   } catch {
     setStatus('abandoned');
     return { status };
   }
   setStatus('pending');
   await Promise.all([
-    notify('clinician notified', () => notifyClinicianOfRequest({ requestId: input.requestId })),
-    notify('receipt to client', () => sendRequestReceived({ requestId: input.requestId })),
+    notify('clinician notified', 'notifyClinicianOfRequest', (options) =>
+      activities(options).notifyClinicianOfRequest({ requestId: input.requestId }),
+    ),
+    notify('receipt to client', 'sendRequestReceived', (options) =>
+      activities(options).sendRequestReceived({ requestId: input.requestId }),
+    ),
   ]);
 
   while (status === 'pending') {
@@ -190,7 +214,9 @@ export async function appointmentRequestWorkflow(
     }
     await condition(() => !busy);
     if (status !== 'pending') break;
-    const outcome = await closeRequest({ requestId: input.requestId, status: 'expired' });
+    const outcome = await steps.run('closeRequest', databasePolicy, (options) =>
+      activities(options).closeRequest({ requestId: input.requestId, status: 'expired' }),
+    );
     setStatus(outcome.ok ? 'expired' : ((outcome.status ?? 'expired') as RequestWorkflowStatus));
   }
   // Let an update that just finished deliver its answer before the workflow completes.
@@ -198,11 +224,13 @@ export async function appointmentRequestWorkflow(
 
   if (status === 'approved' || status === 'declined' || status === 'expired') {
     const outcome = status;
-    await notify(`outcome ${outcome} to client`, () =>
-      sendOutcomeToClient({ requestId: input.requestId, outcome }),
+    await notify(`outcome ${outcome} to client`, 'sendOutcomeToClient', (options) =>
+      activities(options).sendOutcomeToClient({ requestId: input.requestId, outcome }),
     );
   } else if (status === 'withdrawn') {
-    await notify('withdrawal to clinician', () => notifyClinicianWithdrawn({ requestId: input.requestId }));
+    await notify('withdrawal to clinician', 'notifyClinicianWithdrawn', (options) =>
+      activities(options).notifyClinicianWithdrawn({ requestId: input.requestId }),
+    );
   }
   if (emailFailures.length)
     log.warn('request finished with undelivered notifications', {

@@ -1,22 +1,31 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   defineQuery,
   defineUpdate,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { CancelOutcome } from '../activities/cancellations';
 import type { CanceledBy, CanceledStatus } from '../booking/cancelAppointment';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
-import { notificationActivityOptions, notificationSteps } from './notifications';
+import { notificationSteps } from './notifications';
+import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Statuses a cancelation workflow moves through; `refused` means a business rule said no and nothing changed. */
-export type CancellationWorkflowStatus = 'canceling' | CanceledStatus | 'refused';
+/**
+ * Statuses a cancelation workflow moves through; `refused` means a business rule said no and nothing changed,
+ * `failed` that the cancel step failed for good (the database refused its data): nothing changed either.
+ */
+export type CancellationWorkflowStatus = 'canceling' | CanceledStatus | 'refused' | 'failed';
 
 /** What a cancelation runs on; ids and the moment asked only, nothing personal. */
 export interface CancellationWorkflowInput {
@@ -41,15 +50,18 @@ export const cancellationOutcomeUpdate = defineUpdate<CancelOutcome>('cancellati
 export const getCancellationStatusQuery = defineQuery<{
   status: CancellationWorkflowStatus;
   emailFailures: string[];
+  /** The step that keeps failing (or failed for good), with its attempts and last error; null when none. */
+  failingStep: FailingStep | null;
 }>('getStatus');
 
 // Database work: retried through short outages of PostgreSQL; the cancel is idempotent, so a retry is harmless.
-const { cancelAppointment } = proxyActivities<Activities>({
+const databasePolicy: StepPolicy = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-const { notifyClinicianOfCancellation, sendCancellationToClient } =
-  proxyActivities<Activities>(notificationActivityOptions);
+  initialInterval: '1 second',
+  maximumInterval: '30 seconds',
+  maximumIntervalMs: 30_000,
+};
+const activities = (options: ActivityOptions) => proxyActivities<Activities>(options);
 
 /**
  * One appointment's cancelation: mark it Canceled or Late Canceled (judged at input.requestedAt, never at the
@@ -58,29 +70,57 @@ const { notifyClinicianOfCancellation, sendCancellationToClient } =
 export async function cancellationWorkflow(input: CancellationWorkflowInput): Promise<CancelOutcome> {
   let status: CancellationWorkflowStatus = 'canceling';
   let outcome: CancelOutcome | undefined = undefined;
-  const { failures: emailFailures, notify } = notificationSteps({ appointmentId: input.appointmentId });
+  const steps = stepAttention();
+  const { failures: emailFailures, notify } = notificationSteps(
+    { appointmentId: input.appointmentId },
+    steps,
+  );
 
   upsertSearchAttributes([
     { key: practiceIdKey, value: input.practiceId },
     { key: clinicianIdKey, value: input.clinicianId },
     { key: bookingStatusKey, value: status },
   ]);
-  setHandler(getCancellationStatusQuery, () => ({ status, emailFailures }));
+  setHandler(getCancellationStatusQuery, () => ({
+    status,
+    emailFailures,
+    failingStep: steps.failingStep(),
+  }));
   setHandler(cancellationOutcomeUpdate, async () => {
     await condition(() => outcome !== undefined);
     return outcome!;
   });
 
-  const result = await cancelAppointment({
-    appointmentId: input.appointmentId,
-    requestedAt: input.requestedAt,
-    by: input.by,
-    status: input.by === 'staff' ? input.status : undefined,
-    reason: input.reason ?? null,
-    actorId: input.actorId ?? null,
-  });
+  let result: CancelOutcome;
+  try {
+    result = await steps.run('cancelAppointment', databasePolicy, (options) =>
+      activities(options).cancelAppointment({
+        appointmentId: input.appointmentId,
+        requestedAt: input.requestedAt,
+        by: input.by,
+        status: input.by === 'staff' ? input.status : undefined,
+        reason: input.reason ?? null,
+        actorId: input.actorId ?? null,
+      }),
+    );
+  } catch (err) {
+    // Data the database refuses can never be recorded: answer the caller and end, leaving the appointment as it
+    // was, instead of retrying forever (which would also hold the workflow id against the practice's cancel).
+    const cause = err instanceof ActivityFailure ? err.cause : null;
+    if (!(cause instanceof ApplicationFailure) || cause.type !== 'DATA_REJECTED') throw err;
+    log.warn('cancelation failed for good', {
+      appointmentId: input.appointmentId,
+      workflowId: workflowInfo().workflowId,
+      error: cause.type,
+    });
+    result = {
+      ok: false,
+      code: 'DATA_REJECTED',
+      message: 'This cancelation could not be recorded: part of it is text we cannot store. Nothing changed.',
+    };
+  }
   outcome = result;
-  status = result.ok ? result.status : 'refused';
+  status = result.ok ? result.status : result.code === 'DATA_REJECTED' ? 'failed' : 'refused';
   upsertSearchAttributes([{ key: bookingStatusKey, value: status }]);
 
   // Only the run that canceled notifies; a repeated cancelation finds it done and tells nobody again.
@@ -90,9 +130,13 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
     await Promise.all([
       clinicianActed
         ? null
-        : notify('cancelation to clinician', () => notifyClinicianOfCancellation({ appointmentId })),
+        : notify('cancelation to clinician', 'notifyClinicianOfCancellation', (options) =>
+            activities(options).notifyClinicianOfCancellation({ appointmentId }),
+          ),
       input.notifyClient || input.by === 'client'
-        ? notify('cancelation to client', () => sendCancellationToClient({ appointmentId }))
+        ? notify('cancelation to client', 'sendCancellationToClient', (options) =>
+            activities(options).sendCancellationToClient({ appointmentId }),
+          )
         : null,
     ]);
   }
