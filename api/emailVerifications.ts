@@ -15,10 +15,10 @@ import { portalPractice, slugParams } from './portal';
 import type { Schema } from './validation';
 
 // Per mailbox (so +tags and case count once): a few lost or mistyped tries. Per network address and practice:
-// as many as the new-client requests it may send (api/submissionLimit.ts), so the codes cannot be used to mail
-// strangers in bulk from the practice's address.
+// twice the new-client requests it may send (api/submissionLimit.ts), for codes retyped or expired, and few
+// enough that the practice's sender cannot be used to mail strangers in bulk.
 const MAILBOX_LIMIT: FailureLimit = { max: 5, windowMinutes: 60 };
-const ADDRESS_LIMIT: FailureLimit = { max: 10, windowMinutes: 60 };
+const ADDRESS_LIMIT: FailureLimit = { max: 20, windowMinutes: 60 };
 
 const body: Schema = {
   type: 'object',
