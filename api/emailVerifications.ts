@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
-import { BookingError } from '../booking/errors';
+import { assertAcceptsNewClients } from '../booking/bookable';
 import { EMAIL_VERIFICATION, issueEmailVerification } from '../booking/emailVerification';
 import { mailboxOf } from '../booking/mailbox';
 import { startPortalEmail } from '../temporal/portalEmails';
@@ -72,12 +72,7 @@ export function emailVerificationRoutes(deps: {
       },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
-        if (!practice.allowNewClients) {
-          throw new BookingError(
-            'NEW_CLIENTS_NOT_ACCEPTED',
-            'This practice is not accepting new clients online. Please call the practice.',
-          );
-        }
+        assertAcceptsNewClients(practice);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
         // Rate-limit keys and log lines name a mailbox by a hash, never by the address.
         const mailboxRef = createHash('sha256').update(mailboxOf(email)).digest('hex');

@@ -15,7 +15,7 @@ import type { Practice } from '../models/practice';
 import { isSlotOffered } from '../scheduling';
 import { BookingError } from './errors';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
-import { bookableFor } from './bookable';
+import { assertAcceptsNewClients, bookableFor } from './bookable';
 import { toRequestView, type RequestView } from './requestView';
 import { confirmEmailVerification } from './emailVerification';
 import { mailboxOf } from './mailbox';
@@ -70,6 +70,8 @@ export async function submitRequest(
   // Before anything is held, and outside the transaction, so a wrong code counts as a try even though the
   // refusal rolls everything else back.
   if ('newClient' in requester) {
+    // Said first: a practice that takes no new clients has no code to ask for.
+    assertAcceptsNewClients(practice);
     const verified = await confirmEmailVerification(db, input.codes, {
       practiceId: practice.id,
       email: requester.newClient.email,
