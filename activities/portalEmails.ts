@@ -28,7 +28,10 @@ export function createPortalEmailActivities(deps: ActivityDeps) {
                   (v.superseded_at IS NOT NULL OR v.verified_at IS NOT NULL) AS dead
              FROM email_verifications v JOIN practices p ON p.id = v.practice_id
             WHERE v.id = :id`;
-    const [row] = await deps.db.query<CodeRow>(sql, { replacements: { id: input.id }, type: QueryTypes.SELECT });
+    const [row] = await deps.db.query<CodeRow>(sql, {
+      replacements: { id: input.id },
+      type: QueryTypes.SELECT,
+    });
     return row;
   }
 
@@ -51,7 +54,11 @@ export function createPortalEmailActivities(deps: ActivityDeps) {
       } else {
         await deliverEmail(deps.mailer, {
           kind: 'email-verification',
-          props: { practiceName: row.practice_name, code, validForMinutes: EMAIL_VERIFICATION.validForMinutes },
+          props: {
+            practiceName: row.practice_name,
+            code,
+            validForMinutes: EMAIL_VERIFICATION.validForMinutes,
+          },
           to: row.email,
           idempotencyKey,
         });

@@ -83,7 +83,11 @@ export function emailVerificationRoutes(deps: {
           (await lockedFor(deps.db, deps.clock, addressKey, ADDRESS_LIMIT));
         if (locked !== null) {
           deps.log.warn(
-            { event: 'email_verification_limited', practiceId: practice.id, mailbox: mailboxRef.slice(0, 12) },
+            {
+              event: 'email_verification_limited',
+              practiceId: practice.id,
+              mailbox: mailboxRef.slice(0, 12),
+            },
             'email verification code not sent: rate limit',
           );
           throw tooManyCodes(locked);

@@ -166,10 +166,10 @@ async function issueCode(deps: PortalAuthDeps, clientId: string | null): Promise
       { replacements: { clientId, now, expiresAt }, type: QueryTypes.SELECT, transaction },
     );
     // Rows for strangers are only there to look like the others; a day later they are clutter.
-    await deps.db.query(
-      'DELETE FROM client_sign_in_codes WHERE client_id IS NULL AND expires_at < :cutoff',
-      { replacements: { cutoff: new Date(now.getTime() - 86_400_000) }, transaction },
-    );
+    await deps.db.query('DELETE FROM client_sign_in_codes WHERE client_id IS NULL AND expires_at < :cutoff', {
+      replacements: { cutoff: new Date(now.getTime() - 86_400_000) },
+      transaction,
+    });
     return row.id;
   });
 }
@@ -244,7 +244,9 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         // Known or not, the same lookup, row and workflow start: the answer and its timing are the same.
         const client = await findPortalClient(practice.id, email);
         const id = await issueCode(deps, client?.id ?? null);
-        await withTemporal(() => startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }));
+        await withTemporal(() =>
+          startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }),
+        );
         res.status(202).json(CODE_REQUESTED);
       },
     },

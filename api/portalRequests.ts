@@ -98,7 +98,10 @@ export function portalRequestRoutes(deps: {
           if (body.newClient)
             throw badRequest('/newClient', 'newClient is for new clients; you are signed in.');
           if (body.emailVerificationCode !== undefined)
-            throw badRequest('/emailVerificationCode', 'emailVerificationCode is for new clients; you are signed in.');
+            throw badRequest(
+              '/emailVerificationCode',
+              'emailVerificationCode is for new clients; you are signed in.',
+            );
           requester = { clientId: client.id };
         } else {
           if (!body.newClient)

@@ -26,8 +26,7 @@ import type { OneTimeCodes } from './oneTimeCodes';
  * address is theirs (POST /portal/:slug/email-verifications).
  */
 export type Requester =
-  | { clientId: string }
-  | { newClient: NewClientDetails; emailVerificationCode: string | null };
+  { clientId: string } | { newClient: NewClientDetails; emailVerificationCode: string | null };
 
 /** What the workflow needs to run a request; nothing personal, so it is safe in workflow ids and history. */
 export interface RequestWorkflowInput {

@@ -19,7 +19,10 @@ const codeStyle = { fontSize: '32px', fontWeight: 700, letterSpacing: '6px', mar
 export default function EmailVerification(props: EmailVerificationProps) {
   const minutes = props.validForMinutes ?? 15;
   return (
-    <Layout practiceName={props.practiceName} preview={`Your confirmation code is valid for ${minutes} minutes`}>
+    <Layout
+      practiceName={props.practiceName}
+      preview={`Your confirmation code is valid for ${minutes} minutes`}
+    >
       <P>Hi,</P>
       <P>{`To request an appointment with ${props.practiceName}, enter this code where you asked for it:`}</P>
       <Text style={codeStyle}>{props.code}</Text>

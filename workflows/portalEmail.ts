@@ -24,7 +24,8 @@ export async function portalEmailWorkflow(input: PortalEmailInput): Promise<Port
   try {
     return await sendPortalCode(input);
   } catch (err) {
-    const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
+    const cause =
+      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
     if (cause?.type !== 'EMAIL_REJECTED') throw err;
     log.warn('portal code email refused by the provider', { kind: input.kind, id: input.id });
     return 'rejected';
