@@ -92,7 +92,6 @@ export function emailVerificationRoutes(deps: {
           );
           throw tooManyCodes(locked);
         }
-        await recordFailure(deps.db, deps.clock, [mailboxKey, addressKey]);
         const id = await issueEmailVerification(deps.db, {
           practiceId: practice.id,
           email,
@@ -101,6 +100,8 @@ export function emailVerificationRoutes(deps: {
         await withTemporal(() =>
           startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'email-verification', id }),
         );
+        // Counted once the code is on its way: retries through an outage (503) use up none of the limit.
+        await recordFailure(deps.db, deps.clock, [mailboxKey, addressKey]);
         res.status(202).json(CODE_SENT);
       },
     },

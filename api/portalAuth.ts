@@ -104,10 +104,15 @@ function findPortalClient(practiceId: string, email: string): Promise<Client | n
   return Client.findOne({ where: { [Op.and]: [{ practiceId }, where(fn('lower', col('email')), email)] } });
 }
 
+/** The rate-limit keys of a code request: the address at the practice, and the network address. */
+function codeRequestKeys(practiceId: string, email: string, ip: string): string[] {
+  return [`sign-in-code:${practiceId}:${emailRef(email)}`, `sign-in-code-address:${ip}`];
+}
+
 /**
  * Seconds to wait when this address, or this network address, has asked for too many codes; null when a code
- * may be sent, and then the request is counted. Both limits count every address alike, client's or not, so a
- * refusal tells nothing about who is a client.
+ * may be sent. Both limits count every address alike, client's or not, so a refusal tells nothing about who is
+ * a client.
  */
 async function codeRequestLimited(
   deps: PortalAuthDeps,
@@ -115,8 +120,7 @@ async function codeRequestLimited(
   email: string,
   ip: string,
 ): Promise<number | null> {
-  const emailKey = `sign-in-code:${practiceId}:${emailRef(email)}`;
-  const addressKey = `sign-in-code-address:${ip}`;
+  const [emailKey, addressKey] = codeRequestKeys(practiceId, email, ip);
   const locked =
     (await lockedFor(deps.db, deps.clock, emailKey, EMAIL_LIMIT)) ??
     (await lockedFor(deps.db, deps.clock, addressKey, ADDRESS_LIMIT));
@@ -125,10 +129,8 @@ async function codeRequestLimited(
       { event: 'sign_in_code_limited', practiceId, account: emailRef(email).slice(0, 12), ip },
       'sign-in code not sent: rate limit',
     );
-    return locked;
   }
-  await recordFailure(deps.db, deps.clock, [emailKey, addressKey]);
-  return null;
+  return locked;
 }
 
 const tooManyCodeRequests = (seconds: number) =>
@@ -239,7 +241,8 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
-        const limited = await codeRequestLimited(deps, practice.id, email, req.ip ?? 'unknown');
+        const ip = req.ip ?? 'unknown';
+        const limited = await codeRequestLimited(deps, practice.id, email, ip);
         if (limited !== null) throw tooManyCodeRequests(limited);
         // Known or not, the same lookup, row and workflow start: the answer and its timing are the same.
         const client = await findPortalClient(practice.id, email);
@@ -247,6 +250,8 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         await withTemporal(() =>
           startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }),
         );
+        // Counted once a code is on its way: retries through an outage (503) use up none of the limit.
+        await recordFailure(deps.db, deps.clock, codeRequestKeys(practice.id, email, ip));
         res.status(202).json(CODE_REQUESTED);
       },
     },

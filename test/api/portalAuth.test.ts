@@ -378,6 +378,11 @@ describe('portal sign-in for existing clients', () => {
       expect(known.headers.get('retry-after')).to.match(/^\d+$/);
       expect(unknown.status).to.equal(503);
       expect(unknown.body).to.deep.equal(known.body);
+      const [{ n }] = await ctx.db.query<{ n: string }>(
+        "SELECT count(*) AS n FROM auth_failures WHERE key LIKE 'sign-in-code%'",
+        { type: QueryTypes.SELECT },
+      );
+      expect(Number(n), 'a 503 uses up none of the limits').to.equal(0);
     } finally {
       for (const stop of api.stops) await stop();
       await unreachable.connection.close();

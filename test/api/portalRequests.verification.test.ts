@@ -270,6 +270,11 @@ describe('new clients verify their email before anything is held', function () {
         email: 'during-outage@example.test',
       });
       expect([down.status, down.body.code]).to.deep.equal([503, 'SERVICE_UNAVAILABLE']);
+      const [{ n }] = await ctx.db.query<{ n: string }>(
+        "SELECT count(*) AS n FROM auth_failures WHERE key LIKE 'email-verification:%'",
+        { type: QueryTypes.SELECT },
+      );
+      expect(Number(n), 'a 503 uses up none of the mailbox limit').to.equal(20);
     } finally {
       for (const stop of api.stops) await stop();
       await unreachable.connection.close();
