@@ -3,6 +3,7 @@ import { createDiagnosticsActivities } from './diagnostics';
 import { createRequestActivities } from './requests';
 import { createCancellationActivities } from './cancellations';
 import { reportingFailures } from './failures';
+import { createPortalEmailActivities } from './portalEmails';
 
 export type { ActivityDeps } from './deps';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createDiagnosticsActivities(deps),
       ...createRequestActivities(deps),
       ...createCancellationActivities(deps),
+      ...createPortalEmailActivities(deps),
     },
     deps.log,
   );

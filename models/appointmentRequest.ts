@@ -41,6 +41,8 @@ export class AppointmentRequest extends Model<
   declare decidedBy: CreationOptional<string | null>;
   declare decidedAt: CreationOptional<Date | null>;
   declare idempotencyKey: string | null;
+  /** booking/mailbox.ts mailboxOf() of the requester's address: what the pending cap counts. */
+  declare mailbox: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -65,6 +67,7 @@ export class AppointmentRequest extends Model<
         decidedBy: { type: DataTypes.UUID },
         decidedAt: { type: DataTypes.DATE },
         idempotencyKey: { type: DataTypes.TEXT },
+        mailbox: { type: DataTypes.TEXT },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

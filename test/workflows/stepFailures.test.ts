@@ -70,6 +70,7 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
           baseUrl: tb.capture.url,
         }),
         publicUrl: 'http://portal.test',
+        codes: tb.codes,
       }),
     });
     return { worker, ...captured };

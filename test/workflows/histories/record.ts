@@ -15,6 +15,7 @@ import { fixedClock } from '../../../app/clock';
 import { createLogger } from '../../../app/logger';
 import { createResendMailer } from '../../../emails/mailer';
 import { submitRequest } from '../../../booking/submitRequest';
+import { issueEmailVerification } from '../../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../../temporal/requests';
 import { startCancellation } from '../../../temporal/cancellations';
 import { useWorkflowTestbed } from '../../support/workflowTestbed';
@@ -48,6 +49,7 @@ describe('record histories with earlier workflow code', function () {
           baseUrl: tb.capture.url,
         }),
         publicUrl: 'http://portal.test',
+        codes: tb.codes,
       }),
     });
 
@@ -84,9 +86,18 @@ describe('record histories with earlier workflow code', function () {
             email: 'robin@example.test',
             phone: '+1 555 0123',
           },
+          emailVerificationCode: tb.codes.codeFor(
+            'email-verification',
+            await issueEmailVerification(tb.db, {
+              practiceId: practice.id,
+              email: 'robin@example.test',
+              now: new Date(NOW),
+            }),
+          ),
         },
         clientTimeZone: 'America/Chicago',
         now: new Date(NOW),
+        codes: tb.codes,
       },
       (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
     );
