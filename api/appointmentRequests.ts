@@ -45,7 +45,7 @@ export function appointmentRequestRoutes(deps: {
     const request = await decidableRequest(staff, id);
     if (request.status !== 'pending')
       throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
-    const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision));
+    const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision), 'decision');
     await request.reload();
     if (!result.ok) throw conflict(result.code, result.message, { request: toRequestView(request) });
     return request;

@@ -165,8 +165,9 @@ export function portalRequestRoutes(deps: {
         if (!request) throw notFound('No such request.');
         if (request.status !== 'pending')
           throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
-        const result = await withTemporal(() =>
-          decideRequest(deps.temporal, request.id, { kind: 'withdraw', clientId: client.id }),
+        const result = await withTemporal(
+          () => decideRequest(deps.temporal, request.id, { kind: 'withdraw', clientId: client.id }),
+          'decision',
         );
         if (!result.ok) throw conflict(result.code, result.message);
         await request.reload();
