@@ -88,7 +88,9 @@ export function problemFromBookingError(err: BookingError): ProblemError {
           ? 'Too many requests'
           : status === 400
             ? 'Invalid request'
-            : 'Conflict';
+            : status === 422
+              ? 'Unprocessable content'
+              : 'Conflict';
   return new ProblemError(status, err.code, title, err.message, {
     ...(err.field ? { field: err.field } : {}),
     ...err.extra,

@@ -41,6 +41,8 @@ export class AppointmentRequest extends Model<
   declare decidedBy: CreationOptional<string | null>;
   declare decidedAt: CreationOptional<Date | null>;
   declare idempotencyKey: string | null;
+  /** SHA-256 of what the keyed submission asked for; a replay with another body is refused. */
+  declare idempotencyBodyHash: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -65,6 +67,7 @@ export class AppointmentRequest extends Model<
         decidedBy: { type: DataTypes.UUID },
         decidedAt: { type: DataTypes.DATE },
         idempotencyKey: { type: DataTypes.TEXT },
+        idempotencyBodyHash: { type: DataTypes.TEXT },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
