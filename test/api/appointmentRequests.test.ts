@@ -44,7 +44,11 @@ describe('deciding requests: what the approval says it did, and one request relo
     token = await ctx.http.signIn(clinician.email, fixturePassword);
   });
 
+  // Slots from 10:00 New York on, an hour apart, inside the fixture clinician's hours.
   let slotNo = 0;
+  beforeEach(() => {
+    slotNo = 0;
+  });
   /** A pending request as a submission records it, with its workflow running (how it got here is tested elsewhere). */
   async function submitted(who: { newClient: NewClientDetails } | { client: Client }) {
     const startsAt = at(SLOT, slotNo++ * HOUR);
@@ -140,5 +144,38 @@ describe('deciding requests: what the approval says it did, and one request relo
       (await ctx.http.get(`/api/appointment-requests/${request.id}`, { token: colleagueToken })).status,
     ).to.equal(403);
     expect((await ctx.http.get(`/api/appointment-requests/${randomUUID()}`, { token })).status).to.equal(404);
+  });
+
+  const emailKeyed = (key: string) => capture.waitFor((e) => e.idempotencyKey === key, 20_000);
+
+  it('the receipt points a new client to the portal and an existing one to their requests', async () => {
+    const fresh = await submitted({ newClient: details(`receipt-${randomUUID()}@example.test`) });
+    const toNew = await emailKeyed(`request-received/${fresh.id}`);
+    expect(toNew.text).to.include('the answer comes to this email address');
+    expect(toNew.text).to.not.include('View your requests');
+    expect(toNew.html).to.include(`href="http://portal.test/portal/${practice.slug}"`);
+
+    const existing = await aClient(practice);
+    const known = await submitted({ client: existing });
+    const toExisting = await emailKeyed(`request-received/${known.id}`);
+    expect(toExisting.text).to.include('View your requests');
+    expect(toExisting.html).to.include(`href="http://portal.test/portal/${practice.slug}/me"`);
+  });
+
+  it('approved inside the 24-hour cutoff: the confirmation says canceling now is late, not "free until" a past moment', async () => {
+    const inTime = await submitted({ newClient: details(`early-${randomUUID()}@example.test`) });
+    const late = await submitted({ newClient: details(`late-${randomUUID()}@example.test`) });
+    expect((await approve(inTime.id)).status).to.equal(200);
+    // Approved 10 hours before the appointment: its free cancelation ended 14 hours ago.
+    ctx.clock.set(at(late.startsAt, -10 * HOUR));
+    token = await ctx.http.signIn(clinician.email, fixturePassword);
+    const lateAnswer = await approve(late.id);
+    expect(lateAnswer.status, JSON.stringify(lateAnswer.body)).to.equal(200);
+
+    const early = await emailKeyed(`request-approved/${inTime.id}`);
+    expect(early.text).to.include('free cancelation until');
+    const tooLate = await emailKeyed(`request-approved/${late.id}`);
+    expect(tooLate.text).to.not.include('free cancelation until');
+    expect(tooLate.text).to.include('If you cancel it now, it counts as a late cancelation.');
   });
 });
