@@ -2,6 +2,7 @@ import type { Sequelize } from 'sequelize';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
 import type { Mailer } from '../emails/mailer';
+import type { OneTimeCodes } from '../booking/oneTimeCodes';
 
 /** What activities are built from; real parts in the worker, the same real parts against test servers in tests. */
 export interface ActivityDeps {
@@ -10,4 +11,6 @@ export interface ActivityDeps {
   log: Logger;
   mailer: Mailer;
   publicUrl: string;
+  /** Derives the portal codes it emails (from AUTH_SECRET, shared with the API). */
+  codes: OneTimeCodes;
 }

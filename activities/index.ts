@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createDiagnosticsActivities } from './diagnostics';
 import { createRequestActivities } from './requests';
 import { createCancellationActivities } from './cancellations';
+import { createPortalEmailActivities } from './portalEmails';
 
 export type { ActivityDeps } from './deps';
 
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticsActivities(deps),
     ...createRequestActivities(deps),
     ...createCancellationActivities(deps),
+    ...createPortalEmailActivities(deps),
   };
 }

@@ -16,6 +16,8 @@ import { serviceRoutes } from './services';
 import { clinicianRoutes } from './clinicians';
 import { portalInfoRoutes } from './portal';
 import { portalAuthRoutes } from './portalAuth';
+import { emailVerificationRoutes } from './emailVerifications';
+import { oneTimeCodes } from '../booking/oneTimeCodes';
 import { appointmentRoutes } from './appointments';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
@@ -43,8 +45,9 @@ export function createApp(deps: AppDeps): Express {
   const tokens = new TokenService(config.authSecret, clock);
   const sessions = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
   const staffAuth = requireStaff({ db, clock, tokens, sessions });
-  const clientAuth = requireClient({ tokens });
-  const maybeClient = optionalClient({ tokens });
+  const codes = oneTimeCodes(config.authSecret);
+  const clientAuth = requireClient({ tokens, db });
+  const maybeClient = optionalClient({ tokens, db });
   const authFor = (auth: RouteAuth): RequestHandler[] =>
     auth === 'staff'
       ? [staffAuth]
@@ -64,10 +67,11 @@ export function createApp(deps: AppDeps): Express {
       ...serviceRoutes({ db }),
       ...clinicianRoutes({ db }),
       ...portalInfoRoutes(),
-      ...portalAuthRoutes({ db, clock, log, tokens, mailer: deps.mailer }),
+      ...portalAuthRoutes({ db, clock, log, tokens, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...emailVerificationRoutes({ db, clock, log, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock }),
-      ...portalRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
     ],

@@ -89,7 +89,7 @@ export function problemFromBookingError(err: BookingError): ProblemError {
           : status === 400
             ? 'Invalid request'
             : status === 422
-              ? 'Unprocessable content'
+              ? 'Unprocessable request'
               : 'Conflict';
   return new ProblemError(status, err.code, title, err.message, {
     ...(err.field ? { field: err.field } : {}),

@@ -1,37 +1,38 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { Op, QueryTypes, col, fn, where, type Sequelize } from 'sequelize';
+import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
-import { EmailTemporaryError, type Mailer } from '../emails/mailer';
-import { renderEmail } from '../emails/render';
+import { SIGN_IN_CODE_VALID_MINUTES, type OneTimeCodes } from '../booking/oneTimeCodes';
 import { Client } from '../models/client';
 import type { Practice } from '../models/practice';
+import { startPortalEmail } from '../temporal/portalEmails';
+import { withTemporal } from '../temporal/errors';
 import { ProblemError, notFound } from './errors';
 import type { RouteDef } from './route';
 import type { TokenService } from './auth/tokens';
 import type { ClientPrincipal } from './auth/principal';
 import { lockedFor, recordFailure } from './auth/rateLimit';
+import { revokeClientToken } from './auth/revocations';
 import { portalPractice, slugParams } from './portal';
 import { uuid } from './schemas';
 import type { Schema } from './validation';
 
-const CODE_VALID_MINUTES = 10;
+const CODE_VALID_MINUTES = SIGN_IN_CODE_VALID_MINUTES;
 const MAX_ATTEMPTS = 5;
 const TOKEN_VALID_HOURS = 2;
 // Per address at one practice: enough for a few lost emails; per network address: a shared office, not a sweep.
 const EMAIL_LIMIT = { max: 5, windowMinutes: 60 };
 const ADDRESS_LIMIT = { max: 30, windowMinutes: 60 };
-// Sign-in codes are wanted within seconds; past a few short retries the client asks for a new one.
-const SEND_ATTEMPTS = 3;
 
-// Compared against when there is no live code, so a miss does the same work as a wrong code.
-const DUMMY_SALT = '0'.repeat(32);
-const DUMMY_HASH = hashCode('000000', DUMMY_SALT);
+// Checked against when there is no live code, so a miss does the same work as a wrong code.
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-/** The one answer to every code request, so it never tells whether the address belongs to a client. */
+/**
+ * The one answer to every code request, so it never tells whether the address belongs to a client. It is only
+ * sent once the email is durably on its way (its workflow started), so for a client it is always true.
+ */
 const CODE_REQUESTED = {
   status: 'accepted',
   detail: 'If this address belongs to a client of the practice, a sign-in code is on its way.',
@@ -72,19 +73,13 @@ export interface PortalAuthDeps {
   clock: Clock;
   log: Logger;
   tokens: TokenService;
-  mailer: Mailer;
+  codes: OneTimeCodes;
+  temporal: TemporalClient;
+  taskQueue: string;
 }
 
 /** Log lines and rate-limit keys name an address by a hash, never by the address itself. */
 const emailRef = (email: string) => createHash('sha256').update(email).digest('hex');
-
-function hashCode(code: string, salt: string): string {
-  return createHmac('sha256', Buffer.from(salt, 'hex')).update(code).digest('hex');
-}
-
-function codeMatches(code: string, salt: string, expectedHash: string): boolean {
-  return timingSafeEqual(Buffer.from(hashCode(code, salt), 'hex'), Buffer.from(expectedHash, 'hex'));
-}
 
 const invalidCode = () =>
   new ProblemError(
@@ -109,13 +104,17 @@ function findPortalClient(practiceId: string, email: string): Promise<Client | n
   return Client.findOne({ where: { [Op.and]: [{ practiceId }, where(fn('lower', col('email')), email)] } });
 }
 
-/** True when a code may be sent for this address from this network address; counts the request when it may. */
-async function codeRequestAllowed(
+/**
+ * Seconds to wait when this address, or this network address, has asked for too many codes; null when a code
+ * may be sent, and then the request is counted. Both limits count every address alike, client's or not, so a
+ * refusal tells nothing about who is a client.
+ */
+async function codeRequestLimited(
   deps: PortalAuthDeps,
   practiceId: string,
   email: string,
   ip: string,
-): Promise<boolean> {
+): Promise<number | null> {
   const emailKey = `sign-in-code:${practiceId}:${emailRef(email)}`;
   const addressKey = `sign-in-code-address:${ip}`;
   const locked =
@@ -126,19 +125,31 @@ async function codeRequestAllowed(
       { event: 'sign_in_code_limited', practiceId, account: emailRef(email).slice(0, 12), ip },
       'sign-in code not sent: rate limit',
     );
-    return false;
+    return locked;
   }
   await recordFailure(deps.db, deps.clock, [emailKey, addressKey]);
-  return true;
+  return null;
 }
 
-/** Stores a new code for the client (superseding any older live one) and returns its row id and the plain code. */
-async function issueCode(deps: PortalAuthDeps, clientId: string): Promise<{ id: string; code: string }> {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const salt = randomBytes(16).toString('hex');
+const tooManyCodeRequests = (seconds: number) =>
+  new ProblemError(
+    429,
+    'RATE_LIMITED',
+    'Too many requests',
+    'Too many codes were asked for. Please try again later.',
+    {},
+    { 'Retry-After': String(seconds) },
+  );
+
+/**
+ * Records a new code row (superseding the client's older live one) and returns its id; the worker derives the
+ * code from the id and emails it. An address that is no client's gets a row without a client, through the
+ * same statements, so both answers take the same time; the worker sends nothing for it.
+ */
+async function issueCode(deps: PortalAuthDeps, clientId: string | null): Promise<string> {
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + CODE_VALID_MINUTES * 60_000);
-  const id = await deps.db.transaction(async (transaction) => {
+  return deps.db.transaction(async (transaction) => {
     // The client row lock orders concurrent requests, so the one-live-code index never rejects the later one.
     await deps.db.query('SELECT id FROM clients WHERE id = :clientId FOR UPDATE', {
       replacements: { clientId },
@@ -150,38 +161,17 @@ async function issueCode(deps: PortalAuthDeps, clientId: string): Promise<{ id: 
       { replacements: { now, clientId }, transaction },
     );
     const [row] = await deps.db.query<{ id: string }>(
-      `INSERT INTO client_sign_in_codes (client_id, code_hash, salt, created_at, expires_at)
-       VALUES (:clientId, :codeHash, :salt, :now, :expiresAt) RETURNING id`,
-      {
-        replacements: { clientId, codeHash: hashCode(code, salt), salt, now, expiresAt },
-        type: QueryTypes.SELECT,
-        transaction,
-      },
+      `INSERT INTO client_sign_in_codes (client_id, created_at, expires_at)
+       VALUES (:clientId, :now, :expiresAt) RETURNING id`,
+      { replacements: { clientId, now, expiresAt }, type: QueryTypes.SELECT, transaction },
+    );
+    // Rows for strangers are only there to look like the others; a day later they are clutter.
+    await deps.db.query(
+      'DELETE FROM client_sign_in_codes WHERE client_id IS NULL AND expires_at < :cutoff',
+      { replacements: { cutoff: new Date(now.getTime() - 86_400_000) }, transaction },
     );
     return row.id;
   });
-  return { id, code };
-}
-
-/** Issues a code and emails it; runs after the 202 has gone out. */
-async function sendSignInCode(deps: PortalAuthDeps, practice: Practice, client: Client): Promise<void> {
-  const { id, code } = await issueCode(deps, client.id);
-  const rendered = await renderEmail('sign-in-code', {
-    practiceName: practice.name,
-    code,
-    validForMinutes: CODE_VALID_MINUTES,
-  });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.mailer.send({ to: client.email, ...rendered, idempotencyKey: `sign-in-code/${id}` });
-      deps.log.info({ event: 'sign_in_code_sent', clientId: client.id, codeId: id }, 'sign-in code sent');
-      return;
-    } catch (err) {
-      if (!(err instanceof EmailTemporaryError) || attempt >= SEND_ATTEMPTS) throw err;
-      // Same idempotency key on every try, so a send that did go through is not repeated.
-      await sleep(Math.min(err.retryAfterSeconds ?? attempt, 5) * 1000, undefined, { ref: false });
-    }
-  }
 }
 
 /**
@@ -200,19 +190,17 @@ async function verifyCode(
     const [row] = await deps.db.query<{
       id: string;
       client_id: string;
-      code_hash: string;
-      salt: string;
       expires_at: Date;
       attempts: number;
     }>(
-      `SELECT k.id, k.client_id, k.code_hash, k.salt, k.expires_at, k.attempts
+      `SELECT k.id, k.client_id, k.expires_at, k.attempts
          FROM client_sign_in_codes k JOIN clients c ON c.id = k.client_id
         WHERE c.practice_id = :practiceId AND lower(c.email) = :email
           AND k.used_at IS NULL AND k.superseded_at IS NULL
         FOR UPDATE OF k`,
       { replacements: { practiceId, email }, type: QueryTypes.SELECT, transaction },
     );
-    const matches = codeMatches(code, row?.salt ?? DUMMY_SALT, row?.code_hash ?? DUMMY_HASH);
+    const matches = deps.codes.matches('sign-in-code', row?.id ?? NIL_UUID, code);
     const live = !!row && new Date(row.expires_at).getTime() > now.getTime() && row.attempts < MAX_ATTEMPTS;
     if (row && live && matches) {
       await deps.db.query('UPDATE client_sign_in_codes SET used_at = :now WHERE id = :id', {
@@ -242,25 +230,22 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
       params: slugParams,
       body: codeRequestBody,
       responses: {
-        202: "Accepted: a code is sent when the address is a client's and within the rate limits",
+        202: "Accepted: when the address is a client's, the code's email is durably on its way",
         400: 'Invalid email',
         404: 'No such portal, or the portal is off',
+        429: 'RATE_LIMITED: too many codes for this address or from this network address (any address alike)',
+        503: 'Temporal unreachable: no code is on its way, retry later',
       },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
-        const allowed = await codeRequestAllowed(deps, practice.id, email, req.ip ?? 'unknown');
-        const client = allowed ? await findPortalClient(practice.id, email) : null;
+        const limited = await codeRequestLimited(deps, practice.id, email, req.ip ?? 'unknown');
+        if (limited !== null) throw tooManyCodeRequests(limited);
+        // Known or not, the same lookup, row and workflow start: the answer and its timing are the same.
+        const client = await findPortalClient(practice.id, email);
+        const id = await issueCode(deps, client?.id ?? null);
+        await withTemporal(() => startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }));
         res.status(202).json(CODE_REQUESTED);
-        // Issuing, rendering and sending happen after the answer, so its timing does not tell known addresses apart.
-        if (client) {
-          sendSignInCode(deps, practice, client).catch((err: unknown) =>
-            deps.log.error(
-              { err, event: 'sign_in_code_failed', clientId: client.id },
-              'sign-in code not sent',
-            ),
-          );
-        }
       },
     },
     {
@@ -314,6 +299,26 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
             email: client.email,
           },
         });
+      },
+    },
+    {
+      method: 'post',
+      path: '/portal/:slug/auth/logout',
+      summary: "Sign out: the client's token stops working at once",
+      tag: 'Client portal',
+      auth: 'client',
+      params: slugParams,
+      responses: {
+        204: 'Signed out',
+        401: 'Not signed in (or already signed out)',
+        404: 'No such portal, the portal is off, or the token is for another practice',
+      },
+      handler: async (req, res) => {
+        const practice = await portalPractice(req.params.slug as string);
+        const client = requirePortalClient(res, practice);
+        await revokeClientToken(deps.db, deps.clock, client.tokenId, client.tokenExpiresAt);
+        deps.log.info({ event: 'client_sign_out', clientId: client.id }, 'client signed out');
+        res.status(204).end();
       },
     },
     {

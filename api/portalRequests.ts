@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
 import type { Clock } from '../app/clock';
+import type { OneTimeCodes } from '../booking/oneTimeCodes';
 import { AppointmentRequest } from '../models/appointmentRequest';
 import { submitRequest, type Requester } from '../booking/submitRequest';
 import { toRequestView } from '../booking/requestView';
@@ -44,6 +45,12 @@ const requestBody = {
         phone: { type: 'string', pattern: '^\\+?[0-9 ().-]{7,25}$' },
       },
     },
+    emailVerificationCode: {
+      type: 'string',
+      pattern: '^[0-9]{6}$',
+      description: 'New clients: the code emailed by POST /portal/{slug}/email-verifications',
+      example: '482913',
+    },
     message: { type: 'string', maxLength: 2000 },
     timeZone: timeZoneField,
   },
@@ -67,6 +74,7 @@ type RequestBody = {
   serviceId: string;
   startsAt: string;
   newClient?: { firstName: string; lastName: string; email: string; phone: string };
+  emailVerificationCode?: string;
   message?: string;
   timeZone?: string;
 };
@@ -75,6 +83,7 @@ type RequestBody = {
 export function portalRequestRoutes(deps: {
   db: Sequelize;
   clock: Clock;
+  codes: OneTimeCodes;
   temporal: Client;
   taskQueue: string;
 }): RouteDef[] {
@@ -92,6 +101,7 @@ export function portalRequestRoutes(deps: {
         201: 'Recorded: the request is pending and its workflow is running',
         403: 'NEW_CLIENTS_NOT_ACCEPTED',
         409: 'SLOT_UNAVAILABLE',
+        422: 'EMAIL_NOT_VERIFIED: a new client without a valid emailVerificationCode; nothing is held',
         429: 'TOO_MANY_PENDING_REQUESTS (per email) or RATE_LIMITED (per network address)',
         503: 'Temporal unreachable: nothing recorded, retry later',
       },
@@ -103,6 +113,8 @@ export function portalRequestRoutes(deps: {
           const client = requirePortalClient(res, practice);
           if (body.newClient)
             throw badRequest('/newClient', 'newClient is for new clients; you are signed in.');
+          if (body.emailVerificationCode !== undefined)
+            throw badRequest('/emailVerificationCode', 'emailVerificationCode is for new clients; you are signed in.');
           requester = { clientId: client.id };
         } else {
           if (!body.newClient)
@@ -115,6 +127,7 @@ export function portalRequestRoutes(deps: {
               email: n.email.trim(),
               phone: n.phone.trim(),
             },
+            emailVerificationCode: body.emailVerificationCode ?? null,
           };
         }
         if (body.timeZone && !IANAZone.isValidZone(body.timeZone))
@@ -137,6 +150,7 @@ export function portalRequestRoutes(deps: {
                 clientTimeZone: body.timeZone ?? null,
                 idempotencyKey: key ?? null,
                 now: deps.clock.now(),
+                codes: deps.codes,
               },
               (input) => startRequestWorkflow(deps.temporal, deps.taskQueue, input),
             ),

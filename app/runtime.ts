@@ -20,6 +20,7 @@ import { createApp } from '../api/app';
 import type { Config } from './config';
 import { resolveAuthSecret } from './secret';
 import { createMailer } from './mailer';
+import { oneTimeCodes } from '../booking/oneTimeCodes';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
 
@@ -139,6 +140,8 @@ export async function runWorker(
       log: workerLog,
       mailer: createMailer(config, workerLog),
       publicUrl: config.publicUrl,
+      // The same secret as the API's, which checks the codes this worker emails.
+      codes: oneTimeCodes(resolveAuthSecret(config.authSecret, config.dataDir)),
     },
   });
   const running = worker.run();

@@ -63,12 +63,7 @@ export async function bookableFor(
   }
   if (!row.service_id) throw new BookingError('SERVICE_NOT_FOUND', 'No such service can be booked online.');
   if (!signedIn) {
-    if (!practice.allowNewClients) {
-      throw new BookingError(
-        'NEW_CLIENTS_NOT_ACCEPTED',
-        'This practice is not accepting requests from new clients online.',
-      );
-    }
+    assertAcceptsNewClients(practice);
     if (row.initial_consultation_service_id !== row.service_id) {
       throw new BookingError(
         'SERVICE_NOT_OFFERED',
@@ -81,4 +76,14 @@ export async function bookableFor(
     clinician: { id: row.clinician_id },
     service: { id: row.service_id, name: row.service_name!, durationMinutes: row.duration_minutes! },
   };
+}
+
+/** Refuses a new client where the practice has turned new-client requests off. */
+export function assertAcceptsNewClients(practice: Practice): void {
+  if (!practice.allowNewClients) {
+    throw new BookingError(
+      'NEW_CLIENTS_NOT_ACCEPTED',
+      'This practice is not accepting requests from new clients online.',
+    );
+  }
 }

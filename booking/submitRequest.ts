@@ -5,7 +5,6 @@ import {
   ExclusionConstraintError,
   fn,
   col,
-  literal,
   where,
   type Sequelize,
   type Transaction,
@@ -17,11 +16,19 @@ import type { Practice } from '../models/practice';
 import { isSlotOffered } from '../scheduling';
 import { BookingError } from './errors';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
-import { bookableFor } from './bookable';
+import { assertAcceptsNewClients, bookableFor } from './bookable';
 import { toRequestView, type RequestView } from './requestView';
+import { confirmEmailVerification } from './emailVerification';
+import { mailboxOf } from './mailbox';
+import type { OneTimeCodes } from './oneTimeCodes';
 
-/** Who is asking: a signed-in client, or a new client with the details they typed. */
-export type Requester = { clientId: string } | { newClient: NewClientDetails };
+/**
+ * Who is asking: a signed-in client, or a new client with the details they typed and the code that proves the
+ * address is theirs (POST /portal/:slug/email-verifications).
+ */
+export type Requester =
+  | { clientId: string }
+  | { newClient: NewClientDetails; emailVerificationCode: string | null };
 
 /** What the workflow needs to run a request; nothing personal, so it is safe in workflow ids and history. */
 export interface RequestWorkflowInput {
@@ -43,6 +50,8 @@ export interface SubmitRequestInput {
   clientTimeZone?: string | null;
   idempotencyKey?: string | null;
   now: Date;
+  /** Checks a new client's emailVerificationCode. */
+  codes: OneTimeCodes;
 }
 
 // A bot (or an anxious client) must not be able to hold every slot: pending requests per email are capped.
@@ -59,6 +68,25 @@ export async function submitRequest(
   startWorkflow: (w: RequestWorkflowInput) => Promise<void>,
 ): Promise<{ request: RequestView; created: boolean }> {
   const { practice, requester } = input;
+  // Before anything is held, and outside the transaction, so a wrong code counts as a try even though the
+  // refusal rolls everything else back.
+  if ('newClient' in requester) {
+    // Said first: a practice that takes no new clients has no code to ask for.
+    assertAcceptsNewClients(practice);
+    const verified = await confirmEmailVerification(db, input.codes, {
+      practiceId: practice.id,
+      email: requester.newClient.email,
+      code: requester.emailVerificationCode,
+      now: input.now,
+    });
+    if (!verified) {
+      throw new BookingError(
+        'EMAIL_NOT_VERIFIED',
+        'Confirm your email address with the 6-digit code we emailed you. If it has expired, ask for a new one.',
+        '/emailVerificationCode',
+      );
+    }
+  }
   try {
     return await db.transaction(async (transaction) => {
       // Taken first, so a retried submission waits for the first one and then finds it by its key.
@@ -94,7 +122,8 @@ export async function submitRequest(
         if (!client) throw new BookingError('REQUEST_NOT_FOUND', 'Sign in again.');
         email = client.email;
       }
-      await enforcePendingCap(practice.id, requester, email, transaction);
+      const mailbox = mailboxOf(email);
+      await enforcePendingCap(db, practice.id, requester, mailbox, transaction);
       const endsAt = new Date(input.startsAt.getTime() + service.durationMinutes * 60_000);
       const query = await loadSlotQuery(db, {
         clinicianId: clinician.id,
@@ -131,6 +160,7 @@ export async function submitRequest(
           holdId: hold.id,
           idempotencyKey: input.idempotencyKey ?? null,
           idempotencyBodyHash: input.idempotencyKey ? requestBodyHash(input) : null,
+          mailbox,
           createdAt: input.now,
         },
         { transaction },
@@ -217,20 +247,27 @@ function replayOf(earlier: AppointmentRequest, input: SubmitRequestInput): Reque
   return toRequestView(earlier);
 }
 
+/**
+ * Refuses a request past MAX_PENDING_PER_EMAIL pending ones from the same mailbox (mailboxOf: case, +tags, Gmail
+ * dots) or the same client. The clinician lock does not cover requests to another clinician, so the mailbox has
+ * a lock of its own until the transaction ends: simultaneous requests to several clinicians count one by one.
+ */
 async function enforcePendingCap(
+  db: Sequelize,
   practiceId: string,
   requester: Requester,
-  email: string,
+  mailbox: string,
   transaction: Transaction,
 ): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
+    replacements: { key: `pending-cap:${practiceId}:${mailbox}` },
+    transaction,
+  });
   const pending = await AppointmentRequest.count({
     where: {
       practiceId,
       status: 'pending',
-      [Op.or]: [
-        ...('clientId' in requester ? [{ clientId: requester.clientId }] : []),
-        where(literal("lower(new_client->>'email')"), email.toLowerCase()),
-      ],
+      [Op.or]: [...('clientId' in requester ? [{ clientId: requester.clientId }] : []), { mailbox }],
     },
     transaction,
   });

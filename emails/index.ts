@@ -11,3 +11,4 @@ export type { RequestDeclinedProps } from './request-declined';
 export type { RequestExpiredProps } from './request-expired';
 export type { AppointmentCanceledProps } from './appointment-canceled';
 export type { SignInCodeProps } from './sign-in-code';
+export type { EmailVerificationProps } from './email-verification';

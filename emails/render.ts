@@ -30,6 +30,10 @@ import RequestWithdrawn, {
   type RequestWithdrawnProps,
 } from './request-withdrawn';
 import SignInCode, { subject as signInCodeSubject, type SignInCodeProps } from './sign-in-code';
+import EmailVerification, {
+  subject as emailVerificationSubject,
+  type EmailVerificationProps,
+} from './email-verification';
 
 /** Props of each email, by its template name. */
 export interface EmailPropsByKind {
@@ -42,6 +46,7 @@ export interface EmailPropsByKind {
   'request-expired': RequestExpiredProps;
   'appointment-canceled': AppointmentCanceledProps;
   'sign-in-code': SignInCodeProps;
+  'email-verification': EmailVerificationProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -72,6 +77,7 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'request-expired': { component: RequestExpired, subject: requestExpiredSubject },
   'appointment-canceled': { component: AppointmentCanceled, subject: appointmentCanceledSubject },
   'sign-in-code': { component: SignInCode, subject: signInCodeSubject },
+  'email-verification': { component: EmailVerification, subject: emailVerificationSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

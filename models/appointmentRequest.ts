@@ -43,6 +43,8 @@ export class AppointmentRequest extends Model<
   declare idempotencyKey: string | null;
   /** SHA-256 of what the keyed submission asked for; a replay with another body is refused. */
   declare idempotencyBodyHash: CreationOptional<string | null>;
+  /** booking/mailbox.ts mailboxOf() of the requester's address: what the pending cap counts. */
+  declare mailbox: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -68,6 +70,7 @@ export class AppointmentRequest extends Model<
         decidedAt: { type: DataTypes.DATE },
         idempotencyKey: { type: DataTypes.TEXT },
         idempotencyBodyHash: { type: DataTypes.TEXT },
+        mailbox: { type: DataTypes.TEXT },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

@@ -3,6 +3,7 @@ import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as auth from './migrations/0002-auth';
 import * as clientSignIn from './migrations/0003-client-sign-in';
+import * as emailVerification from './migrations/0004-email-verification';
 import * as requestBodyHash from './migrations/0006-request-body-hash-and-paging';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
@@ -14,6 +15,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0001-initial-schema', module: initialSchema },
   { name: '0002-auth', module: auth },
   { name: '0003-client-sign-in', module: clientSignIn },
+  { name: '0004-email-verification', module: emailVerification },
   { name: '0006-request-body-hash-and-paging', module: requestBodyHash },
 ];
 

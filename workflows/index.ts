@@ -1,3 +1,4 @@
 export * from './diagnostics';
 export * from './appointmentRequest';
 export * from './cancellation';
+export * from './portalEmail';

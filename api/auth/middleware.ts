@@ -3,6 +3,8 @@ import type { Sequelize } from 'sequelize';
 import type { Clock } from '../../app/clock';
 import { unauthenticated } from '../errors';
 import { bearerToken, type TokenService } from './tokens';
+import { clientTokenRevoked } from './revocations';
+import type { ClientPrincipal } from './principal';
 import { resumeSession, type SessionPolicy } from './sessions';
 
 /** Requires a live staff session; sets res.locals.staff. */
@@ -28,26 +30,39 @@ export function requireStaff(deps: {
   };
 }
 
-/** Requires a portal client token for the practice the route is about; sets res.locals.client. */
-export function requireClient(deps: { tokens: TokenService }): RequestHandler {
+/** The client a bearer token stands for: null when it is malformed, forged, expired or signed out. */
+async function clientFromToken(
+  deps: { tokens: TokenService; db: Sequelize },
+  token: string | null,
+): Promise<ClientPrincipal | null> {
+  const claims = token ? await deps.tokens.verify(token, 'client') : null;
+  if (!claims || (await clientTokenRevoked(deps.db, claims.jti))) return null;
+  return {
+    id: claims.sub,
+    practiceId: claims.pid,
+    tokenId: claims.jti,
+    tokenExpiresAt: new Date(claims.exp * 1000),
+  };
+}
+
+/** Requires a portal client token (not signed out) for the practice the route is about; sets res.locals.client. */
+export function requireClient(deps: { tokens: TokenService; db: Sequelize }): RequestHandler {
   return async (req, res, next) => {
-    const token = bearerToken(req.get('authorization'));
-    const claims = token ? await deps.tokens.verify(token, 'client') : null;
-    if (!claims) throw unauthenticated();
-    res.locals.client = { id: claims.sub, practiceId: claims.pid };
+    const client = await clientFromToken(deps, bearerToken(req.get('authorization')));
+    if (!client) throw unauthenticated();
+    res.locals.client = client;
     next();
   };
 }
 
 /** Reads a portal client token when one is sent (a new client sends none); a token that does not verify is 401. */
-export function optionalClient(deps: { tokens: TokenService }): RequestHandler {
+export function optionalClient(deps: { tokens: TokenService; db: Sequelize }): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     if (!header) return next();
-    const token = bearerToken(header);
-    const claims = token ? await deps.tokens.verify(token, 'client') : null;
-    if (!claims) throw unauthenticated();
-    res.locals.client = { id: claims.sub, practiceId: claims.pid };
+    const client = await clientFromToken(deps, bearerToken(header));
+    if (!client) throw unauthenticated();
+    res.locals.client = client;
     next();
   };
 }

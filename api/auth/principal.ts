@@ -12,6 +12,9 @@ export interface StaffPrincipal {
 export interface ClientPrincipal {
   id: string;
   practiceId: string;
+  /** The token's own id and expiry, for signing out. */
+  tokenId: string;
+  tokenExpiresAt: Date;
 }
 
 declare global {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Clock } from '../../app/clock';
 
@@ -18,6 +19,13 @@ export interface ClientClaims {
 
 export type TokenClaims = StaffClaims | ClientClaims;
 
+/** What every verified token also carries: its own id (a client signs out by revoking it) and expiry. */
+export interface TokenIdentity {
+  jti: string;
+  /** Seconds since the epoch. */
+  exp: number;
+}
+
 const ISSUER = 'practice-booking';
 
 /** Signs and verifies HS256 JWTs with the configured secret, on the injected clock. */
@@ -31,12 +39,13 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  /** A signed token that stops verifying at expiresAt. */
+  /** A signed token, with an id of its own, that stops verifying at expiresAt. */
   sign(claims: TokenClaims, expiresAt: Date): Promise<string> {
     const { sub, ...rest } = claims;
     return new SignJWT({ ...rest })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(sub)
+      .setJti(randomUUID())
       .setIssuer(ISSUER)
       .setAudience(claims.typ)
       .setIssuedAt(Math.floor(this.clock.now().getTime() / 1000))
@@ -48,7 +57,7 @@ export class TokenService {
   async verify<T extends TokenClaims['typ']>(
     token: string,
     typ: T,
-  ): Promise<Extract<TokenClaims, { typ: T }> | null> {
+  ): Promise<(Extract<TokenClaims, { typ: T }> & TokenIdentity) | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
@@ -59,7 +68,9 @@ export class TokenService {
       if (payload.typ !== typ || typeof payload.sub !== 'string' || typeof payload.pid !== 'string')
         return null;
       if (typ === 'staff' && typeof payload.sid !== 'string') return null;
-      return payload as unknown as Extract<TokenClaims, { typ: T }>;
+      // A client token without an id could never be signed out, so it is not accepted.
+      if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
+      return payload as unknown as Extract<TokenClaims, { typ: T }> & TokenIdentity;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return null;
       throw err;

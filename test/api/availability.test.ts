@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { useApi } from './context';
+import { TokenService } from '../../api/auth/tokens';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
 import { Appointment, TimeHold, type Practice, type Service, type StaffUser } from '../../models';
 
@@ -104,16 +105,16 @@ describe('portal availability and clinicians', () => {
     expect(starts).to.not.include('2026-03-09T13:00:00.000Z');
     expect(starts).to.not.include('2026-03-09T13:30:00.000Z');
     expect(starts).to.include('2026-03-09T14:00:00.000Z');
-    const refused = await ctx.http.post(`/portal/${practice.slug}/requests`, {
-      ...base(),
-      startsAt: '2026-03-09T13:30:00.000Z',
-      newClient: {
-        firstName: 'Ana',
-        lastName: 'Lopez',
-        email: `ana-${randomUUID().slice(0, 6)}@example.test`,
-        phone: '+1 555 0100',
-      },
-    });
+    // As the client of that appointment, signed in (a new client would first have to verify an address).
+    const token = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
+      { typ: 'client', sub: client.id, pid: practice.id },
+      new Date(ctx.clock.now().getTime() + 3_600_000),
+    );
+    const refused = await ctx.http.post(
+      `/portal/${practice.slug}/requests`,
+      { ...base(), startsAt: '2026-03-09T13:30:00.000Z' },
+      { token },
+    );
     expect([refused.status, refused.body.code]).to.deep.equal([409, 'SLOT_UNAVAILABLE']);
   });
 

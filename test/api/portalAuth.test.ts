@@ -5,6 +5,11 @@ import { useApi } from './context';
 import { aClient, aPractice } from '../fixtures';
 import { startCaptureServer, type CaptureServer, type CapturedEmail } from '../support/captureServer';
 import type { Client, Practice } from '../../models';
+import { oneTimeCodes } from '../../booking/oneTimeCodes';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { runApi } from '../../app/runtime';
+import { createLogger } from '../../app/logger';
+import { httpClient } from '../support/http';
 
 describe('portal sign-in for existing clients', () => {
   let capture: CaptureServer;
@@ -15,7 +20,11 @@ describe('portal sign-in for existing clients', () => {
     await capture.close();
   });
   beforeEach(() => capture.reset());
-  const ctx = useApi({ env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }) });
+  // Codes are emailed by the worker (workflows/portalEmail.ts), so it runs here too.
+  const ctx = useApi({
+    worker: true,
+    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
+  });
 
   const requestCode = (slug: string, email: string, ip?: string) =>
     ctx.http.post(`/portal/${slug}/auth/code`, { email }, ip ? { headers: { 'x-forwarded-for': ip } } : {});
@@ -24,7 +33,7 @@ describe('portal sign-in for existing clients', () => {
 
   /** Emails delivered to address, once at least n have arrived (codes go out after the 202). */
   async function deliveriesTo(address: string, n: number): Promise<CapturedEmail[]> {
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 20_000;
     for (;;) {
       const found = capture.deliveries().filter((e) => e.to.includes(address));
       if (found.length >= n) return found;
@@ -77,6 +86,20 @@ describe('portal sign-in for existing clients', () => {
     expect(code).to.match(/^\d{6}$/);
     expect(email.subject).to.not.contain(code);
     expect(email.idempotencyKey).to.match(/^sign-in-code\/[0-9a-f-]{36}$/);
+  });
+
+  it('still delivers the code, once, when the provider fails for a while after the 202', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    // Three 503s: the old in-process sender tried three times and dropped the code.
+    capture.failNext(3, 503);
+    expect((await requestCode(practice.slug, client.email)).status).to.equal(202);
+    const [email] = await deliveriesTo(client.email, 1);
+    expect(capture.attempts()).to.equal(4);
+    const code = codeIn(email);
+    await settle(practice);
+    expect(capture.deliveries().filter((e) => e.to.includes(client.email))).to.have.length(1);
+    expect((await verify(practice.slug, client.email, code)).status).to.equal(200);
   });
 
   it('answers an unknown address (or a client of another practice) identically and sends nothing', async () => {
@@ -189,14 +212,21 @@ describe('portal sign-in for existing clients', () => {
     expect((await verify(practice.slug, client.email, second)).status, 'newer code').to.equal(200);
   });
 
-  it('sends at most 5 codes per address and practice in an hour, still answering 202', async () => {
+  it('sends at most 5 codes per address and practice in an hour, then answers 429 alike for clients and strangers', async () => {
     const practice = await aPractice();
     const client = await aClient(practice);
     for (let i = 1; i <= 5; i++) await codeFor(practice, client);
+    const stranger = 'nobody@example.test';
+    for (let i = 1; i <= 5; i++) expect((await requestCode(practice.slug, stranger)).status).to.equal(202);
     const sixth = await requestCode(practice.slug, client.email);
-    expect(sixth.status).to.equal(202);
-    const unknown = await requestCode(practice.slug, 'nobody@example.test');
-    expect(sixth.body).to.deep.equal(unknown.body);
+    const strangersSixth = await requestCode(practice.slug, stranger);
+    // A 202 promises a code on its way; past the limit none is, so the answer says so, the same for anyone.
+    expect(sixth.status).to.equal(429);
+    expect(sixth.body.code).to.equal('RATE_LIMITED');
+    expect(Number(sixth.headers.get('retry-after'))).to.be.within(1, 3600);
+    expect(strangersSixth.status).to.equal(429);
+    expect(strangersSixth.body).to.deep.equal(sixth.body);
+    expect(strangersSixth.headers.get('retry-after')).to.equal(sixth.headers.get('retry-after'));
     await settle(practice);
     expect(capture.deliveries().filter((e) => e.to.includes(client.email))).to.have.length(5);
 
@@ -212,7 +242,8 @@ describe('portal sign-in for existing clients', () => {
         202,
       );
     }
-    expect((await requestCode(practice.slug, client.email, '203.0.113.7')).status).to.equal(202);
+    const busy = await requestCode(practice.slug, client.email, '203.0.113.7');
+    expect([busy.status, busy.body.code]).to.deep.equal([429, 'RATE_LIMITED']);
     await settle(practice);
     expect(
       capture.deliveries().filter((e) => e.to.includes(client.email)),
@@ -245,23 +276,29 @@ describe('portal sign-in for existing clients', () => {
     expect((await ctx.http.get(`/portal/${practice.slug}/me`, { token })).status).to.equal(404);
   });
 
-  it('stores only a salted hash of the code', async () => {
+  it('stores nothing from which a code could be read: the code is derived from the row id with AUTH_SECRET', async () => {
     const practice = await aPractice();
     const first = await aClient(practice);
     const second = await aClient(practice);
     const codes = [await codeFor(practice, first), await codeFor(practice, second)];
+    expect((await requestCode(practice.slug, 'nobody@example.test')).status).to.equal(202);
     const rows = await ctx.db.query<Record<string, unknown>>(
       'SELECT * FROM client_sign_in_codes ORDER BY created_at, client_id',
       { type: QueryTypes.SELECT },
     );
-    expect(rows).to.have.length(2);
+    expect(rows).to.have.length(3);
+    expect(
+      rows.map((r) => r.client_id),
+      'a stranger gets a row without a client',
+    ).to.have.members([first.id, second.id, null]);
     for (const row of rows) {
-      expect(row.code_hash).to.match(/^[0-9a-f]{64}$/);
       for (const value of Object.values(row)) {
         for (const code of codes) expect(String(value)).to.not.contain(code);
       }
     }
-    expect(rows[0].salt).to.not.equal(rows[1].salt);
+    const oneTime = oneTimeCodes(ctx.stack.config.authSecret!);
+    const known = rows.filter((r) => r.client_id !== null);
+    expect(known.map((r) => oneTime.codeFor('sign-in-code', r.id as string))).to.have.members(codes);
   });
 
   it('refuses malformed input with 400 naming the field, and sends nothing', async () => {
@@ -291,5 +328,63 @@ describe('portal sign-in for existing clients', () => {
       },
     );
     expect(Number(n), 'only the settling request was counted').to.equal(1);
+  });
+
+  it('signs out: the token is refused with 401 at once on every client route, other devices stay signed in', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    const token = await signIn(practice, client);
+    const otherDevice = await signIn(practice, client);
+    expect((await ctx.http.get(`/portal/${practice.slug}/me`, { token })).status).to.equal(200);
+    const out = await ctx.http.post(`/portal/${practice.slug}/auth/logout`, undefined, { token });
+    expect(out.status, JSON.stringify(out.body)).to.equal(204);
+    expect((await ctx.http.get(`/portal/${practice.slug}/me`, { token })).status).to.equal(401);
+    expect((await ctx.http.get(`/portal/${practice.slug}/me/requests`, { token })).status).to.equal(401);
+    expect(
+      (await ctx.http.post(`/portal/${practice.slug}/requests`, {}, { token })).status,
+      'a route where the token is optional refuses it too',
+    ).to.equal(401);
+    expect(
+      (await ctx.http.post(`/portal/${practice.slug}/auth/logout`, undefined, { token })).status,
+    ).to.equal(401);
+    expect((await ctx.http.post(`/portal/${practice.slug}/auth/logout`)).status, 'no token').to.equal(401);
+    expect((await ctx.http.get(`/portal/${practice.slug}/me`, { token: otherDevice })).status).to.equal(200);
+    // The token would have expired anyway after 2 hours; a sign-out after that prunes the row.
+    ctx.clock.advance(2 * 3_600_000 + 60_000);
+    const later = await signIn(practice, client);
+    expect(
+      (await ctx.http.post(`/portal/${practice.slug}/auth/logout`, undefined, { token: later })).status,
+    ).to.equal(204);
+    const [{ n }] = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM revoked_client_tokens', {
+      type: QueryTypes.SELECT,
+    });
+    expect(Number(n)).to.equal(1);
+  });
+
+  it('answers 503 and sends nothing when the email cannot be handed to Temporal, alike for clients and strangers', async () => {
+    const practice = await aPractice();
+    const client = await aClient(practice);
+    // The same API and database, with a Temporal client that can reach no server.
+    const unreachable = new TemporalClient({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const api = await runApi(
+      { ...ctx.stack.config, port: 0 },
+      { db: ctx.db, temporal: unreachable, clock: ctx.clock, log: createLogger('silent') },
+    );
+    try {
+      const down = httpClient(api.url);
+      const known = await down.post(`/portal/${practice.slug}/auth/code`, { email: client.email });
+      const unknown = await down.post(`/portal/${practice.slug}/auth/code`, { email: 'nobody@example.test' });
+      expect(known.status).to.equal(503);
+      expect(known.headers.get('retry-after')).to.match(/^\d+$/);
+      expect(unknown.status).to.equal(503);
+      expect(unknown.body).to.deep.equal(known.body);
+    } finally {
+      for (const stop of api.stops) await stop();
+      await unreachable.connection.close();
+    }
+    await settle(practice);
+    expect(capture.deliveries().filter((e) => e.to.includes(client.email))).to.have.length(0);
+    // Once Temporal answers, the same request is a 202 and the code arrives.
+    await codeFor(practice, client);
   });
 });

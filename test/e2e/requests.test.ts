@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { useApi } from '../api/context';
 import { startCaptureServer, type CaptureServer, type CapturedEmail } from '../support/captureServer';
+import { emailVerificationCode } from '../support/verification';
 import { aPractice, aStaffUser, aClinician, aService, aClient, fixturePassword } from '../fixtures';
 import {
   Appointment,
@@ -77,20 +78,35 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
         ...(opts.ip ? { 'x-forwarded-for': opts.ip } : {}),
       },
     });
+  /** A new-client body with the code its address was sent, asked for from the same network address. */
+  const verified = async <B extends { newClient: { email: string } }>(body: B, ip?: string) => ({
+    ...body,
+    emailVerificationCode: await emailVerificationCode(
+      ctx.http,
+      capture,
+      practice.slug,
+      body.newClient.email,
+      {
+        ip,
+      },
+    ),
+  });
   const emailTo = (to: string, pred: (e: CapturedEmail) => boolean = () => true) =>
     capture.waitFor((e) => e.to.includes(to) && pred(e), 20_000);
   const key = (prefix: string) => (e: CapturedEmail) => e.idempotencyKey?.startsWith(prefix) ?? false;
 
   it('a new client requests; the clinician gets an email and a bell item, approves; client, appointment and a valid .ics invite follow', async () => {
     const details = newClient();
-    const created = await sendRequest({
-      clinicianId: clinician.id,
-      serviceId: consultation.id,
-      startsAt: SLOT,
-      newClient: details,
-      message: 'First time in therapy.',
-      timeZone: 'America/Chicago',
-    });
+    const created = await sendRequest(
+      await verified({
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        startsAt: SLOT,
+        newClient: details,
+        message: 'First time in therapy.',
+        timeZone: 'America/Chicago',
+      }),
+    );
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body).to.include({ status: 'pending', startsAt: SLOT });
 
@@ -161,12 +177,14 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
 
   it('a decline with a note reaches the client and frees the slot for the next request', async () => {
     const details = newClient();
-    const created = await sendRequest({
-      clinicianId: clinician.id,
-      serviceId: consultation.id,
-      startsAt: SLOT,
-      newClient: details,
-    });
+    const created = await sendRequest(
+      await verified({
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        startsAt: SLOT,
+        newClient: details,
+      }),
+    );
     const token = await ctx.http.signIn(clinician.email, fixturePassword);
     const declined = await ctx.http.post(
       `/api/appointment-requests/${created.body.id}/decline`,
@@ -180,12 +198,14 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     });
     const email = await emailTo(details.email, key('request-declined/'));
     expect(email.text).to.include('My practice is full; please try Dr. Lee.');
-    const again = await sendRequest({
-      clinicianId: clinician.id,
-      serviceId: consultation.id,
-      startsAt: SLOT,
-      newClient: newClient(),
-    });
+    const again = await sendRequest(
+      await verified({
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        startsAt: SLOT,
+        newClient: newClient(),
+      }),
+    );
     expect(again.status).to.equal(201);
     const twice = await ctx.http.post(`/api/appointment-requests/${created.body.id}/approve`, undefined, {
       token,
@@ -195,12 +215,12 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
   });
 
   it('a retried submission with the same Idempotency-Key returns the first response and starts nothing new; without one the repeat is 409', async () => {
-    const body = {
+    const body = await verified({
       clinicianId: clinician.id,
       serviceId: consultation.id,
       startsAt: SLOT,
       newClient: newClient(),
-    };
+    });
     const idempotencyKey = `portal-${randomUUID()}`;
     const first = await sendRequest(body, { key: idempotencyKey });
     const retried = await sendRequest(body, { key: idempotencyKey });
@@ -217,12 +237,18 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
   it('20 concurrent requests for one slot give exactly one 201, and one hold', async () => {
     const results = await Promise.all(
       // Twenty people at twenty addresses, so the per-address submission cap is not what refuses them.
-      Array.from({ length: 20 }, (_, i) =>
-        sendRequest(
-          { clinicianId: clinician.id, serviceId: consultation.id, startsAt: SLOT, newClient: newClient() },
-          { ip: `203.0.113.${i + 1}` },
-        ),
-      ),
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const ip = `203.0.113.${i + 1}`;
+          const body = {
+            clinicianId: clinician.id,
+            serviceId: consultation.id,
+            startsAt: SLOT,
+            newClient: newClient(),
+          };
+          return { body: await verified(body, ip), ip };
+        }),
+      ).then((all) => all.map(({ body, ip }) => sendRequest(body, { ip }))),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(
@@ -236,18 +262,22 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
 
   it('two staff approving two requests that now conflict (buffer raised meanwhile) at once book exactly one', async () => {
     const admin = await aStaffUser(practice, { role: 'admin_clinician' });
-    const a = await sendRequest({
-      clinicianId: clinician.id,
-      serviceId: consultation.id,
-      startsAt: SLOT,
-      newClient: newClient(),
-    });
-    const b = await sendRequest({
-      clinicianId: clinician.id,
-      serviceId: consultation.id,
-      startsAt: '2026-06-10T14:30:00.000Z',
-      newClient: newClient(),
-    });
+    const a = await sendRequest(
+      await verified({
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        startsAt: SLOT,
+        newClient: newClient(),
+      }),
+    );
+    const b = await sendRequest(
+      await verified({
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        startsAt: '2026-06-10T14:30:00.000Z',
+        newClient: newClient(),
+      }),
+    );
     expect([a.status, b.status]).to.deep.equal([201, 201]);
     await BookingPreferences.update({ bufferAfterMinutes: 15 }, { where: { clinicianId: clinician.id } });
     const [adminToken, clinicianToken] = [
@@ -268,12 +298,12 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
   });
 
   it('refuses with clear problems: portal off 404, new clients off 403, slot not offered 409, unknown clinician 404, wrong service for a new client', async () => {
-    const body = {
+    const body = await verified({
       clinicianId: clinician.id,
       serviceId: consultation.id,
       startsAt: SLOT,
       newClient: newClient(),
-    };
+    });
     await practice.update({ allowNewClients: false });
     const closed = await sendRequest(body);
     expect(closed.status).to.equal(403);
@@ -297,6 +327,13 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     expect([missing.status, missing.body.field]).to.deep.equal([400, '/newClient']);
     const badEmail = await sendRequest({ ...body, newClient: { ...newClient(), email: 'not-an-email' } });
     expect([badEmail.status, badEmail.body.field]).to.deep.equal([400, '/newClient/email']);
+    const { emailVerificationCode: _code, ...unverified } = body;
+    const notVerified = await sendRequest(unverified);
+    expect([notVerified.status, notVerified.body.code, notVerified.body.field]).to.deep.equal([
+      422,
+      'EMAIL_NOT_VERIFIED',
+      '/emailVerificationCode',
+    ]);
     await practice.update({ portalEnabled: false });
     expect((await sendRequest(body)).status).to.equal(404);
     expect(await AppointmentRequest.count()).to.equal(0);

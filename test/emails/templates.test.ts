@@ -8,6 +8,7 @@ import RequestExpired from '../../emails/request-expired';
 import RequestReceived from '../../emails/request-received';
 import RequestWithdrawn from '../../emails/request-withdrawn';
 import SignInCode from '../../emails/sign-in-code';
+import EmailVerification from '../../emails/email-verification';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -115,6 +116,7 @@ const build = {
     ...o,
   }),
   'sign-in-code': (): EmailPropsByKind['sign-in-code'] => ({ practiceName, code: '482913' }),
+  'email-verification': (): EmailPropsByKind['email-verification'] => ({ practiceName, code: '482913' }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -132,7 +134,9 @@ async function renderKind<K extends EmailKind>(kind: K) {
 
 describe('emails/render renderEmail', () => {
   it('knows every template', () => {
-    expect([...emailKinds].sort()).to.deep.equal([...toClinician, ...toClient, 'sign-in-code'].sort());
+    expect([...emailKinds].sort()).to.deep.equal(
+      [...toClinician, ...toClient, 'sign-in-code', 'email-verification'].sort(),
+    );
   });
 
   for (const kind of emailKinds) {
@@ -183,6 +187,7 @@ describe('emails/render renderEmail', () => {
       'request-expired': RequestExpired.PreviewProps,
       'appointment-canceled': AppointmentCanceled.PreviewProps,
       'sign-in-code': SignInCode.PreviewProps,
+      'email-verification': EmailVerification.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);
@@ -328,5 +333,16 @@ describe('emails/sign-in-code', () => {
     expect(html).to.include('482913');
     expect(text).to.include('482913');
     expect(text).to.include('valid for 10 minutes');
+  });
+});
+
+describe('emails/email-verification', () => {
+  it('shows the code, that it is valid for 15 minutes, and that nothing was booked yet', async () => {
+    const { subject, html, text } = await renderEmail('email-verification', { practiceName, code: '482913' });
+    expect(subject).to.not.include('482913');
+    expect(html).to.include('482913');
+    expect(text).to.include('482913');
+    expect(text).to.include('valid for 15 minutes');
+    expect(text).to.include('nothing has been booked');
   });
 });

@@ -30,6 +30,8 @@ const DOMAIN_TABLES = [
   'time_off',
   'clients',
   'client_sign_in_codes',
+  'email_verifications',
+  'revoked_client_tokens',
   'time_holds',
   'appointment_requests',
   'appointments',
@@ -331,7 +333,10 @@ describe('reliability: hostile input (item 6)', function () {
             .join('&');
           const headers: Record<string, string> = { ...r.headers };
           // Signing out with the real token would end the session the other runs use.
-          const auth = op.path === '/api/auth/logout' && r.auth === 'staff' ? 'garbage' : r.auth;
+          const signsOut =
+            (op.path === '/api/auth/logout' && r.auth === 'staff') ||
+            (op.path === '/portal/{slug}/auth/logout' && r.auth === 'client');
+          const auth = signsOut ? 'garbage' : r.auth;
           if (auth === 'staff') headers.authorization = `Bearer ${world.adminToken}`;
           if (auth === 'client') headers.authorization = `Bearer ${clientToken}`;
           if (auth === 'garbage') headers.authorization = r.garbageToken;

@@ -10,6 +10,7 @@ import {
   reliabilityStack,
   sized,
   submit,
+  verifyNewClient,
   waitFor,
   waitForFinal,
   type Stack,
@@ -32,13 +33,16 @@ describe('reliability: email provider faults (item 4)', function () {
     // Fewer faults than emails in each wave, so no single email meets more than one or two in a row (the retry
     // interval doubles from 2 s: a long streak on one email would only test the patience of the suite).
     const faults = { 500: sized(6, 30), 429: sized(5, 25), network: sized(2, 10) };
+    // Addresses verified before the faults, so the faults meet the request emails.
+    const submissions = Array.from({ length: requests }, () => aSubmission(world));
+    for (const s of submissions) expect(await verifyNewClient(stack, world, s)).to.equal(null);
     const attemptsBefore = stack.capture.attempts();
     stack.capture.failNext(faults[500], 500);
     stack.capture.failNext(faults[429], 429);
     stack.capture.failNext(faults.network, 'network');
     const ids: string[] = [];
-    for (let i = 0; i < requests; i++) {
-      const res = await submit(stack, world, aSubmission(world));
+    for (const s of submissions) {
+      const res = await submit(stack, world, s);
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
       ids.push(res.body.id as string);
     }
@@ -66,10 +70,12 @@ describe('reliability: email provider faults (item 4)', function () {
 
   it('a 422 validation error is not retried and is visible: the workflow lists it and the worker logs it', async () => {
     const world = await aWorld(stack);
+    const s = aSubmission(world);
+    expect(await verifyNewClient(stack, world, s)).to.equal(null);
     const mark = stack.logs.mark();
     const attemptsBefore = stack.capture.attempts();
     stack.capture.rejectNext(1);
-    const res = await submit(stack, world, aSubmission(world));
+    const res = await submit(stack, world, s);
     expect(res.status).to.equal(201);
     const id = res.body.id as string;
     const failures = await waitFor('the refused email to show in the workflow', async () => {

@@ -27,6 +27,7 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import { freePort } from '../support/ports';
 import { httpClient, type HttpClient, type TestResponse } from '../support/http';
 import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { emailVerificationCode, VerificationRefused } from '../support/verification';
 
 /** RELIABILITY_FULL=1 runs the issue's full sizes; the default is a reduced size that fits CI. */
 export const FULL = process.env.RELIABILITY_FULL === '1';
@@ -534,7 +535,14 @@ export const visitorAddress = () =>
 
 /** What one portal submission sends. */
 export interface Submission {
-  body: { clinicianId: string; serviceId: string; startsAt: string; newClient: Person };
+  body: {
+    clinicianId: string;
+    serviceId: string;
+    startsAt: string;
+    newClient: Person;
+    /** Filled in by submit() with the code the new client was emailed, and kept for its retries. */
+    emailVerificationCode?: string;
+  };
   key: string;
   address: string;
 }
@@ -548,9 +556,45 @@ export function aSubmission(world: World, slot = world.nextSlot()): Submission {
   };
 }
 
-/** Sends a submission as the portal would; network failures come back as status 0. */
+/**
+ * Verifies a submission's new-client address as the portal does (the code asked for from the same network
+ * address, read from the email the worker sent) and keeps the code on it for its retries. Null when verified;
+ * the API's answer when it refused (503 in an outage, 429), so callers that retry a submission retry this too.
+ */
+export async function verifyNewClient(
+  stack: Stack,
+  world: World,
+  s: Submission,
+): Promise<TestResponse | null> {
+  if (s.body.emailVerificationCode !== undefined) return null;
+  try {
+    const code = await emailVerificationCode(
+      stack.http,
+      stack.capture,
+      world.practice.slug,
+      s.body.newClient.email,
+      {
+        ip: s.address,
+        timeoutMs: 120_000,
+      },
+    );
+    stack.secrets.add(code);
+    s.body.emailVerificationCode = code;
+    return null;
+  } catch (err) {
+    if (err instanceof VerificationRefused) return err.response;
+    throw err;
+  }
+}
+
+/**
+ * Sends a submission as the portal would, verifying the address first (verifyNewClient): network failures come
+ * back as status 0, a refused code request as the submission's answer.
+ */
 export async function submit(stack: Stack, world: World, s: Submission): Promise<TestResponse> {
   try {
+    const refused = await verifyNewClient(stack, world, s);
+    if (refused) return refused;
     return await stack.http.post(`/portal/${world.practice.slug}/requests`, s.body, {
       headers: { 'idempotency-key': s.key, 'x-forwarded-for': s.address },
     });

@@ -131,6 +131,8 @@ export async function startCaptureServer(): Promise<CaptureServer> {
   let faults: InjectedFault[] = [];
   let attempts = 0;
   const events = new EventEmitter();
+  // One listener per pending waitFor: load tests wait for hundreds of emails at once.
+  events.setMaxListeners(0);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

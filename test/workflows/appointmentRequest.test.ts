@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Worker } from '@temporalio/worker';
 import { submitRequest, type Requester } from '../../booking/submitRequest';
+import { issueEmailVerification } from '../../booking/emailVerification';
 import { requestWorkflowId, startRequestWorkflow, decideRequest } from '../../temporal/requests';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../../temporal/searchAttributes';
@@ -49,9 +50,22 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
 
   const newClient: Requester = {
     newClient: { firstName: 'Robin', lastName: 'Reyes', email: 'robin@example.test', phone: '+1 555 0123' },
+    emailVerificationCode: null,
   };
 
+  /** A new client's address verified as POST /portal/:slug/email-verifications does, with the code it emails. */
+  async function verified(requester: Requester): Promise<Requester> {
+    if (!('newClient' in requester)) return requester;
+    const id = await issueEmailVerification(tb.db, {
+      practiceId: practice.id,
+      email: requester.newClient.email,
+      now: new Date(NOW),
+    });
+    return { ...requester, emailVerificationCode: tb.codes.codeFor('email-verification', id) };
+  }
+
   async function submit(requester: Requester = newClient, startsAt = SLOT) {
+    requester = await verified(requester);
     const { request } = await submitRequest(
       tb.db,
       {
@@ -62,6 +76,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         requester,
         clientTimeZone: 'America/Chicago',
         now: new Date(NOW),
+        codes: tb.codes,
       },
       (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
     );
@@ -302,6 +317,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         log: createLogger('silent'),
         mailer: createOutboxMailer({ dir: '/nonexistent-never-written' }),
         publicUrl: 'http://portal.test',
+        codes: tb.codes,
       }),
     });
     try {

@@ -8,6 +8,7 @@ import { createOutboxMailer } from '../../emails/mailer';
 import { diagnosticsWorkflow } from '../../workflows/diagnostics';
 import { useFreshDatabase } from '../support/database';
 import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { oneTimeCodes } from '../../booking/oneTimeCodes';
 
 describe('diagnosticsWorkflow (time-skipping smoke test of the harness)', function () {
   this.timeout(120_000);
@@ -32,6 +33,7 @@ describe('diagnosticsWorkflow (time-skipping smoke test of the harness)', functi
         log: createLogger('silent'),
         mailer: createOutboxMailer({ dir: '/nonexistent-never-written' }),
         publicUrl: 'http://portal.test',
+        codes: oneTimeCodes('diagnostics-test-secret-not-used-for-anything'),
       }),
     });
     const result = await worker.runUntil(
