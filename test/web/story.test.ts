@@ -6,6 +6,7 @@ import { rootDir } from '../../app/config';
 import { ensureWebBuild } from '../../app/webBuild';
 import { useApi } from '../api/context';
 import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { emailVerificationCode } from '../support/verification';
 import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
 import { Appointment, AppointmentRequest, Practice } from '../../models';
 
@@ -163,17 +164,50 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByLabel('Message to the clinician').fill('Evenings are hard for me; mornings are best.');
     await screenshot(phone, 'portal-new-client-details');
 
+    // Nothing is held before the address is shown to be Robin's: a code goes there first.
+    const isCode = (e: { to: string[]; idempotencyKey?: string }) =>
+      e.to.includes(robin.email) && (e.idempotencyKey?.startsWith('email-verification/') ?? false);
+    const codeIn = (text?: string) => /^\s*(\d{6})\s*$/m.exec(text ?? '')![1];
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
+    expect(await phone.getByText(`We sent a 6-digit code to ${robin.email}`).isVisible()).to.equal(true);
+    const firstEmail = await capture.waitFor(isCode, 20_000);
+    const firstCode = codeIn(firstEmail.text);
+    expect(await AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
+    await screenshot(phone, 'portal-new-client-code-sent');
+    await phone.setViewportSize({ width: 1280, height: 860 });
+    await screenshot(phone, 'portal-new-client-code-sent-desktop');
+    await phone.setViewportSize({ width: 390, height: 844 });
+
+    // A mistyped code: one plain sentence, next to the field, and nothing recorded.
+    const wrong = firstCode === '000000' ? '111111' : '000000';
+    await phone.getByLabel('Code from the email').fill(wrong);
+    await phone.getByRole('button', { name: 'Send request' }).click();
+    const wrongCode = phone.getByText('That code is not right, or it has expired.', { exact: false });
+    await wrongCode.waitFor();
+    expect(await wrongCode.count(), 'said once').to.equal(1);
+    expect(await phone.getByLabel('Code from the email').getAttribute('aria-invalid')).to.equal('true');
+    expect(await AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
+    await screenshot(phone, 'portal-new-client-wrong-code');
+
+    // "Send a new code": the newest code is the one that works.
+    await phone.getByRole('button', { name: 'Send a new code' }).click();
+    await phone.getByText(`A new code is on its way to ${robin.email}.`).waitFor();
+    const verificationCode = codeIn(
+      (await capture.waitFor((e) => isCode(e) && e.idempotencyKey !== firstEmail.idempotencyKey, 20_000))
+        .text,
+    );
+    await phone.getByLabel('Code from the email').fill(verificationCode);
+    await screenshot(phone, 'portal-new-client-code-entered');
+
     // Meanwhile someone else takes that time: sending says so clearly and offers the week again.
+    const sam = 'sam.quick@example.test';
     const other = await ctx.http.post(`/portal/${practice.slug}/requests`, {
       clinicianId: clinician.id,
       serviceId: consultation.id,
       startsAt: FIRST_SLOT,
-      newClient: {
-        firstName: 'Sam',
-        lastName: 'Quick',
-        email: 'sam.quick@example.test',
-        phone: '+1 555 0177',
-      },
+      newClient: { firstName: 'Sam', lastName: 'Quick', email: sam, phone: '+1 555 0177' },
+      emailVerificationCode: await emailVerificationCode(ctx.http, capture, practice.slug, sam),
     });
     expect(other.status, JSON.stringify(other.body)).to.equal(201);
     await phone.getByRole('button', { name: 'Send request' }).click();
@@ -183,6 +217,9 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await screenshot(phone, 'portal-new-client-slot-taken');
     await monday.getByRole('button', { name: /June 8, 2026.*9:00\sAM/ }).click();
     expect(await phone.getByLabel('Email').inputValue()).to.equal(robin.email);
+    // The address is confirmed already: no new code, the one typed is still there.
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    expect(await phone.getByLabel('Code from the email').inputValue()).to.equal(verificationCode);
     await phone.getByRole('button', { name: 'Send request' }).click();
     await phone.getByRole('heading', { level: 1, name: 'Request sent' }).waitFor();
     expect(await phone.getByText(/Mon, Jun 8, 9:00\s–\s9:30\sAM/).isVisible()).to.equal(true);
@@ -277,6 +314,24 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await screenshot(phone, 'portal-late-canceled');
     await appointment!.reload();
     expect(appointment!.status).to.equal('late_canceled');
+
+    // Robin signs out: the session ends on the server too, so the token this tab held no longer opens anything.
+    const robinToken = (await phone.evaluate(
+      `JSON.parse(sessionStorage.getItem(${JSON.stringify(`portal-session:${practice.slug}`)}) ?? '{}').token`,
+    )) as string;
+    expect(robinToken).to.be.a('string');
+    await phone.getByRole('button', { name: 'Sign out' }).click();
+    await phone.getByText('You are signed out.').waitFor();
+    expect(await phone.getByRole('button', { name: 'Sign out' }).count()).to.equal(0);
+    expect(await phone.getByRole('link', { name: 'My appointments' }).count()).to.equal(0);
+    await screenshot(phone, 'portal-signed-out');
+    await phone.setViewportSize({ width: 1280, height: 860 });
+    await screenshot(phone, 'portal-signed-out-desktop');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const stale = await ctx.http.get(`/portal/${practice.slug}/me/appointments`, { token: robinToken });
+    expect(stale.status, 'the token is revoked').to.equal(401);
+    await phone.goto(`/portal/${practice.slug}/me`);
+    await phone.getByRole('button', { name: 'Email me a code' }).waitFor();
 
     // An admin opens Settings > Client Portal, copies the link and turns new clients off.
     const adminDesk = await device('desktop', 'America/New_York');

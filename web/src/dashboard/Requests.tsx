@@ -178,7 +178,7 @@ export function Requests() {
       <p className="muted small">
         Times are shown in {formatZone(zone)}.{' '}
         {status === 'pending'
-          ? 'The request to answer first is at the top: its time, or its wait for an answer, ends soonest.'
+          ? 'Those needing an answer soonest come first: a request lapses when its time comes or when its waiting period ends.'
           : 'Newest requests first.'}
       </p>
       {list.loading && !list.data && <Loading />}

@@ -212,7 +212,7 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
     <>
       <PageHeading title={`New client – ${practice.name}`}>Request a first appointment</PageHeading>
       <ol className="steps" aria-label="Steps">
-        {(['Clinician', 'Time', 'Your details', 'Confirm email'] as const).map((label, i) => {
+        {(['Clinician', 'Time', 'Details', 'Confirm email'] as const).map((label, i) => {
           const current = ['clinician', 'slot', 'details', 'verify'].indexOf(step) === i;
           return (
             <li key={label} className={current ? 'current' : ''} aria-current={current ? 'step' : undefined}>
