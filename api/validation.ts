@@ -67,7 +67,8 @@ function labelOf(field: string): string {
 // Patterns the schemas use, said the way a form hint would say them.
 const patternSentences: Record<string, (label: string) => string> = {
   '\\S': (label) => `${label} cannot be blank.`,
-  '^\\+?[0-9 ().-]{7,25}$': () => 'Enter a phone number: 7 to 25 digits, spaces and the signs + ( ) . - only.',
+  '^\\+?[0-9 ().-]{7,25}$': () =>
+    'Enter a phone number: 7 to 25 digits, spaces and the signs + ( ) . - only.',
   '^([01][0-9]|2[0-3]):[0-5][0-9]$': (label) => `${label} must be a time such as 09:00.`,
   '^[0-9]{6}$': (label) => `${label} must be the 6 digits from the email.`,
 };
