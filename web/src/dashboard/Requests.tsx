@@ -87,25 +87,25 @@ export function Requests() {
    * No answer came (the server timed out, or the connection dropped): the decision may have been recorded all
    * the same, so the request is read again and shown as it is now, never retried blindly.
    */
-  const unconfirmed = async (r: StaffRequest, err: unknown, what: 'approval' | 'decline') => {
-    const said = err instanceof ApiError && err.status >= 500 ? `${err.detail} ` : '';
+  const unconfirmed = async (r: StaffRequest, what: 'approval' | 'decline') => {
+    const lost = `We could not confirm the ${what} in time; it may still have been recorded.`;
     try {
       const now = await call<StaffRequest>(`/api/appointment-requests/${r.id}`);
-      if (now.status === 'pending') {
-        setOutcome(r, 'pending', {
-          kind: 'warning',
-          text: `${said}The request is still pending: the ${what} may still go through. Refresh in a moment before trying again.`,
-        });
-      } else {
-        setOutcome(r, now.status, {
-          kind: 'info',
-          text: `${said}Reloaded: this request is now ${(requestStatusLabel[now.status] ?? now.status).toLowerCase()}.`,
-        });
-      }
+      const label = (requestStatusLabel[now.status] ?? now.status).toLowerCase();
+      setOutcome(
+        r,
+        now.status,
+        now.status === 'pending'
+          ? {
+              kind: 'warning',
+              text: `${lost} The request is still pending for now: refresh in a moment before trying again.`,
+            }
+          : { kind: 'info', text: `${lost} We reloaded the request: it is now ${label}.` },
+      );
     } catch {
       setOutcome(r, r.status, {
         kind: 'warning',
-        text: `${said}We could not reload the request. Refresh the list before trying again.`,
+        text: `${lost} Refresh the list to see the request as it is now before trying again.`,
       });
     }
   };
@@ -126,7 +126,7 @@ export function Requests() {
         setOutcome(r, r.status, { kind: 'warning', text: err.detail });
         list.reload();
       } else if (noAnswer(err)) {
-        await unconfirmed(r, err, 'approval');
+        await unconfirmed(r, 'approval');
       } else {
         setOutcome(r, r.status, { kind: 'error', text: messageOf(err) });
       }
@@ -146,7 +146,7 @@ export function Requests() {
       });
     } catch (err) {
       if (noAnswer(err)) {
-        await unconfirmed(r, err, 'decline');
+        await unconfirmed(r, 'decline');
         return;
       }
       setOutcome(r, r.status, { kind: 'error', text: messageOf(err) });
