@@ -7,7 +7,8 @@ import { ensureWebBuild } from '../../app/webBuild';
 import { useApi } from '../api/context';
 import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 import { emailVerificationCode } from '../support/verification';
-import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { TokenService } from '../../api/auth/tokens';
 import { Appointment, AppointmentRequest, Practice } from '../../models';
 
 const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
@@ -373,6 +374,106 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     expect(await phone.getByRole('link', { name: "I'm a new client" }).count()).to.equal(0);
     await screenshot(phone, 'portal-home-no-new-clients');
     expect((await Practice.findByPk(practice.id))!.allowNewClients).to.equal(false);
+
+    expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
+  });
+
+  it('the dashboard says whose appointment an approval booked, reloads a request whose answer was lost, and pages the list', async () => {
+    const practice = await aPractice({ name: 'Harbor Counseling' });
+    const consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
+    const clinician = await aClinician(practice, {
+      preferences: { initialConsultationServiceId: consultation.id, startTimeIntervalMinutes: 60 },
+    });
+    await clinician.update({ firstName: 'Lee', lastName: 'Morgan' });
+    const jordan = await aClient(practice, { firstName: 'Jordan', lastName: 'Lee' });
+
+    // Someone gives Jordan's address as a "new client" (verified: it is their mailbox), under another name.
+    const flagged = await ctx.http.post(`/portal/${practice.slug}/requests`, {
+      clinicianId: clinician.id,
+      serviceId: consultation.id,
+      startsAt: FIRST_SLOT,
+      newClient: { firstName: 'Jo', lastName: 'Lee-Park', email: jordan.email, phone: '+1 555 0188' },
+      emailVerificationCode: await emailVerificationCode(ctx.http, capture, practice.slug, jordan.email, {
+        timeoutMs: 60_000,
+      }),
+    });
+    expect(flagged.status, JSON.stringify(flagged.body)).to.equal(201);
+    const jordanToken = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
+      { typ: 'client', sub: jordan.id, pid: practice.id },
+      new Date(ctx.clock.now().getTime() + 3_600_000),
+    );
+    const second = await ctx.http.post(
+      `/portal/${practice.slug}/requests`,
+      { clinicianId: clinician.id, serviceId: consultation.id, startsAt: SECOND_SLOT },
+      { token: jordanToken },
+    );
+    expect(second.status, JSON.stringify(second.body)).to.equal(201);
+
+    const desk = await device('desktop', 'America/New_York');
+    await staffSignIn(desk, clinician.email);
+    const flaggedCard = desk.locator('li.card', { hasText: 'Jo Lee-Park' });
+    await flaggedCard.getByText('Possible duplicate').waitFor();
+    await flaggedCard.getByRole('button', { name: 'Actions: request from Jo Lee-Park' }).click();
+    await desk.getByRole('menuitem', { name: 'Approve' }).click();
+    const booked = flaggedCard.getByText(/^Approved\./);
+    await booked.waitFor({ timeout: 30_000 });
+    expect(await booked.innerText()).to.include(
+      `on the calendar for the existing client Jordan Lee (${jordan.email}), whose profile was left as it is; no new client was created.`,
+    );
+    expect(await flaggedCard.innerText()).to.not.include('was added as a new client');
+    await screenshot(desk, 'dashboard-approved-existing-client');
+
+    // The approval reaches the server, but its answer is lost on the way back (the connection drops).
+    await desk.route('**/api/appointment-requests/*/approve', async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    const jordanCard = desk
+      .locator('li.card', { hasText: 'Jordan Lee' })
+      .filter({ hasText: 'Mon, Jun 8, 10:00' });
+    await jordanCard.getByRole('button', { name: 'Actions: request from Jordan Lee' }).click();
+    await desk.getByRole('menuitem', { name: 'Approve' }).click();
+    await jordanCard
+      .getByText(
+        'We could not confirm the approval in time; it may still have been recorded. We reloaded the request: it is now approved.',
+      )
+      .waitFor({ timeout: 30_000 });
+    expect(await jordanCard.getByText('Approved', { exact: true }).isVisible()).to.equal(true);
+    expect(
+      await jordanCard.getByRole('button', { name: /^Actions/ }).count(),
+      'nothing left to decide',
+    ).to.equal(0);
+    await screenshot(desk, 'dashboard-decision-answer-lost');
+    await desk.unroute('**/api/appointment-requests/*/approve');
+
+    // A long history: "All requests" shows a page, "Show more requests" the rest, each request once.
+    for (let i = 0; i < 104; i++)
+      await AppointmentRequest.create({
+        practiceId: practice.id,
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        clientId: jordan.id,
+        newClient: null,
+        possibleDuplicateClientId: null,
+        message: null,
+        clientTimeZone: null,
+        startsAt: new Date(Date.parse('2026-05-01T14:00:00Z') + i * 3_600_000),
+        endsAt: new Date(Date.parse('2026-05-01T14:30:00Z') + i * 3_600_000),
+        status: 'expired',
+        holdId: null,
+        idempotencyKey: null,
+        createdAt: new Date(Date.parse('2026-04-20T12:00:00Z') + i * 60_000),
+      });
+    await desk.getByRole('button', { name: 'All requests' }).click();
+    const cards = desk.locator('li.card');
+    await desk.getByRole('button', { name: 'Show more requests' }).waitFor();
+    expect(await cards.count()).to.equal(100);
+    // Newest first: the two decided today lead the list.
+    expect(await cards.nth(0).innerText()).to.include('Jordan Lee');
+    await desk.getByRole('button', { name: 'Show more requests' }).click();
+    await desk.getByRole('button', { name: 'Show more requests' }).waitFor({ state: 'detached' });
+    expect(await cards.count()).to.equal(106);
+    await screenshot(desk, 'dashboard-requests-all-paged');
 
     expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
   });

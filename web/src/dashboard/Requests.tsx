@@ -240,7 +240,7 @@ export function Requests() {
                 )}
               </dl>
               {r.message && <blockquote className="message">{r.message}</blockquote>}
-              {r.possibleDuplicate && (
+              {r.possibleDuplicate && current === 'pending' && (
                 <Alert kind="warning">
                   An existing client already uses this email address. Approving books the appointment for that
                   client; their profile stays as it is (the name and phone above are as given in the request).
