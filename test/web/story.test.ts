@@ -471,8 +471,13 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     // Newest first: the two decided today lead the list.
     expect(await cards.nth(0).innerText()).to.include('Jordan Lee');
     await desk.getByRole('button', { name: 'Show more requests' }).click();
-    await desk.getByRole('button', { name: 'Show more requests' }).waitFor({ state: 'detached' });
+    await cards.nth(105).waitFor();
     expect(await cards.count()).to.equal(106);
+    expect(await desk.getByRole('button', { name: /Show more|Loading/ }).count(), 'the last page').to.equal(
+      0,
+    );
+    const names = await cards.locator('.client-name').allInnerTexts();
+    expect(names.filter((n) => n === 'Jo Lee-Park')).to.have.length(1);
     await screenshot(desk, 'dashboard-requests-all-paged');
 
     expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
