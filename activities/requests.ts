@@ -137,7 +137,10 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
           clientFirstName: ctx.client.firstName,
           clinicianName: ctx.clinicianName,
           serviceName: ctx.service.name,
+          // As submitted, like the clinician's email: a retry after approval must render the same receipt.
+          clientType: ctx.request.newClient ? 'new' : 'existing',
           portalUrl: portalUrl(ctx.practice.slug),
+          myRequestsUrl: `${portalUrl(ctx.practice.slug)}/me`,
         },
       });
     },
@@ -208,7 +211,11 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       const cancellation: CancellationTerms =
         appointment!.cancellationPolicy === 'phone_call'
           ? { policy: 'phone_call' }
-          : { policy: appointment!.cancellationPolicy, freeUntil: cutoff! };
+          : {
+              policy: appointment!.cancellationPolicy,
+              freeUntil: cutoff!,
+              bookedAt: ctx.request.decidedAt ?? clock.now(),
+            };
       const ics = buildIcs({
         uid: `appointment-${appointmentId}@practice-booking`,
         startsAt: ctx.request.startsAt,

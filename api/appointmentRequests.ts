@@ -1,9 +1,10 @@
-import { Op, type Sequelize } from 'sequelize';
+import { Op, col, fn, where, type Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../app/clock';
 import { AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
+import { Practice } from '../models/practice';
 import { Service } from '../models/service';
 import { StaffUser } from '../models/staffUser';
 import { toRequestView } from '../booking/requestView';
@@ -14,11 +15,23 @@ import { conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { idParams, multilineText, uuid } from './schemas';
+import {
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  linkNext,
+  pageOf,
+  pageQueryProperties,
+  type Ordering,
+} from './paging';
 
 const listQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { status: { type: 'string', enum: [...requestStatuses] }, clinicianId: uuid },
+  properties: {
+    status: { type: 'string', enum: [...requestStatuses] },
+    clinicianId: uuid,
+    ...pageQueryProperties,
+  },
 };
 const declineBody = {
   type: 'object',
@@ -35,6 +48,70 @@ async function decidableRequest(staff: StaffPrincipal, id: string): Promise<Appo
   return request;
 }
 
+/** The practice's client with the email a new-client request gave (case-insensitive, as approval matches it). */
+function clientByEmail(request: AppointmentRequest) {
+  return Client.findOne({
+    where: {
+      practiceId: request.practiceId,
+      [Op.and]: [where(fn('lower', col('email')), request.newClient!.email.toLowerCase())],
+    },
+  });
+}
+
+/** Newest first: what the "All requests" tab shows. */
+const newestFirst: Ordering = {
+  name: 'newest',
+  key: (t) => `${t}."created_at"`,
+  direction: 'DESC',
+};
+
+/**
+ * Pending requests, the one that must be answered first at the top: a request lapses when its slot starts or
+ * when it is older than the practice's request lifetime, whichever comes first, so that moment orders them.
+ * Longest-waiting first would put a request for next month above one whose slot is tomorrow morning; soonest
+ * slot first would let a request for a far slot lapse unseen after its lifetime.
+ */
+const answerFirst = (lifetimeHours: number): Ordering => ({
+  name: 'answer-first',
+  key: (t) =>
+    `LEAST(${t}."starts_at", ${t}."created_at" + make_interval(hours => ${Math.trunc(lifetimeHours)}))`,
+  direction: 'ASC',
+});
+
+/** Requests with what the dashboard shows of each: the person, service, clinician and waiting time. */
+async function withDetails(practiceId: string, rows: AppointmentRequest[], nowDate: Date) {
+  const [clients, services, clinicians] = await Promise.all([
+    Client.findAll({
+      where: { id: { [Op.in]: rows.map((r) => r.clientId).filter((x): x is string => x !== null) } },
+    }),
+    Service.findAll({ where: { practiceId } }),
+    StaffUser.findAll({ where: { practiceId } }),
+  ]);
+  const now = nowDate.getTime();
+  return rows.map((r) => {
+    const client = clients.find((c) => c.id === r.clientId);
+    const person = r.newClient ?? client!;
+    const service = services.find((s) => s.id === r.serviceId)!;
+    const clinician = clinicians.find((c) => c.id === r.clinicianId)!;
+    return {
+      ...toRequestView(r),
+      client: {
+        firstName: person.firstName,
+        lastName: person.lastName,
+        email: person.email,
+        phone: person.phone,
+        isNew: r.newClient !== null && r.clientId === null,
+      },
+      possibleDuplicate: r.possibleDuplicateClientId !== null,
+      possibleDuplicateClientId: r.possibleDuplicateClientId,
+      service: { id: service.id, name: service.name, durationMinutes: service.durationMinutes },
+      clinician: { id: clinician.id, firstName: clinician.firstName, lastName: clinician.lastName },
+      waitingMinutes:
+        r.status === 'pending' ? Math.max(0, Math.floor((now - r.createdAt.getTime()) / 60_000)) : null,
+    };
+  });
+}
+
 /** Appointment Requests on the dashboard: the list with client details, and Actions > Approve / Decline. */
 export function appointmentRequestRoutes(deps: {
   db: Sequelize;
@@ -45,7 +122,7 @@ export function appointmentRequestRoutes(deps: {
     const request = await decidableRequest(staff, id);
     if (request.status !== 'pending')
       throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
-    const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision));
+    const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision), 'decision');
     await request.reload();
     if (!result.ok) throw conflict(result.code, result.message, { request: toRequestView(request) });
     return request;
@@ -55,74 +132,88 @@ export function appointmentRequestRoutes(deps: {
     {
       method: 'get',
       path: '/api/appointment-requests',
-      summary: "Requests (a clinician's own; the whole practice's for admins and managers), oldest first",
+      summary:
+        "Requests (a clinician's own; the whole practice's for admins and managers), a page at a time: newest " +
+        'first; with status=pending, the one to answer first (its slot or its lifetime ends soonest) first',
       tag: 'Appointment requests',
       auth: 'staff',
       query: listQuery,
-      responses: { 200: 'Requests with client, service, waiting time and the possible-duplicate flag' },
-      handler: async (_req, res) => {
+      responses: {
+        200: 'Requests with client, service, waiting time and the possible-duplicate flag; `Link: <…>; rel="next"` while more follow',
+        400: 'A cursor from another list or tab, or a limit outside 1–500',
+      },
+      handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const q = res.locals.query as { status?: string; clinicianId?: string };
+        const q = res.locals.query as {
+          status?: string;
+          clinicianId?: string;
+          cursor?: string;
+          limit?: number;
+        };
         const where: Record<string | symbol, unknown> = { practiceId: staff.practiceId };
         if (q.status) where.status = q.status;
         if (!managesPractice(staff)) where.clinicianId = staff.id;
         else if (q.clinicianId) where.clinicianId = q.clinicianId;
-        const rows = await AppointmentRequest.findAll({ where, order: [['createdAt', 'ASC']], limit: 500 });
-        const [clients, services, clinicians] = await Promise.all([
-          Client.findAll({
-            where: { id: { [Op.in]: rows.map((r) => r.clientId).filter((x): x is string => x !== null) } },
-          }),
-          Service.findAll({ where: { practiceId: staff.practiceId } }),
-          StaffUser.findAll({ where: { practiceId: staff.practiceId } }),
-        ]);
-        const now = deps.clock.now().getTime();
-        res.json(
-          rows.map((r) => {
-            const client = clients.find((c) => c.id === r.clientId);
-            const person = r.newClient ?? client!;
-            const service = services.find((s) => s.id === r.serviceId)!;
-            const clinician = clinicians.find((c) => c.id === r.clinicianId)!;
-            return {
-              ...toRequestView(r),
-              client: {
-                firstName: person.firstName,
-                lastName: person.lastName,
-                email: person.email,
-                phone: person.phone,
-                isNew: r.newClient !== null && r.clientId === null,
-              },
-              possibleDuplicate: r.possibleDuplicateClientId !== null,
-              possibleDuplicateClientId: r.possibleDuplicateClientId,
-              service: { id: service.id, name: service.name, durationMinutes: service.durationMinutes },
-              clinician: { id: clinician.id, firstName: clinician.firstName, lastName: clinician.lastName },
-              waitingMinutes:
-                r.status === 'pending'
-                  ? Math.max(0, Math.floor((now - r.createdAt.getTime()) / 60_000))
-                  : null,
-            };
-          }),
-        );
+        const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+        const practice = await Practice.findByPk(staff.practiceId);
+        const ordering = q.status === 'pending' ? answerFirst(practice!.requestLifetimeHours) : newestFirst;
+        const page = pageOf(deps.db, 'appointment_requests', 'AppointmentRequest', ordering, q.cursor);
+        if (page.after) where[Op.and] = [page.after];
+        const rows = await AppointmentRequest.findAll({ where, order: page.order, limit: limit + 1 });
+        const more = rows.length > limit;
+        const items = rows.slice(0, limit);
+        linkNext(req, res, more ? encodeCursor(ordering, items[items.length - 1].id) : null, limit);
+        res.json(await withDetails(staff.practiceId, items, deps.clock.now()));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/appointment-requests/:id',
+      summary:
+        'One request as the list shows it (the dashboard reloads it after a decision it could not confirm)',
+      tag: 'Appointment requests',
+      auth: 'staff',
+      params: idParams,
+      responses: { 200: 'The request', 403: "Another clinician's request", 404: 'No such request' },
+      handler: async (req, res) => {
+        const staff = res.locals.staff!;
+        const request = await decidableRequest(staff, req.params.id as string);
+        const [view] = await withDetails(staff.practiceId, [request], deps.clock.now());
+        res.json(view);
       },
     },
     {
       method: 'post',
       path: '/api/appointment-requests/:id/approve',
-      summary: 'Approve: creates the client (new clients) and the appointment, emails the confirmation',
+      summary:
+        'Approve: books the appointment for the signed-in client, the existing client with the email a new ' +
+        'client gave (their profile unchanged), or a client it creates; emails the confirmation',
       tag: 'Appointment requests',
       auth: 'staff',
       params: idParams,
       responses: {
-        200: 'Booked',
+        200: 'Booked: the request, the appointment, and the client booked for (`created` false when an existing client was used)',
         403: "Another clinician's request",
         404: 'No such request',
         409: 'REQUEST_NOT_PENDING or SLOT_UNAVAILABLE (request stays pending)',
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const request = await decide(staff, req.params.id as string, { kind: 'approve', actorId: staff.id });
+        const asked = await decidableRequest(staff, req.params.id as string);
+        // Approval books a new client's request for the client who already has that email, if there is one.
+        const existing = asked.clientId === null && asked.newClient ? await clientByEmail(asked) : null;
+        const request = await decide(staff, asked.id, { kind: 'approve', actorId: staff.id });
         const appointment = await Appointment.findByPk(request.appointmentId!);
+        const client = (await Client.findByPk(appointment!.clientId))!;
         res.json({
           request: toRequestView(request),
+          client: {
+            id: client.id,
+            firstName: client.firstName,
+            lastName: client.lastName,
+            email: client.email,
+            created: request.newClient !== null && client.id !== existing?.id,
+          },
           appointment: {
             id: appointment!.id,
             clientId: appointment!.clientId,

@@ -18,7 +18,7 @@ import type { CancelOutcome } from '../activities/cancellations';
 import { cancelAndWait } from '../temporal/cancellations';
 import { withTemporal } from '../temporal/errors';
 import type { CancellationWorkflowInput } from '../workflows/cancellation';
-import { badRequest, forbidden } from './errors';
+import { badRequest, conflict, forbidden } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice } from './auth/principal';
 import { clinicianFor } from './clinicians';
@@ -139,8 +139,10 @@ function answerCancel(res: Response, by: CanceledBy, appointmentId: string, outc
     return;
   }
   if (!outcome.ok) throw new BookingError(outcome.code, outcome.message);
-  if (!outcome.changed && outcome.canceledBy !== by)
-    throw alreadyCanceled(outcome.status, outcome.canceledBy);
+  // Who canceled comes from the row, never from this call: a cancel that joined the other side's running
+  // workflow gets that workflow's result (with changed true), and must still learn that it lost.
+  if (outcome.canceledBy !== by)
+    throw alreadyCanceled(outcome.status, outcome.canceledBy, outcome.canceledAt);
   res.json({
     appointmentId,
     status: outcome.status,
@@ -149,10 +151,15 @@ function answerCancel(res: Response, by: CanceledBy, appointmentId: string, outc
   });
 }
 
-function alreadyCanceled(status: string, by: CanceledBy | null) {
-  const what = status === 'late_canceled' ? 'late canceled' : 'canceled';
+/** 409 telling the side that lost what happened: the status, who canceled and when. */
+function alreadyCanceled(status: string, by: CanceledBy | null, canceledAt: string | null) {
+  const what = status === 'late_canceled' ? 'marked Late Canceled' : 'canceled';
   const who = by === 'staff' ? ' by the practice' : by === 'client' ? ' by the client' : '';
-  return new BookingError('APPOINTMENT_NOT_CANCELABLE', `This appointment is already ${what}${who}.`);
+  return conflict('APPOINTMENT_ALREADY_CANCELED', `This appointment was already ${what}${who}.`, {
+    status,
+    canceledBy: by,
+    canceledAt,
+  });
 }
 
 /**
@@ -164,7 +171,12 @@ function precheck(
   opts: { by: CanceledBy; requestedAt: Date; practicePhone?: string | null },
 ): CancelOutcome | null {
   if (appointment.status !== 'scheduled') {
-    if (appointment.canceledBy !== opts.by) throw alreadyCanceled(appointment.status, appointment.canceledBy);
+    if (appointment.canceledBy !== opts.by)
+      throw alreadyCanceled(
+        appointment.status,
+        appointment.canceledBy,
+        appointment.canceledAt ? appointment.canceledAt.toISOString() : null,
+      );
     return {
       ok: true,
       appointmentId: appointment.id,
@@ -289,7 +301,9 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         202: 'Recorded; the cancelation completes (judged at this moment) as soon as a worker runs it',
         401: 'Not signed in',
         404: "No such appointment among the client's own",
-        409: 'CANCEL_BY_PHONE_ONLY (with the phone number), or APPOINTMENT_NOT_CANCELABLE (started or canceled)',
+        409:
+          'CANCEL_BY_PHONE_ONLY (with the phone number), APPOINTMENT_NOT_CANCELABLE (started), or ' +
+          'APPOINTMENT_ALREADY_CANCELED (by the practice; with status, canceledBy and canceledAt)',
         422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {
@@ -337,7 +351,9 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         400: 'Invalid body',
         403: "Another clinician's appointment",
         404: 'No such appointment in the practice',
-        409: 'APPOINTMENT_NOT_CANCELABLE: started, or already canceled by the client',
+        409:
+          'APPOINTMENT_NOT_CANCELABLE (started), or APPOINTMENT_ALREADY_CANCELED (by the client; with status, ' +
+          'canceledBy and canceledAt)',
         422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {

@@ -15,6 +15,15 @@ import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import { IANAZone } from 'luxon';
+import { Op } from 'sequelize';
+import {
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  linkNext,
+  pageOf,
+  pageQueryProperties,
+  type Ordering,
+} from './paging';
 
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' };
 const requestBody = {
@@ -52,6 +61,13 @@ const requestIdParams = {
   properties: { ...slugParams.properties, id: uuid },
 };
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
+const myRequestsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...pageQueryProperties },
+};
+/** A client's own requests, newest first (the cursor names this list, so the staff list's cursors do not fit). */
+const myNewestFirst: Ordering = { name: 'mine-newest', key: (t) => `${t}."created_at"`, direction: 'DESC' };
 
 type RequestBody = {
   clinicianId: string;
@@ -150,19 +166,38 @@ export function portalRequestRoutes(deps: {
     {
       method: 'get',
       path: '/portal/:slug/me/requests',
-      summary: 'Your appointment requests, newest first',
+      summary: 'Your appointment requests, newest first, a page at a time',
       tag: 'Client portal',
       auth: 'client',
       params: slugParams,
-      responses: { 200: 'Requests' },
+      query: myRequestsQuery,
+      responses: {
+        200: 'Requests; `Link: <…>; rel="next"` while more follow',
+        400: 'A cursor from another list, or a limit outside 1–500',
+      },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
         const client = requirePortalClient(res, practice);
+        const q = res.locals.query as { cursor?: string; limit?: number };
+        const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+        const page = pageOf(deps.db, 'appointment_requests', 'AppointmentRequest', myNewestFirst, q.cursor);
         const rows = await AppointmentRequest.findAll({
-          where: { practiceId: practice.id, clientId: client.id },
-          order: [['createdAt', 'DESC']],
+          where: {
+            practiceId: practice.id,
+            clientId: client.id,
+            ...(page.after ? { [Op.and]: [page.after] } : {}),
+          },
+          order: page.order,
+          limit: limit + 1,
         });
-        res.json(rows.map(toRequestView));
+        const items = rows.slice(0, limit);
+        linkNext(
+          req,
+          res,
+          rows.length > limit ? encodeCursor(myNewestFirst, items[items.length - 1].id) : null,
+          limit,
+        );
+        res.json(items.map(toRequestView));
       },
     },
     {
@@ -182,8 +217,9 @@ export function portalRequestRoutes(deps: {
         if (!request) throw notFound('No such request.');
         if (request.status !== 'pending')
           throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
-        const result = await withTemporal(() =>
-          decideRequest(deps.temporal, request.id, { kind: 'withdraw', clientId: client.id }),
+        const result = await withTemporal(
+          () => decideRequest(deps.temporal, request.id, { kind: 'withdraw', clientId: client.id }),
+          'decision',
         );
         if (!result.ok) throw conflict(result.code, result.message);
         await request.reload();

@@ -107,22 +107,108 @@ function fieldOf(error: ErrorObject, where: 'body' | 'query' | 'params'): string
   return pointer.replace(/^\//, '') || where;
 }
 
+// Labels people know the fields by, where the name in the JSON is not already that.
+const fieldLabels: Record<string, string> = {
+  startsAt: 'Start time',
+  endsAt: 'End time',
+  timeZone: 'Time zone',
+  emailVerificationCode: 'Verification code',
+  code: 'Code',
+};
+
+/** The field as a form labels it: `/newClient/firstName` is "First name", `clinicianId` is "Clinician". */
+function labelOf(field: string): string {
+  const segments = field.split('/').filter((s) => s !== '' && !/^\d+$/.test(s));
+  const name = segments[segments.length - 1];
+  if (!name) return 'The request';
+  if (fieldLabels[name]) return fieldLabels[name];
+  const words = name
+    .replace(/Id$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// Patterns the schemas use, said the way a form hint would say them.
+const patternSentences: Record<string, (label: string) => string> = {
+  '\\S': (label) => `${label} cannot be blank.`,
+  '^\\+?[0-9 ().-]{7,25}$': () =>
+    'Enter a phone number: 7 to 25 digits, spaces and the signs + ( ) . - only.',
+  '^([01][0-9]|2[0-3]):[0-5][0-9]$': (label) => `${label} must be a time such as 09:00.`,
+  '^[0-9]{6}$': (label) => `${label} must be the 6 digits from the email.`,
+};
+
+const typeWords: Record<string, string> = {
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'empty',
+};
+
+/**
+ * The problem in one plain sentence a person can act on, next to the field it names: never the validator's own
+ * wording ("/newClient/email must match format \"email\"").
+ */
 function describe(error: ErrorObject, field: string): string {
+  const label = labelOf(field);
+  const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return `${field} is required.`;
+      return `${label} is required.`;
     case 'additionalProperties':
-      return `${field} is not a field this request accepts.`;
+      return `"${String(p.additionalProperty)}" is not a field this request accepts.`;
     case TEXT_KEYWORD:
-      return `${field} contains a character that is not allowed (a control character or broken Unicode).`;
-    case 'format':
-      if (['date-time', 'date'].includes((error.params as { format: string }).format))
-        return `${field} must be a real ${(error.params as { format: string }).format === 'date' ? 'date (YYYY-MM-DD)' : 'moment (ISO 8601 with offset)'} between the years 0001 and 9999.`;
-      return `${field} ${error.message ?? 'is invalid'}.`;
+      return `${label} contains a character that cannot be used here (a control character or broken text).`;
     case 'enum':
-      return `${field} must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}.`;
+      return `${label} must be one of: ${(p.allowedValues as unknown[]).join(', ')}.`;
+    case 'const':
+      return `${label} must be ${JSON.stringify(p.allowedValue)}.`;
+    case 'type': {
+      const types = String(p.type).split(',');
+      return `${label} must be ${types.map((t) => typeWords[t] ?? t).join(' or ')}.`;
+    }
+    case 'format':
+      switch (p.format) {
+        case 'email':
+          return 'Enter a valid email address.';
+        case 'date-time':
+          return `${label} must be a real date and time with its offset, such as 2026-06-10T09:00:00-05:00.`;
+        case 'date':
+          return `${label} must be a real date such as 2026-06-10.`;
+        case 'time':
+          return `${label} must be a time such as 09:00.`;
+        case 'uuid':
+          return `${label} is not a valid id.`;
+        case 'uri':
+          return `${label} must be a web address such as https://example.com.`;
+        default:
+          return `${label} is not valid.`;
+      }
+    case 'pattern':
+      return patternSentences[String(p.pattern)]?.(label) ?? `${label} is not in the expected form.`;
+    case 'minLength':
+      return p.limit === 1
+        ? `${label} is required.`
+        : `${label} must be at least ${String(p.limit)} characters.`;
+    case 'maxLength':
+      return `${label} must be at most ${String(p.limit)} characters.`;
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return `${label} must be ${error.keyword === 'minimum' ? 'at least' : 'more than'} ${String(p.limit)}.`;
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return `${label} must be ${error.keyword === 'maximum' ? 'at most' : 'less than'} ${String(p.limit)}.`;
+    case 'minItems':
+      return `${label} needs at least ${String(p.limit)} ${p.limit === 1 ? 'item' : 'items'}.`;
+    case 'maxItems':
+      return `${label} can have at most ${String(p.limit)} items.`;
+    case 'uniqueItems':
+      return `${label} lists the same item twice.`;
     default:
-      return `${field} ${error.message ?? 'is invalid'}.`;
+      return `${label} is not valid.`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   Op,
   UniqueConstraintError,
@@ -91,7 +92,7 @@ export async function submitRequest(
       await lockClinicianSchedule(db, input.clinicianId, transaction);
       if (input.idempotencyKey) {
         const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey, transaction);
-        if (earlier) return { request: sameRequester(earlier, requester), created: false };
+        if (earlier) return { request: replayOf(earlier, input), created: false };
       }
       const { clinician, service } = await bookableFor(
         practice,
@@ -157,6 +158,7 @@ export async function submitRequest(
           endsAt,
           holdId: hold.id,
           idempotencyKey: input.idempotencyKey ?? null,
+          idempotencyBodyHash: input.idempotencyKey ? requestBodyHash(input) : null,
           mailbox,
           createdAt: input.now,
         },
@@ -183,7 +185,7 @@ export async function submitRequest(
     }
     if (err instanceof UniqueConstraintError && input.idempotencyKey) {
       const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey);
-      if (earlier) return { request: sameRequester(earlier, requester), created: false };
+      if (earlier) return { request: replayOf(earlier, input), created: false };
     }
     throw err;
   }
@@ -193,14 +195,54 @@ function findByIdempotencyKey(practiceId: string, key: string, transaction?: Tra
   return AppointmentRequest.findOne({ where: { practiceId, idempotencyKey: key }, transaction });
 }
 
-/** A replayed key returns the first response, but only to whoever made the first request. */
-function sameRequester(earlier: AppointmentRequest, requester: Requester): RequestView {
+/**
+ * What a submission asks for, as one SHA-256: the fields after the API's normalisation (trimmed, the instant in
+ * UTC, the email in lower case), in a fixed order. Credentials that only prove who asks are left out, so a retry
+ * that carries a fresh one is still the same request.
+ */
+export function requestBodyHash(input: SubmitRequestInput): string {
+  const { requester } = input;
+  const who =
+    'clientId' in requester
+      ? { clientId: requester.clientId }
+      : {
+          newClient: [
+            requester.newClient.firstName,
+            requester.newClient.lastName,
+            requester.newClient.email.toLowerCase(),
+            requester.newClient.phone,
+          ],
+        };
+  const canonical = JSON.stringify([
+    input.clinicianId,
+    input.serviceId,
+    input.startsAt.toISOString(),
+    who,
+    input.message ?? null,
+    input.clientTimeZone ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * A replayed key returns the first response, but only to whoever made the first request, and only for the same
+ * request: a key reused for another body would otherwise be told "recorded" about something it never asked.
+ */
+function replayOf(earlier: AppointmentRequest, input: SubmitRequestInput): RequestView {
+  const { requester } = input;
   const same =
     'clientId' in requester
       ? earlier.clientId === requester.clientId
       : earlier.newClient?.email.toLowerCase() === requester.newClient.email.toLowerCase();
   if (!same)
     throw new BookingError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another request.');
+  // Rows recorded before the hash was kept have none to compare: they replay as before.
+  if (earlier.idempotencyBodyHash && earlier.idempotencyBodyHash !== requestBodyHash(input)) {
+    throw new BookingError(
+      'IDEMPOTENCY_KEY_MISMATCH',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+    );
+  }
   return toRequestView(earlier);
 }
 

@@ -3,16 +3,18 @@ import {
   formatDateTime,
   formatShortDateTime,
   formatSlot,
+  toDate,
   type Instant,
   type SlotProps,
 } from './_components/format';
 
 /**
  * The policy copied onto the appointment. The cutoff comes from the caller, computed by the one
- * cancelation-cutoff rule the API and workflows share, so the email can never disagree with it.
+ * cancelation-cutoff rule the API and workflows share, so the email can never disagree with it. `bookedAt` is
+ * the moment of the approval: booked after the cutoff, there never was a free cancelation to promise.
  */
 export type CancellationTerms =
-  { policy: 'phone_call' } | { policy: '24h' | '48h' | '72h'; freeUntil: Instant };
+  { policy: 'phone_call' } | { policy: '24h' | '48h' | '72h'; freeUntil: Instant; bookedAt: Instant };
 
 /** Props of the confirmation a client gets when the clinician approves. */
 export interface RequestApprovedProps extends SlotProps {
@@ -38,7 +40,13 @@ export function cancellationText(terms: CancellationTerms, timeZone: string, pra
       : 'please call your clinician or the practice';
     return `Cancelation policy: Require phone call to cancel. This appointment can't be canceled online; to cancel, ${call}.`;
   }
-  return `Cancelation policy: free cancelation until ${formatDateTime(terms.freeUntil, timeZone)}, later counts as a late cancelation.`;
+  const cutoff = formatDateTime(terms.freeUntil, timeZone);
+  // Judged as the cancelation itself is: asked at or before the cutoff is free, after it is late.
+  if (toDate(terms.bookedAt).getTime() > toDate(terms.freeUntil).getTime()) {
+    const hours = terms.policy.replace('h', '');
+    return `Cancelation policy: canceling free of charge needs at least ${hours} hours' notice, and this appointment was booked after that point (${cutoff}). If you cancel it now, it counts as a late cancelation.`;
+  }
+  return `Cancelation policy: free cancelation until ${cutoff}, later counts as a late cancelation.`;
 }
 
 /** To the client: the appointment is booked, with the cancelation policy spelled out. */
@@ -67,6 +75,6 @@ RequestApproved.PreviewProps = {
   startsAt: '2026-11-03T15:00:00Z',
   endsAt: '2026-11-03T15:50:00Z',
   timeZone: 'America/Chicago',
-  cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z' },
+  cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z', bookedAt: '2026-10-30T18:20:00Z' },
   portalUrl: 'http://localhost:3000/portal/demo',
 } satisfies RequestApprovedProps;

@@ -7,7 +7,12 @@ export interface RequestReceivedProps extends SlotProps {
   clientFirstName: string;
   clinicianName: string;
   serviceName: string;
+  /** As submitted: a new client has no portal account yet, so there is no list of requests to open. */
+  clientType: 'new' | 'existing';
+  /** The practice's portal page. */
   portalUrl?: string;
+  /** Where a signed-in client sees their requests (existing clients). */
+  myRequestsUrl?: string;
 }
 
 /** Subject confirming receipt, without the slot: it is not booked yet. */
@@ -28,7 +33,18 @@ export default function RequestReceived(props: RequestReceivedProps) {
       <Detail label="Service" value={props.serviceName} />
       <Detail label="When" value={slot} />
       <Detail label="With" value={props.clinicianName} />
-      {props.portalUrl ? <Action href={props.portalUrl} label="View your requests" /> : null}
+      {props.clientType === 'existing' ? (
+        props.myRequestsUrl ? (
+          <Action href={props.myRequestsUrl} label="View your requests" />
+        ) : null
+      ) : (
+        <>
+          <P>{`There is nothing else you need to do: the answer comes to this email address. Once your first appointment is booked, you can sign in to ${props.practiceName}'s client portal with this address to see and manage your appointments.`}</P>
+          {props.portalUrl ? (
+            <Action href={props.portalUrl} label={`Visit ${props.practiceName}'s portal`} />
+          ) : null}
+        </>
+      )}
     </Layout>
   );
 }
@@ -41,5 +57,6 @@ RequestReceived.PreviewProps = {
   startsAt: '2026-11-03T15:00:00Z',
   endsAt: '2026-11-03T15:50:00Z',
   timeZone: 'America/Chicago',
+  clientType: 'new',
   portalUrl: 'http://localhost:3000/portal/demo',
 } satisfies RequestReceivedProps;

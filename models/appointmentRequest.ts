@@ -41,6 +41,8 @@ export class AppointmentRequest extends Model<
   declare decidedBy: CreationOptional<string | null>;
   declare decidedAt: CreationOptional<Date | null>;
   declare idempotencyKey: string | null;
+  /** SHA-256 of what the keyed submission asked for; a replay with another body is refused. */
+  declare idempotencyBodyHash: CreationOptional<string | null>;
   /** booking/mailbox.ts mailboxOf() of the requester's address: what the pending cap counts. */
   declare mailbox: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
@@ -67,6 +69,7 @@ export class AppointmentRequest extends Model<
         decidedBy: { type: DataTypes.UUID },
         decidedAt: { type: DataTypes.DATE },
         idempotencyKey: { type: DataTypes.TEXT },
+        idempotencyBodyHash: { type: DataTypes.TEXT },
         mailbox: { type: DataTypes.TEXT },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -4,6 +4,7 @@ import * as initialSchema from './migrations/0001-initial-schema';
 import * as auth from './migrations/0002-auth';
 import * as clientSignIn from './migrations/0003-client-sign-in';
 import * as emailVerification from './migrations/0004-email-verification';
+import * as requestBodyHash from './migrations/0006-request-body-hash-and-paging';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -15,6 +16,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0002-auth', module: auth },
   { name: '0003-client-sign-in', module: clientSignIn },
   { name: '0004-email-verification', module: emailVerification },
+  { name: '0006-request-body-hash-and-paging', module: requestBodyHash },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */

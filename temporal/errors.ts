@@ -15,19 +15,29 @@ export function isTemporalUnavailable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * What the API asked Temporal to do. A submission (or the start of a cancelation) that fails is rolled back, so
+ * nothing was recorded; a decision sent to a running workflow may have been applied even though no answer came.
+ */
+export type TemporalCall = 'submission' | 'decision';
+
 /** Runs a Temporal call for the API: an unreachable server becomes 503 with Retry-After, never a 500. */
-export async function withTemporal<T>(fn: () => Promise<T>): Promise<T> {
+export async function withTemporal<T>(fn: () => Promise<T>, call: TemporalCall = 'submission'): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (isTemporalUnavailable(err)) throw temporalDown();
+    if (isTemporalUnavailable(err)) throw temporalDown(call);
     throw err;
   }
 }
 
-function temporalDown(): ProblemError {
+function temporalDown(call: TemporalCall): ProblemError {
   return serviceUnavailable(
-    'Bookings are briefly unavailable. Nothing was recorded; please try again shortly.',
+    call === 'decision'
+      ? // The update may be waiting on a stalled activity and complete after this answer: never claim it did not.
+        'We could not confirm this in time, and it may still have been recorded. ' +
+          'Reload the request to see its status before trying again.'
+      : 'Bookings are briefly unavailable. Nothing was recorded; please try again shortly.',
     5,
   );
 }

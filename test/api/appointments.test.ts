@@ -253,7 +253,53 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
     expect(byPractice.status, JSON.stringify(byPractice.body)).to.equal(200);
     const afterwards = await portalCancel(mine);
     expect(afterwards.status).to.equal(409);
-    expect(afterwards.body.code).to.equal('APPOINTMENT_NOT_CANCELABLE');
+    expect(afterwards.body).to.include({
+      code: 'APPOINTMENT_ALREADY_CANCELED',
+      status: 'canceled',
+      canceledBy: 'staff',
+      canceledAt: byPractice.body.canceledAt,
+    });
+  });
+
+  it('a client and the practice cancel at once, round after round: one 200, the other 409 saying who canceled, how and when', async () => {
+    const staffToken = await ctx.http.signIn(clinician.email, fixturePassword);
+    const clientToken = await portalToken();
+    for (let round = 0; round < 12; round++) {
+      const appointment = await booked({ startsAt: at(SLOT, round * 2 * HOUR) });
+      // The practice marks it Late Canceled; the client, days before the cutoff, would get plain Canceled.
+      const [fromClient, fromStaff] = await Promise.all([
+        portalCancel(appointment, { reason: 'Feeling better' }, clientToken),
+        ctx.http.post(
+          `/api/appointments/${appointment.id}/cancel`,
+          { status: 'late_canceled', notifyClient: false, reason: 'No-show policy' },
+          { token: staffToken },
+        ),
+      ]);
+      const row = (await Appointment.findByPk(appointment.id))!;
+      const label = `round ${round}: client ${fromClient.status} ${JSON.stringify(fromClient.body)}, staff ${fromStaff.status} ${JSON.stringify(fromStaff.body)}`;
+      expect([fromClient.status, fromStaff.status].sort(), label).to.deep.equal([200, 409]);
+      const [winner, loser] = fromClient.status === 200 ? [fromClient, fromStaff] : [fromStaff, fromClient];
+      const by = fromClient.status === 200 ? 'client' : 'staff';
+      expect(row, label).to.include({
+        canceledBy: by,
+        status: by === 'client' ? 'canceled' : 'late_canceled',
+      });
+      expect(winner.body, label).to.include({
+        status: row.status,
+        canceledAt: row.canceledAt!.toISOString(),
+      });
+      expect(loser.body, label).to.include({
+        code: 'APPOINTMENT_ALREADY_CANCELED',
+        status: row.status,
+        canceledBy: by,
+        canceledAt: row.canceledAt!.toISOString(),
+      });
+      expect(loser.body.detail, label).to.equal(
+        by === 'client'
+          ? 'This appointment was already canceled by the client.'
+          : 'This appointment was already marked Late Canceled by the practice.',
+      );
+    }
   });
 
   it('staff cancel: the clinician of the appointment, admins and managers may; a colleague 403, another practice 404, nobody 401', async () => {

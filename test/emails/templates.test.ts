@@ -57,14 +57,19 @@ const build = {
     ...clinicianZone,
     ...o,
   }),
-  'request-received': (): EmailPropsByKind['request-received'] => ({
+  'request-received': (
+    o: Partial<EmailPropsByKind['request-received']> = {},
+  ): EmailPropsByKind['request-received'] => ({
     practiceName,
     clientFirstName: 'Jordan',
     clinicianName: 'Dr. Maya Chen',
     serviceName: 'Initial consultation',
+    clientType: 'new',
     portalUrl: 'https://booking.test/portal/riverside',
+    myRequestsUrl: 'https://booking.test/portal/riverside/me',
     ...slot,
     ...clientZone,
+    ...o,
   }),
   'request-approved': (
     o: Partial<EmailPropsByKind['request-approved']> = {},
@@ -73,7 +78,7 @@ const build = {
     clientFirstName: 'Jordan',
     clinicianName: 'Dr. Maya Chen',
     serviceName: 'Initial consultation',
-    cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z' },
+    cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z', bookedAt: '2026-10-29T16:00:00Z' },
     ...slot,
     ...clientZone,
     ...o,
@@ -231,6 +236,52 @@ describe('emails/request-approved', () => {
     expect(text).to.include(
       'free cancelation until Monday, November 2, 2026 at 7:00 AM PST, later counts as a late cancelation',
     );
+  });
+
+  it('booked after the cutoff: says canceling now is a late cancelation, never promises a free one already past', async () => {
+    // Approved on the evening before a 24-hour policy's cutoff had passed: 19 hours before the appointment.
+    const { text, html } = await renderEmail(
+      'request-approved',
+      build['request-approved']({
+        cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z', bookedAt: '2026-11-02T20:00:00Z' },
+      }),
+    );
+    expect(text).to.not.include('free cancelation until');
+    expect(text).to.include(
+      "canceling free of charge needs at least 24 hours' notice, and this appointment was booked after that point (Monday, November 2, 2026 at 7:00 AM PST). If you cancel it now, it counts as a late cancelation.",
+    );
+    expect(html).to.include('it counts as a late cancelation');
+  });
+
+  it('booked at the very moment of the cutoff: canceling then is still free, as the cancelation rule judges it', async () => {
+    const { text } = await renderEmail(
+      'request-approved',
+      build['request-approved']({
+        cancellation: { policy: '48h', freeUntil: '2026-11-01T15:00:00Z', bookedAt: '2026-11-01T15:00:00Z' },
+      }),
+    );
+    expect(text).to.include('free cancelation until Sunday, November 1, 2026 at 7:00 AM PST');
+  });
+});
+
+describe('emails/request-received', () => {
+  it('a new client is told the answer comes by email and pointed to the portal, not to requests they cannot open', async () => {
+    const { text, html } = await renderEmail('request-received', build['request-received']());
+    expect(text).to.not.include('View your requests');
+    expect(text).to.include('There is nothing else you need to do: the answer comes to this email address.');
+    expect(html).to.include('href="https://booking.test/portal/riverside"');
+    expect(html).to.not.include('href="https://booking.test/portal/riverside/me"');
+    expect(text).to.include("Visit Riverside Counseling's portal");
+  });
+
+  it('an existing client gets a link to their requests in the portal', async () => {
+    const { text, html } = await renderEmail(
+      'request-received',
+      build['request-received']({ clientType: 'existing' }),
+    );
+    expect(text).to.include('View your requests');
+    expect(html).to.include('href="https://booking.test/portal/riverside/me"');
+    expect(text).to.not.include('nothing else you need to do');
   });
 });
 

@@ -6,7 +6,9 @@ import { rootDir } from '../../app/config';
 import { ensureWebBuild } from '../../app/webBuild';
 import { useApi } from '../api/context';
 import { startCaptureServer, type CaptureServer } from '../support/captureServer';
-import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { emailVerificationCode } from '../support/verification';
+import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { TokenService } from '../../api/auth/tokens';
 import { Appointment, AppointmentRequest, Practice } from '../../models';
 
 const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
@@ -163,17 +165,50 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByLabel('Message to the clinician').fill('Evenings are hard for me; mornings are best.');
     await screenshot(phone, 'portal-new-client-details');
 
+    // Nothing is held before the address is shown to be Robin's: a code goes there first.
+    const isCode = (e: { to: string[]; idempotencyKey?: string }) =>
+      e.to.includes(robin.email) && (e.idempotencyKey?.startsWith('email-verification/') ?? false);
+    const codeIn = (text?: string) => /^\s*(\d{6})\s*$/m.exec(text ?? '')![1];
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
+    expect(await phone.getByText(`We sent a 6-digit code to ${robin.email}`).isVisible()).to.equal(true);
+    const firstEmail = await capture.waitFor(isCode, 20_000);
+    const firstCode = codeIn(firstEmail.text);
+    expect(await AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
+    await screenshot(phone, 'portal-new-client-code-sent');
+    await phone.setViewportSize({ width: 1280, height: 860 });
+    await screenshot(phone, 'portal-new-client-code-sent-desktop');
+    await phone.setViewportSize({ width: 390, height: 844 });
+
+    // A mistyped code: one plain sentence, next to the field, and nothing recorded.
+    const wrong = firstCode === '000000' ? '111111' : '000000';
+    await phone.getByLabel('Code from the email').fill(wrong);
+    await phone.getByRole('button', { name: 'Send request' }).click();
+    const wrongCode = phone.getByText('That code is not right, or it has expired.', { exact: false });
+    await wrongCode.waitFor();
+    expect(await wrongCode.count(), 'said once').to.equal(1);
+    expect(await phone.getByLabel('Code from the email').getAttribute('aria-invalid')).to.equal('true');
+    expect(await AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
+    await screenshot(phone, 'portal-new-client-wrong-code');
+
+    // "Send a new code": the newest code is the one that works.
+    await phone.getByRole('button', { name: 'Send a new code' }).click();
+    await phone.getByText(`A new code is on its way to ${robin.email}.`).waitFor();
+    const verificationCode = codeIn(
+      (await capture.waitFor((e) => isCode(e) && e.idempotencyKey !== firstEmail.idempotencyKey, 20_000))
+        .text,
+    );
+    await phone.getByLabel('Code from the email').fill(verificationCode);
+    await screenshot(phone, 'portal-new-client-code-entered');
+
     // Meanwhile someone else takes that time: sending says so clearly and offers the week again.
+    const sam = 'sam.quick@example.test';
     const other = await ctx.http.post(`/portal/${practice.slug}/requests`, {
       clinicianId: clinician.id,
       serviceId: consultation.id,
       startsAt: FIRST_SLOT,
-      newClient: {
-        firstName: 'Sam',
-        lastName: 'Quick',
-        email: 'sam.quick@example.test',
-        phone: '+1 555 0177',
-      },
+      newClient: { firstName: 'Sam', lastName: 'Quick', email: sam, phone: '+1 555 0177' },
+      emailVerificationCode: await emailVerificationCode(ctx.http, capture, practice.slug, sam),
     });
     expect(other.status, JSON.stringify(other.body)).to.equal(201);
     await phone.getByRole('button', { name: 'Send request' }).click();
@@ -183,6 +218,9 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await screenshot(phone, 'portal-new-client-slot-taken');
     await monday.getByRole('button', { name: /June 8, 2026.*9:00\sAM/ }).click();
     expect(await phone.getByLabel('Email').inputValue()).to.equal(robin.email);
+    // The address is confirmed already: no new code, the one typed is still there.
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    expect(await phone.getByLabel('Code from the email').inputValue()).to.equal(verificationCode);
     await phone.getByRole('button', { name: 'Send request' }).click();
     await phone.getByRole('heading', { level: 1, name: 'Request sent' }).waitFor();
     expect(await phone.getByText(/Mon, Jun 8, 9:00\s–\s9:30\sAM/).isVisible()).to.equal(true);
@@ -278,6 +316,24 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await appointment!.reload();
     expect(appointment!.status).to.equal('late_canceled');
 
+    // Robin signs out: the session ends on the server too, so the token this tab held no longer opens anything.
+    const robinToken = (await phone.evaluate(
+      `JSON.parse(sessionStorage.getItem(${JSON.stringify(`portal-session:${practice.slug}`)}) ?? '{}').token`,
+    )) as string;
+    expect(robinToken).to.be.a('string');
+    await phone.getByRole('button', { name: 'Sign out' }).click();
+    await phone.getByText('You are signed out.').waitFor();
+    expect(await phone.getByRole('button', { name: 'Sign out' }).count()).to.equal(0);
+    expect(await phone.getByRole('link', { name: 'My appointments' }).count()).to.equal(0);
+    await screenshot(phone, 'portal-signed-out');
+    await phone.setViewportSize({ width: 1280, height: 860 });
+    await screenshot(phone, 'portal-signed-out-desktop');
+    await phone.setViewportSize({ width: 390, height: 844 });
+    const stale = await ctx.http.get(`/portal/${practice.slug}/me/appointments`, { token: robinToken });
+    expect(stale.status, 'the token is revoked').to.equal(401);
+    await phone.goto(`/portal/${practice.slug}/me`);
+    await phone.getByRole('button', { name: 'Email me a code' }).waitFor();
+
     // An admin opens Settings > Client Portal, copies the link and turns new clients off.
     const adminDesk = await device('desktop', 'America/New_York');
     await adminDesk.context().grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -318,6 +374,111 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     expect(await phone.getByRole('link', { name: "I'm a new client" }).count()).to.equal(0);
     await screenshot(phone, 'portal-home-no-new-clients');
     expect((await Practice.findByPk(practice.id))!.allowNewClients).to.equal(false);
+
+    expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
+  });
+
+  it('the dashboard says whose appointment an approval booked, reloads a request whose answer was lost, and pages the list', async () => {
+    const practice = await aPractice({ name: 'Harbor Counseling' });
+    const consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
+    const clinician = await aClinician(practice, {
+      preferences: { initialConsultationServiceId: consultation.id, startTimeIntervalMinutes: 60 },
+    });
+    await clinician.update({ firstName: 'Lee', lastName: 'Morgan' });
+    const jordan = await aClient(practice, { firstName: 'Jordan', lastName: 'Lee' });
+
+    // Someone gives Jordan's address as a "new client" (verified: it is their mailbox), under another name.
+    const flagged = await ctx.http.post(`/portal/${practice.slug}/requests`, {
+      clinicianId: clinician.id,
+      serviceId: consultation.id,
+      startsAt: FIRST_SLOT,
+      newClient: { firstName: 'Jo', lastName: 'Lee-Park', email: jordan.email, phone: '+1 555 0188' },
+      emailVerificationCode: await emailVerificationCode(ctx.http, capture, practice.slug, jordan.email, {
+        timeoutMs: 60_000,
+      }),
+    });
+    expect(flagged.status, JSON.stringify(flagged.body)).to.equal(201);
+    const jordanToken = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
+      { typ: 'client', sub: jordan.id, pid: practice.id },
+      new Date(ctx.clock.now().getTime() + 3_600_000),
+    );
+    const second = await ctx.http.post(
+      `/portal/${practice.slug}/requests`,
+      { clinicianId: clinician.id, serviceId: consultation.id, startsAt: SECOND_SLOT },
+      { token: jordanToken },
+    );
+    expect(second.status, JSON.stringify(second.body)).to.equal(201);
+
+    const desk = await device('desktop', 'America/New_York');
+    await staffSignIn(desk, clinician.email);
+    const flaggedCard = desk.locator('li.card', { hasText: 'Jo Lee-Park' });
+    await flaggedCard.getByText('Possible duplicate').waitFor();
+    await flaggedCard.getByRole('button', { name: 'Actions: request from Jo Lee-Park' }).click();
+    await desk.getByRole('menuitem', { name: 'Approve' }).click();
+    const booked = flaggedCard.getByText(/^Approved\./);
+    await booked.waitFor({ timeout: 30_000 });
+    expect(await booked.innerText()).to.include(
+      `on the calendar for the existing client Jordan Lee (${jordan.email}), whose profile was left as it is; no new client was created.`,
+    );
+    expect(await flaggedCard.innerText()).to.not.include('was added as a new client');
+    await screenshot(desk, 'dashboard-approved-existing-client');
+
+    // The approval reaches the server, but its answer is lost on the way back (the connection drops).
+    await desk.route('**/api/appointment-requests/*/approve', async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    const jordanCard = desk
+      .locator('li.card', { hasText: 'Jordan Lee' })
+      .filter({ hasText: 'Mon, Jun 8, 10:00' });
+    await jordanCard.getByRole('button', { name: 'Actions: request from Jordan Lee' }).click();
+    await desk.getByRole('menuitem', { name: 'Approve' }).click();
+    await jordanCard
+      .getByText(
+        'We could not confirm the approval in time; it may still have been recorded. We reloaded the request: it is now approved.',
+      )
+      .waitFor({ timeout: 30_000 });
+    expect(await jordanCard.getByText('Approved', { exact: true }).isVisible()).to.equal(true);
+    expect(
+      await jordanCard.getByRole('button', { name: /^Actions/ }).count(),
+      'nothing left to decide',
+    ).to.equal(0);
+    await screenshot(desk, 'dashboard-decision-answer-lost');
+    await desk.unroute('**/api/appointment-requests/*/approve');
+
+    // A long history: "All requests" shows a page, "Show more requests" the rest, each request once.
+    for (let i = 0; i < 104; i++)
+      await AppointmentRequest.create({
+        practiceId: practice.id,
+        clinicianId: clinician.id,
+        serviceId: consultation.id,
+        clientId: jordan.id,
+        newClient: null,
+        possibleDuplicateClientId: null,
+        message: null,
+        clientTimeZone: null,
+        startsAt: new Date(Date.parse('2026-05-01T14:00:00Z') + i * 3_600_000),
+        endsAt: new Date(Date.parse('2026-05-01T14:30:00Z') + i * 3_600_000),
+        status: 'expired',
+        holdId: null,
+        idempotencyKey: null,
+        createdAt: new Date(Date.parse('2026-04-20T12:00:00Z') + i * 60_000),
+      });
+    await desk.getByRole('button', { name: 'All requests' }).click();
+    const cards = desk.locator('li.card');
+    await desk.getByRole('button', { name: 'Show more requests' }).waitFor();
+    expect(await cards.count()).to.equal(100);
+    // Newest first: the two decided today lead the list.
+    expect(await cards.nth(0).innerText()).to.include('Jordan Lee');
+    await desk.getByRole('button', { name: 'Show more requests' }).click();
+    await cards.nth(105).waitFor();
+    expect(await cards.count()).to.equal(106);
+    expect(await desk.getByRole('button', { name: /Show more|Loading/ }).count(), 'the last page').to.equal(
+      0,
+    );
+    const names = await cards.locator('.client-name').allInnerTexts();
+    expect(names.filter((n) => n === 'Jo Lee-Park')).to.have.length(1);
+    await screenshot(desk, 'dashboard-requests-all-paged');
 
     expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
   });

@@ -30,6 +30,23 @@ function parse(text: string): Record<string, unknown> | null {
 
 /** Calls the JSON API. The Accept header is what makes /portal/... answer with data rather than this app. */
 export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> {
+  return (await exchange<T>(path, opts)).data;
+}
+
+/** One page of a list and the address of the next (from `Link: <…>; rel="next"`), null on the last page. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** Calls a paged list: its items, and where the next page is. */
+export async function callPage<T>(path: string, opts: CallOptions = {}): Promise<Page<T>> {
+  const { data, headers } = await exchange<T[]>(path, opts);
+  const next = /<([^>]+)>\s*;\s*rel="next"/.exec(headers.get('link') ?? '');
+  return { items: data, next: next ? next[1] : null };
+}
+
+async function exchange<T>(path: string, opts: CallOptions): Promise<{ data: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -44,7 +61,7 @@ export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> 
     if (opts.signal?.aborted) throw err;
     throw new ApiError(0, 'NETWORK', 'We could not reach the server. Check your connection and try again.');
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { data: undefined as T, headers: res.headers };
   const data = parse(await res.text());
   if (!res.ok) {
     const p = data ?? {};
@@ -62,15 +79,23 @@ export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> 
       p,
     );
   }
-  return data as T;
+  return { data: data as T, headers: res.headers };
 }
 
-/** The problem's message for a form field (`/newClient/email` matches `email`), if it names that field. */
+/**
+ * The problem's sentence for a form field, if it names that field: `email` matches `/newClient/email` (the last
+ * part of the pointer), `/newClient/email` matches only itself.
+ */
 export function fieldError(err: unknown, field: string): string | undefined {
   if (!(err instanceof ApiError) || !err.field) return undefined;
+  if (field.startsWith('/')) return err.field === field ? err.detail : undefined;
   const last = err.field.split('/').filter(Boolean).pop();
   return last === field ? err.detail : undefined;
 }
+
+/** True when the problem is said next to one of these fields, so the form must not say it a second time. */
+export const shownAtField = (err: unknown, fields: readonly string[]) =>
+  fields.some((f) => fieldError(err, f) !== undefined);
 
 /** A random key for Idempotency-Key headers; randomUUID needs a secure context, getRandomValues does not. */
 export function newIdempotencyKey(): string {

@@ -9,7 +9,7 @@ import {
   type Ref,
 } from 'react';
 import type { DateTime } from 'luxon';
-import { ApiError, isAbort } from './api';
+import { ApiError, isAbort, shownAtField } from './api';
 import { formatWeek, formatZone, isoDate, timeZones } from './format';
 
 /** The page's main heading: sets the tab title and takes focus, so screen readers announce the new page. */
@@ -62,6 +62,23 @@ export const messageOf = (err: unknown) =>
 export function ErrorAlert({ error }: { error: unknown }) {
   if (!error) return null;
   return <Alert kind="error">{messageOf(error)}</Alert>;
+}
+
+/**
+ * A form's error under its fields, unless one of `fields` already shows it (each field passes
+ * `error={fieldError(error, name)}`): a refusal is said once, next to the field it is about.
+ */
+export function FormError({
+  error,
+  fields,
+  children,
+}: {
+  error: unknown;
+  fields: readonly string[];
+  children?: ReactNode;
+}) {
+  if (error === null || error === undefined || shownAtField(error, fields)) return null;
+  return <Alert kind="error">{children ?? messageOf(error)}</Alert>;
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import { policyLabel } from '../format';
 import {
+  FormError,
   Alert,
   ErrorAlert,
   Loading,
@@ -9,7 +10,6 @@ import {
   SelectField,
   TextField,
   Toggle,
-  messageOf,
   useLoad,
 } from '../ui';
 import { useStaff } from './context';
@@ -184,7 +184,7 @@ export function ClientPortalSettings() {
             </option>
           ))}
         </SelectField>
-        {error !== null && !fieldError(error, 'slug') && <Alert kind="error">{messageOf(error)}</Alert>}
+        <FormError error={error} fields={['slug']} />
         {status && !dirty && <Alert kind="success">{status}</Alert>}
         <div className="actions">
           <button type="submit" disabled={saving || !dirty || slugProblem(form.slug) !== null}>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, call as apiCall, type CallOptions } from '../api';
+import { ApiError, call as apiCall, callPage as apiCallPage, type CallOptions } from '../api';
 import { browserZone, fullName } from '../format';
 import { Link, navigate } from '../router';
 import { PageHeading } from '../ui';
@@ -68,18 +68,22 @@ export function DashboardApp({ path }: { path: string }) {
 
   const staff = useMemo<Staff | null>(() => {
     if (!session) return null;
+    const signedIn = async <R,>(run: () => Promise<R>): Promise<R> => {
+      try {
+        return await run();
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401)
+          signOut('Your session has ended. Please sign in again.');
+        throw err;
+      }
+    };
     return {
       user: session.user,
       zone: session.user.timeZone ?? browserZone(),
-      call: async <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) => {
-        try {
-          return await apiCall<T>(p, { ...opts, token: session.token });
-        } catch (err) {
-          if (err instanceof ApiError && err.status === 401)
-            signOut('Your session has ended. Please sign in again.');
-          throw err;
-        }
-      },
+      call: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) =>
+        signedIn(() => apiCall<T>(p, { ...opts, token: session.token })),
+      callPage: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) =>
+        signedIn(() => apiCallPage<T>(p, { ...opts, token: session.token })),
     };
   }, [session, signOut]);
 

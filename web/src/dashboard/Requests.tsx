@@ -17,20 +17,44 @@ import { ActionsMenu } from './ActionsMenu';
 import { NOTIFICATIONS_CHANGED, useStaff } from './context';
 import { managesPractice, type StaffRequest } from './types';
 
-type Outcome = { kind: 'success' | 'error' | 'warning'; text: string };
+type Outcome = { kind: 'success' | 'error' | 'warning' | 'info'; text: string };
+
+/** What POST /api/appointment-requests/:id/approve answers. */
+interface ApproveAnswer {
+  appointment: { startsAt: string; endsAt: string };
+  client: { id: string; firstName: string; lastName: string; email: string; created: boolean };
+}
+
+/** What the approval did, as the answer says: a new client created, or the existing client booked. */
+function approvedText(r: StaffRequest, res: ApproveAnswer, zone: string): string {
+  const when = formatRange(res.appointment.startsAt, res.appointment.endsAt, zone);
+  if (res.client.created)
+    return `Approved. ${when} is on the calendar, ${fullName(res.client)} was added as a new client, and a confirmation was emailed.`;
+  if (r.client.isNew)
+    return `Approved. ${when} is on the calendar for the existing client ${fullName(res.client)} (${res.client.email}), whose profile was left as it is; no new client was created. A confirmation was emailed.`;
+  return `Approved. ${when} is on the calendar and the client was emailed a confirmation.`;
+}
 
 /** Appointment Requests: the list with Actions > Approve and Actions > Decline (with an optional note). */
 export function Requests() {
-  const { call, zone, user } = useStaff();
+  const { call, callPage, zone, user } = useStaff();
   const [filter, setFilter] = useSearchParam('status');
   const status = filter === 'all' ? 'all' : 'pending';
   const list = useLoad(
     (signal) =>
-      call<StaffRequest[]>(`/api/appointment-requests${status === 'all' ? '' : '?status=pending'}`, {
+      callPage<StaffRequest>(`/api/appointment-requests${status === 'all' ? '' : '?status=pending'}`, {
         signal,
       }),
-    [status, call],
+    [status, callPage],
   );
+  // Pages after the first, added by "Show more"; a reload starts again from the first page.
+  const [more, setMore] = useState<{ items: StaffRequest[]; next: string | null; from: unknown } | null>(
+    null,
+  );
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const extra = more && more.from === list.data ? more : null;
+  const next = extra ? extra.next : (list.data?.next ?? null);
   // Decided requests stay in view with their outcome until the list is reloaded by the user.
   const [local, setLocal] = useState<Record<string, { status: string; outcome: Outcome; busy?: boolean }>>(
     {},
@@ -42,20 +66,56 @@ export function Requests() {
     return () => window.removeEventListener(NOTIFICATIONS_CHANGED, onChange);
   });
 
+  const showMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await callPage<StaffRequest>(next);
+      setMore({ items: [...(extra?.items ?? []), ...page.items], next: page.next, from: list.data });
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
   const setOutcome = (r: StaffRequest, statusNow: string, outcome: Outcome, busy = false) =>
     setLocal((m) => ({ ...m, [r.id]: { status: statusNow, outcome, busy } }));
+
+  /**
+   * No answer came (the server timed out, or the connection dropped): the decision may have been recorded all
+   * the same, so the request is read again and shown as it is now, never retried blindly.
+   */
+  const unconfirmed = async (r: StaffRequest, what: 'approval' | 'decline') => {
+    const lost = `We could not confirm the ${what} in time; it may still have been recorded.`;
+    try {
+      const now = await call<StaffRequest>(`/api/appointment-requests/${r.id}`);
+      const label = (requestStatusLabel[now.status] ?? now.status).toLowerCase();
+      setOutcome(
+        r,
+        now.status,
+        now.status === 'pending'
+          ? {
+              kind: 'warning',
+              text: `${lost} The request is still pending for now: refresh in a moment before trying again.`,
+            }
+          : { kind: 'info', text: `${lost} We reloaded the request: it is now ${label}.` },
+      );
+    } catch {
+      setOutcome(r, r.status, {
+        kind: 'warning',
+        text: `${lost} Refresh the list to see the request as it is now before trying again.`,
+      });
+    }
+  };
+  const noAnswer = (err: unknown) => err instanceof ApiError && (err.status === 0 || err.status >= 500);
 
   const approve = async (r: StaffRequest) => {
     setOutcome(r, r.status, { kind: 'warning', text: 'Approving…' }, true);
     try {
-      const res = await call<{ appointment: { startsAt: string; endsAt: string } }>(
-        `/api/appointment-requests/${r.id}/approve`,
-        { method: 'POST' },
-      );
-      setOutcome(r, 'approved', {
-        kind: 'success',
-        text: `Approved. ${formatRange(res.appointment.startsAt, res.appointment.endsAt, zone)} is on the calendar${r.client.isNew ? ', the new client was created' : ''} and the client was emailed a confirmation.`,
-      });
+      const res = await call<ApproveAnswer>(`/api/appointment-requests/${r.id}/approve`, { method: 'POST' });
+      setOutcome(r, 'approved', { kind: 'success', text: approvedText(r, res, zone) });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'SLOT_UNAVAILABLE') {
         setOutcome(r, 'pending', {
@@ -65,6 +125,8 @@ export function Requests() {
       } else if (err instanceof ApiError && err.code === 'REQUEST_NOT_PENDING') {
         setOutcome(r, r.status, { kind: 'warning', text: err.detail });
         list.reload();
+      } else if (noAnswer(err)) {
+        await unconfirmed(r, 'approval');
       } else {
         setOutcome(r, r.status, { kind: 'error', text: messageOf(err) });
       }
@@ -83,12 +145,20 @@ export function Requests() {
           : 'Declined. The time is free again and the client was told by email.',
       });
     } catch (err) {
+      if (noAnswer(err)) {
+        await unconfirmed(r, 'decline');
+        return;
+      }
       setOutcome(r, r.status, { kind: 'error', text: messageOf(err) });
       if (err instanceof ApiError && err.code === 'REQUEST_NOT_PENDING') list.reload();
     }
   };
 
-  const rows = list.data ?? [];
+  const seen = new Set<string>();
+  // A row can move between pages while they load (a decision reorders nothing, but a reload may): show it once.
+  const rows = [...(list.data?.items ?? []), ...(extra?.items ?? [])].filter(
+    (r) => !seen.has(r.id) && Boolean(seen.add(r.id)),
+  );
   return (
     <>
       <PageHeading title="Appointment Requests">Appointment Requests</PageHeading>
@@ -105,7 +175,12 @@ export function Requests() {
           Refresh
         </button>
       </div>
-      <p className="muted small">Times are shown in {formatZone(zone)}.</p>
+      <p className="muted small">
+        Times are shown in {formatZone(zone)}.{' '}
+        {status === 'pending'
+          ? 'Those needing an answer soonest come first: a request lapses when its time comes or when its waiting period ends.'
+          : 'Newest requests first.'}
+      </p>
       {list.loading && !list.data && <Loading />}
       <ErrorAlert error={list.error} />
       {list.data && rows.length === 0 && (
@@ -165,7 +240,7 @@ export function Requests() {
                 )}
               </dl>
               {r.message && <blockquote className="message">{r.message}</blockquote>}
-              {r.possibleDuplicate && (
+              {r.possibleDuplicate && current === 'pending' && (
                 <Alert kind="warning">
                   An existing client already uses this email address. Approving books the appointment for that
                   client; their profile stays as it is (the name and phone above are as given in the request).
@@ -191,6 +266,14 @@ export function Requests() {
           );
         })}
       </ul>
+      {next && (
+        <div className="actions">
+          <button type="button" className="secondary" disabled={loadingMore} onClick={() => void showMore()}>
+            {loadingMore ? 'Loading…' : 'Show more requests'}
+          </button>
+        </div>
+      )}
+      <ErrorAlert error={moreError} />
       {declining && (
         <DeclineDialog
           request={declining}

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { call } from '../api';
-import { Alert, PageHeading, TextField, messageOf } from '../ui';
+import { call, fieldError } from '../api';
+import { Alert, FormError, PageHeading, TextField } from '../ui';
 import type { StaffSession } from './types';
 
 /** Staff sign-in with email and password. */
@@ -47,6 +47,7 @@ export function StaffSignIn({
           required
           value={email}
           onValue={setEmail}
+          error={fieldError(error, 'email')}
         />
         <TextField
           label="Password"
@@ -56,8 +57,9 @@ export function StaffSignIn({
           required
           value={password}
           onValue={setPassword}
+          error={fieldError(error, 'password')}
         />
-        {error !== null && <Alert kind="error">{messageOf(error)}</Alert>}
+        <FormError error={error} fields={['email', 'password']} />
         <div className="actions">
           <button type="submit" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}

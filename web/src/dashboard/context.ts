@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { CallOptions } from '../api';
+import type { CallOptions, Page } from '../api';
 import type { StaffUser } from './types';
 
 /** The signed-in staff user, their zone, and API calls with their token (a 401 signs them out). */
@@ -7,6 +7,8 @@ export interface Staff {
   user: StaffUser;
   zone: string;
   call: <T>(path: string, opts?: Omit<CallOptions, 'token'>) => Promise<T>;
+  /** A paged list: one page and the address of the next. */
+  callPage: <T>(path: string, opts?: Omit<CallOptions, 'token'>) => Promise<Page<T>>;
 }
 
 export const StaffContext = createContext<Staff | null>(null);

@@ -254,6 +254,11 @@ function CancelDialog({
       else if (result.status === 'canceled') onDone('Your appointment was canceled.', 'success');
       else onDone('Your cancelation was received and is being processed.', 'info');
     } catch (err) {
+      // The practice got there first: say what it did and show the list as it is now.
+      if (err instanceof ApiError && err.code === 'APPOINTMENT_ALREADY_CANCELED') {
+        onDone(err.detail, 'info');
+        return;
+      }
       setError(err);
       setBusy(false);
     }

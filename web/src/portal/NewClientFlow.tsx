@@ -1,13 +1,26 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, call, fieldError, newIdempotencyKey } from '../api';
+import { ApiError, call, fieldError, newIdempotencyKey, shownAtField } from '../api';
 import { formatRange, fullName, zoneName } from '../format';
 import { Link, useSearchParam } from '../router';
-import { Alert, ErrorAlert, Loading, PageHeading, StepHeading, TextField, useLoad } from '../ui';
+import {
+  Alert,
+  ErrorAlert,
+  FormError,
+  Loading,
+  PageHeading,
+  StepHeading,
+  TextField,
+  messageOf,
+  useLoad,
+} from '../ui';
 import { SlotPicker } from './SlotPicker';
 import { useZone } from './session';
 import type { PortalClinician, PortalInfo, Slot } from './types';
 
-type Step = 'clinician' | 'slot' | 'details' | 'sent';
+type Step = 'clinician' | 'slot' | 'details' | 'verify' | 'sent';
+
+const DETAIL_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'message'] as const;
+const CODE_FIELDS = ['emailVerificationCode'] as const;
 
 /** Why a request was refused, in words a client can act on. */
 export function refusalMessage(err: unknown, practice: PortalInfo): string | null {
@@ -18,6 +31,8 @@ export function refusalMessage(err: unknown, practice: PortalInfo): string | nul
   switch (err.code) {
     case 'NEW_CLIENTS_NOT_ACCEPTED':
       return `${practice.name} is not accepting requests from new clients online right now.${call}`;
+    case 'RATE_LIMITED':
+      return `${err.detail}${call}`;
     case 'TOO_MANY_PENDING_REQUESTS':
       return `You already have several requests waiting for the practice. Please wait for an answer to those.${call}`;
     case 'CLINICIAN_NOT_FOUND':
@@ -32,7 +47,14 @@ export function refusalMessage(err: unknown, practice: PortalInfo): string | nul
 export const SLOT_TAKEN =
   'Sorry, that time was just taken by someone else and is no longer available. Please choose another time.';
 
-/** "I'm a new client": clinician, an initial consultation slot, contact details, send, confirmation. */
+/** What a refused code says next to the code field. */
+const WRONG_CODE =
+  'That code is not right, or it has expired. Check the newest email from us, or send a new code.';
+
+/**
+ * "I'm a new client": clinician, an initial consultation slot, contact details, the code emailed to the address
+ * given (nothing is held for an address nobody has shown to be theirs), send, confirmation.
+ */
 export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: string }) {
   const slug = practice.slug;
   const clinicians = useLoad(
@@ -50,6 +72,10 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // The address the last code went to: coming back to the form with the same address asks for no new code.
+  const [codeSentTo, setCodeSentTo] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [codeNotice, setCodeNotice] = useState<string | null>(null);
 
   if (!practice.allowNewClients) {
     return (
@@ -70,11 +96,57 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
   const accepting = (clinicians.data ?? []).filter((c) => c.newClients.accepted);
   const set = (field: keyof typeof form) => (value: string) => setForm({ ...form, [field]: value });
 
+  const email = form.email.trim();
+  const verificationsPath = `/portal/${encodeURIComponent(slug)}/email-verifications`;
+
+  /** Emails a code to the address typed; the answer is the same whether or not it is anyone's. */
+  const sendCode = async () => {
+    await call(verificationsPath, { method: 'POST', body: { email } });
+    setCodeSentTo(email);
+    setCode('');
+  };
+
+  const toVerify = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setCodeNotice(null);
+    if (codeSentTo === email) {
+      setStep('verify');
+      return;
+    }
+    setSending(true);
+    try {
+      await sendCode();
+      setStep('verify');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const resend = async () => {
+    setSending(true);
+    setError(null);
+    setCodeNotice(null);
+    try {
+      await sendCode();
+      setCodeNotice(
+        `A new code is on its way to ${email}. Use the newest one; earlier codes no longer work.`,
+      );
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSending(false);
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!clinician || !service || !slot) return;
     setSending(true);
     setError(null);
+    setCodeNotice(null);
     try {
       await call(`/portal/${encodeURIComponent(slug)}/requests`, {
         method: 'POST',
@@ -88,9 +160,10 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
           newClient: {
             firstName: form.firstName.trim(),
             lastName: form.lastName.trim(),
-            email: form.email.trim(),
+            email,
             phone: form.phone.trim(),
           },
+          emailVerificationCode: code.trim(),
           ...(form.message.trim() ? { message: form.message.trim() } : {}),
         },
       });
@@ -102,8 +175,12 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
         setIdempotencyKey(newIdempotencyKey());
         setRefresh((n) => n + 1);
         setStep('slot');
+      } else if (err instanceof ApiError && err.code === 'EMAIL_NOT_VERIFIED') {
+        setError(new ApiError(err.status, err.code, WRONG_CODE, '/emailVerificationCode', err.body));
       } else {
         setError(err);
+        // A refused detail (name, email, phone, message) is fixed where it was typed.
+        if (shownAtField(err, DETAIL_FIELDS)) setStep('details');
       }
     } finally {
       setSending(false);
@@ -135,8 +212,8 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
     <>
       <PageHeading title={`New client – ${practice.name}`}>Request a first appointment</PageHeading>
       <ol className="steps" aria-label="Steps">
-        {(['Clinician', 'Time', 'Your details'] as const).map((label, i) => {
-          const current = ['clinician', 'slot', 'details'].indexOf(step) === i;
+        {(['Clinician', 'Time', 'Details', 'Confirm email'] as const).map((label, i) => {
+          const current = ['clinician', 'slot', 'details', 'verify'].indexOf(step) === i;
           return (
             <li key={label} className={current ? 'current' : ''} aria-current={current ? 'step' : undefined}>
               {label}
@@ -227,7 +304,7 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
               Change time
             </button>
           </div>
-          <form onSubmit={(e) => void submit(e)} noValidate={false}>
+          <form onSubmit={(e) => void toVerify(e)} noValidate={false}>
             <div className="field-row">
               <TextField
                 label="First name"
@@ -257,7 +334,7 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
               autoComplete="email"
               required
               maxLength={254}
-              hint="The practice answers your request by email."
+              hint="We email you a code to confirm it is yours; the practice answers your request there too."
               value={form.email}
               onValue={set('email')}
               error={fieldError(error, 'email')}
@@ -284,17 +361,65 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
               onValue={set('message')}
               error={fieldError(error, 'message')}
             />
-            {error !== null && (
-              <Alert kind="error">
-                {refusalMessage(error, practice) ?? (error instanceof Error ? error.message : '')}
-              </Alert>
-            )}
+            <FormError error={error} fields={DETAIL_FIELDS}>
+              {refusalMessage(error, practice) ?? messageOf(error)}
+            </FormError>
             <div className="actions">
               <button type="submit" disabled={sending}>
+                {sending ? 'Sending a code…' : 'Continue'}
+              </button>
+            </div>
+          </form>
+        </section>
+      )}
+
+      {step === 'verify' && clinician && service && slot && (
+        <section aria-labelledby="confirm-email">
+          <StepHeading id="confirm-email">Confirm your email address</StepHeading>
+          <p>
+            We sent a 6-digit code to <strong>{email}</strong>. Enter it here to send your request. The code
+            is valid for 15 minutes; if it does not arrive within a few minutes, check your spam folder.
+          </p>
+          {codeNotice && <Alert kind="info">{codeNotice}</Alert>}
+          <form onSubmit={(e) => void submit(e)}>
+            <TextField
+              label="Code from the email"
+              name="emailVerificationCode"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              pattern="[0-9]{6}"
+              maxLength={6}
+              hint="6 digits."
+              value={code}
+              onValue={(v) => setCode(v.replace(/\D/g, '').slice(0, 6))}
+              error={fieldError(error, 'emailVerificationCode')}
+            />
+            <FormError error={error} fields={CODE_FIELDS}>
+              {refusalMessage(error, practice) ?? messageOf(error)}
+            </FormError>
+            <div className="actions">
+              <button type="submit" disabled={sending || code.length !== 6}>
                 {sending ? 'Sending…' : 'Send request'}
               </button>
             </div>
           </form>
+          <p className="small">
+            <button type="button" className="link" disabled={sending} onClick={() => void resend()}>
+              Send a new code
+            </button>
+            {' · '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setError(null);
+                setStep('details');
+              }}
+            >
+              Change email address
+            </button>
+          </p>
         </section>
       )}
     </>

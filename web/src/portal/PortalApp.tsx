@@ -18,7 +18,32 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
   );
   const [session, setSession] = useClientSession(slug);
   const [notice, setNotice] = useState<string | null>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const [signedOutNotice, setSignedOutNotice] = useState<string | null>(null);
   const base = `/portal/${encodeURIComponent(slug)}`;
+
+  /**
+   * Ends the session on the server (the token stops working, also in any copy of it), then on this device. The
+   * device forgets it even when the server cannot be reached: whoever uses this browser next is not signed in.
+   */
+  const signOutNow = async () => {
+    if (!session) return;
+    setSigningOut(true);
+    let told = 'You are signed out.';
+    try {
+      await call(`${base}/auth/logout`, { method: 'POST', token: session.token });
+    } catch (err) {
+      // Already ended (expired, or signed out elsewhere) is what was asked for.
+      if (!(err instanceof ApiError && err.status === 401))
+        told =
+          'You are signed out on this device. We could not reach the server to end the session everywhere; it ends by itself soon.';
+    }
+    setSigningOut(false);
+    setSession(null);
+    setNotice(null);
+    setSignedOutNotice(told);
+    navigate(base);
+  };
 
   let page;
   if (info.loading && !info.data) page = <Loading />;
@@ -53,7 +78,13 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
         }}
       />
     );
-    if (path === '') page = <Home practice={practice} base={base} signedIn={session !== null} />;
+    if (path === '')
+      page = (
+        <>
+          {signedOutNotice && !session && <Alert kind="success">{signedOutNotice}</Alert>}
+          <Home practice={practice} base={base} signedIn={session !== null} />
+        </>
+      );
     else if (path === '/new') page = <NewClientFlow practice={practice} base={base} />;
     else if (path === '/sign-in' || ((path === '/me' || path === '/me/request') && !signedIn)) page = signIn;
     else if (path === '/me' && signedIn)
@@ -87,12 +118,10 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
               <button
                 type="button"
                 className="link on-dark"
-                onClick={() => {
-                  setSession(null);
-                  navigate(base);
-                }}
+                disabled={signingOut}
+                onClick={() => void signOutNow()}
               >
-                Sign out
+                {signingOut ? 'Signing out…' : 'Sign out'}
               </button>
             </nav>
           )}

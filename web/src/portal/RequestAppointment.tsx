@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, call, newIdempotencyKey } from '../api';
+import { ApiError, call, fieldError, newIdempotencyKey } from '../api';
 import { formatRange, fullName, zoneName } from '../format';
 import { Link, useSearchParam } from '../router';
 import {
+  FormError,
   Alert,
   ErrorAlert,
   Loading,
@@ -195,10 +196,11 @@ export function RequestAppointment({
             maxLength={2000}
             value={message}
             onValue={setMessage}
+            error={fieldError(error, 'message')}
           />
-          {error !== null && (
-            <Alert kind="error">{refusalMessage(error, practice) ?? messageOf(error)}</Alert>
-          )}
+          <FormError error={error} fields={['message']}>
+            {refusalMessage(error, practice) ?? messageOf(error)}
+          </FormError>
           <div className="actions">
             <button type="submit" disabled={sending}>
               {sending ? 'Sending…' : 'Send request'}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { call, fieldError } from '../api';
 import { Link, navigate, useLocation } from '../router';
-import { Alert, PageHeading, TextField, messageOf } from '../ui';
+import { Alert, FormError, PageHeading, TextField } from '../ui';
 import type { ClientSession, PortalInfo } from './types';
 
 /** "I'm an existing client": email, then the 6-digit code that was emailed. */
@@ -80,7 +80,7 @@ export function SignIn({
             onValue={setEmail}
             error={fieldError(error, 'email')}
           />
-          {error !== null && !fieldError(error, 'email') && <Alert kind="error">{messageOf(error)}</Alert>}
+          <FormError error={error} fields={['email']} />
           <div className="actions">
             <button type="submit" disabled={busy}>
               {busy ? 'Sending…' : 'Email me a code'}
@@ -108,7 +108,7 @@ export function SignIn({
             onValue={(v) => setCode(v.replace(/\D/g, ''))}
             error={fieldError(error, 'code')}
           />
-          {error !== null && !fieldError(error, 'code') && <Alert kind="error">{messageOf(error)}</Alert>}
+          <FormError error={error} fields={['code']} />
           <div className="actions">
             <button type="submit" disabled={busy || code.length !== 6}>
               {busy ? 'Signing in…' : 'Sign in'}
