@@ -175,9 +175,9 @@ function describe(error: ErrorObject, field: string): string {
         case 'email':
           return 'Enter a valid email address.';
         case 'date-time':
-          return `${label} must be a real date and time with its offset, such as 2026-06-10T09:00:00-05:00.`;
+          return `${label} must be a date and time with its offset, such as 2026-06-10T09:00:00-05:00.`;
         case 'date':
-          return `${label} must be a real date such as 2026-06-10.`;
+          return `${label} must be a date such as 2026-06-10.`;
         case 'time':
           return `${label} must be a time such as 09:00.`;
         case 'uuid':

@@ -8,14 +8,18 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import { spawnApp, type AppProcess } from '../support/appProcess';
 import { freePort } from '../support/ports';
 import { httpClient, type HttpClient } from '../support/http';
+import { emailVerificationCode } from '../support/verification';
 
 interface PortalClinician {
   id: string;
   newClients: { accepted: boolean; initialConsultationServiceId: string | null };
 }
 
-/** Sends the portal's first new-client request for the earliest slot it offers; returns the client's address. */
-async function firstNewClientRequest(http: HttpClient): Promise<string> {
+/**
+ * Sends the portal's first new-client request for the earliest slot it offers, after confirming the address with
+ * the emailed code as the portal does; returns the client's address.
+ */
+async function firstNewClientRequest(http: HttpClient, capture: CaptureServer): Promise<string> {
   const clinicians = (await http.get('/portal/demo/clinicians')).body as PortalClinician[];
   const clinician = clinicians.find((c) => c.newClients.accepted)!;
   const serviceId = clinician.newClients.initialConsultationServiceId!;
@@ -28,11 +32,13 @@ async function firstNewClientRequest(http: HttpClient): Promise<string> {
   expect(availability.status).to.equal(200);
   const slot = (availability.body as { slots: { startsAt: string }[] }).slots[0];
   const email = `first-start-${randomUUID().slice(0, 8)}@example.com`;
+  const code = await emailVerificationCode(http, capture, 'demo', email, { timeoutMs: 90_000 });
   const created = await http.post('/portal/demo/requests', {
     clinicianId: clinician.id,
     serviceId,
     startsAt: slot.startsAt,
     newClient: { firstName: 'Fern', lastName: 'First', email, phone: '+1 555 0199' },
+    emailVerificationCode: code,
   });
   expect(created.status, JSON.stringify(created.body)).to.equal(201);
   return email;
@@ -53,7 +59,7 @@ describe('first start: `npm start` on a fresh clone (web/dist missing, empty dat
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('builds the browser app, then the first request sends the clinician notice and the client receipt', async () => {
+  it('builds the browser app, then the first request sends the verification code, the clinician notice and the client receipt', async () => {
     // As on a fresh clone: no browser build, so the start builds it before serving.
     rmSync(path.join(rootDir, 'web', 'dist'), { recursive: true, force: true });
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'booking-first-start-'));
@@ -76,8 +82,11 @@ describe('first start: `npm start` on a fresh clone (web/dist missing, empty dat
     const page = await http.get('/portal/demo', { headers: { accept: 'text/html' } });
     expect(page.status).to.equal(200);
 
-    const email = await firstNewClientRequest(http);
-    const receipt = await capture.waitFor((e) => e.to.includes(email), 90_000);
+    const email = await firstNewClientRequest(http, capture);
+    const receipt = await capture.waitFor(
+      (e) => e.to.includes(email) && e.idempotencyKey!.startsWith('request-received/'),
+      90_000,
+    );
     expect(receipt.subject).to.match(/request/i);
     const notice = await capture.waitFor(
       (e) => e.to.includes('clinician@demo.test') || e.to.includes('admin@demo.test'),
