@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(securityMiddleware(config));
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps));
