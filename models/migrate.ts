@@ -3,6 +3,7 @@ import type { QueryInterface, Sequelize } from 'sequelize';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as auth from './migrations/0002-auth';
 import * as clientSignIn from './migrations/0003-client-sign-in';
+import * as knownSignInAddresses from './migrations/0007-known-sign-in-addresses';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -13,6 +14,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0001-initial-schema', module: initialSchema },
   { name: '0002-auth', module: auth },
   { name: '0003-client-sign-in', module: clientSignIn },
+  { name: '0007-known-sign-in-addresses', module: knownSignInAddresses },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */
