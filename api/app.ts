@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
       ...portalInfoRoutes(),
       ...portalAuthRoutes({ db, clock, log, tokens, mailer: deps.mailer }),
       ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
-      ...availabilityRoutes({ db, clock }),
+      ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
