@@ -191,6 +191,6 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
     trustProxy: trustProxy(env, production),
-    availabilityPerMinute: int(env, 'AVAILABILITY_PER_MINUTE', 120, 0, 100_000),
+    availabilityPerMinute: int(env, 'AVAILABILITY_PER_MINUTE', 60, 0, 100_000),
   };
 }
