@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
       }),
       ...emailVerificationRoutes({ db, clock, log, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
-      ...availabilityRoutes({ db, clock }),
+      ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(securityMiddleware(config));
   // Scripts, styles and JSON (a week of slots is tens of kilobytes) shrink several times; tiny answers are left.
   app.use(compression({ threshold: 1024 }));

@@ -2,7 +2,7 @@ import type { Sequelize } from 'sequelize';
 import { IANAZone } from 'luxon';
 import type { Clock } from '../app/clock';
 import { Service } from '../models/service';
-import { computeSlots } from '../scheduling';
+import { computeSlots, type Slot, type SlotQuery } from '../scheduling';
 import { loadSlotQuery } from '../booking/schedule';
 import { bookableClinicians, bookableFor } from '../booking/bookable';
 import { badRequest } from './errors';
@@ -10,8 +10,40 @@ import type { RouteDef } from './route';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, timeZoneField, uuid } from './schemas';
+import { AvailabilityLimit } from './availabilityLimit';
+import { AvailabilityCache } from './availabilityCache';
 
-const MAX_RANGE_MS = 62 * 86_400_000;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+const MAX_RANGE_MS = 62 * DAY_MS;
+/**
+ * Slots in one answer: a week of the finest grid (every 5 minutes) around the clock, so no question of a week or
+ * less is ever cut, and a 62-day question on a fine grid costs what a dense week costs instead of 9 times that
+ * (17,000 slots, 3 MB). A cut answer says where to continue (`nextFrom`).
+ */
+export const MAX_SLOTS = (7 * 24 * 60) / 5;
+// Room for a few hundred answers; an entry lives at most this long (see AvailabilityCache for why it is exact).
+const CACHE = { maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 };
+
+/** What one question costs against the address's budget: one per started week of its range. */
+export const questionCost = (from: Date, to: Date) =>
+  Math.max(1, Math.ceil((to.getTime() - from.getTime()) / WEEK_MS));
+
+/**
+ * The offered slots of q, computed a week at a time and cut at MAX_SLOTS; the first slot left out, if any, is
+ * where a follow-up question continues. A week's slots do not depend on the weeks around it (listing and
+ * accepting already judge a single start on its own range), so the pieces join into exactly the full answer.
+ */
+function cappedSlots(q: SlotQuery): { slots: Slot[]; nextFrom: string | null } {
+  const slots: Slot[] = [];
+  for (let start = q.from.getTime(); start < q.to.getTime(); start += WEEK_MS) {
+    const end = Math.min(start + WEEK_MS, q.to.getTime());
+    for (const slot of computeSlots({ ...q, from: new Date(start), to: new Date(end) })) slots.push(slot);
+    if (slots.length > MAX_SLOTS)
+      return { slots: slots.slice(0, MAX_SLOTS), nextFrom: slots[MAX_SLOTS].startsAt };
+  }
+  return { slots, nextFrom: null };
+}
 
 const availabilityQuery = {
   type: 'object',
@@ -36,8 +68,13 @@ const slotSchema = {
   },
 };
 
-/** Public portal: who can be booked, and the slots the slot engine offers. */
-export function availabilityRoutes(deps: { db: Sequelize; clock: Clock }): RouteDef[] {
+/**
+ * Public portal: who can be booked, and the slots the slot engine offers. Availability questions are limited per
+ * network address (`perMinute`, 0: off) and their answers cached in this process (exact, see AvailabilityCache).
+ */
+export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinute: number }): RouteDef[] {
+  const limit = new AvailabilityLimit(deps.clock, deps.perMinute);
+  const cache = new AvailabilityCache(CACHE);
   return [
     {
       method: 'get',
@@ -85,15 +122,25 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock }): Route
       responses: {
         200: {
           description: 'Slots',
-          schema: { type: 'object', properties: { slots: { type: 'array', items: slotSchema } } },
+          schema: {
+            type: 'object',
+            properties: {
+              clinicianId: uuid,
+              serviceId: uuid,
+              timeZone: { type: 'string' },
+              slots: { type: 'array', items: slotSchema },
+              nextFrom: {
+                type: ['string', 'null'],
+                description: `null: every slot of the range is listed. Otherwise the answer stopped at ${MAX_SLOTS} slots; ask again from this instant for the rest`,
+              },
+            },
+          },
         },
         400: 'Bad range or zone',
         404: 'Unknown clinician or service',
+        429: 'Too many questions from this network address (Retry-After says when to ask again)',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
-        const signedIn = res.locals.client !== undefined;
-        if (signedIn) requirePortalClient(res, practice);
         const q = res.locals.query as {
           clinicianId: string;
           serviceId: string;
@@ -106,19 +153,39 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock }): Route
         if (to <= from) throw badRequest('to', 'to must be later than from.');
         if (to.getTime() - from.getTime() > MAX_RANGE_MS)
           throw badRequest('to', 'A query may span at most 62 days.');
+        // Charged before any database work, so refused questions cost next to nothing.
+        limit.take(req.ip ?? 'unknown', questionCost(from, to));
+        const practice = await portalPractice(req.params.slug as string);
+        const signedIn = res.locals.client !== undefined;
+        if (signedIn) requirePortalClient(res, practice);
         const timeZone = q.timeZone ?? practice.timeZone;
         if (!IANAZone.isValidZone(timeZone))
           throw badRequest('timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
         const { clinician, service } = await bookableFor(practice, q.clinicianId, q.serviceId, signedIn);
+        const now = deps.clock.now();
         const query = await loadSlotQuery(deps.db, {
           clinicianId: clinician.id,
           durationMinutes: service.durationMinutes,
           from,
           to,
-          now: deps.clock.now(),
+          now,
           timeZone,
         });
-        res.json({ clinicianId: clinician.id, serviceId: service.id, timeZone, slots: computeSlots(query) });
+        const key = AvailabilityCache.keyOf([clinician.id, service.id, { ...query, now: null }]);
+        let answer = cache.get(key, now.getTime());
+        if (answer === null) {
+          const { slots, nextFrom } = cappedSlots(query);
+          answer = JSON.stringify({
+            clinicianId: clinician.id,
+            serviceId: service.id,
+            timeZone,
+            slots,
+            nextFrom,
+          });
+          const notice = query.preferences.minimumNoticeHours * 3_600_000;
+          cache.set(key, answer, now.getTime(), slots.length ? Date.parse(slots[0].startsAt) - notice : null);
+        }
+        res.type('json').send(answer);
       },
     },
   ];

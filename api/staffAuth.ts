@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
-import { fn, col, where } from 'sequelize';
+import { fn, col, where, QueryTypes } from 'sequelize';
 import type { Clock } from '../app/clock';
 import type { Logger } from '../app/logger';
 import { verifyPassword } from '../app/passwords';
@@ -9,12 +9,35 @@ import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
 import type { TokenService } from './auth/tokens';
 import { openSession, revokeSession, type SessionPolicy } from './auth/sessions';
-import { lockedFor, recordFailure, clearFailures } from './auth/rateLimit';
+import {
+  clearFailures,
+  takeAttempt,
+  type AttemptKey,
+  type Backoff,
+  type FailureLimit,
+} from './auth/rateLimit';
 import { staffUserSchema, toStaffUser } from './schemas';
 
-// Per account: a handful of guesses; per address: room for a shared office network, not for a sweep.
-const ACCOUNT_LIMIT = { max: 5, windowMinutes: 15 };
-const ADDRESS_LIMIT = { max: 30, windowMinutes: 15 };
+/*
+ * Sign-in throttling, after OWASP's Authentication and Credential Stuffing cheat sheets: throttle per account and
+ * per address, slow down rather than lock out, and never shut the owner out.
+ * - One account from one address: a handful of guesses, then that pair waits out the window (the owner's typos
+ *   at their own desk, or a guesser working one account from one place).
+ * - One address, any accounts: room for a shared office network, not for a sweep.
+ * - One account from everywhere (guesses from rotating addresses): only a progressive delay, doubling per failure
+ *   up to 15 minutes, and it does not apply at an address that has signed in to the account before (the last
+ *   90 days), so the owner's right password from their usual place always works. A guesser is held to a few
+ *   tries an hour; a hard lock would let any stranger shut any clinician out of their calendar.
+ */
+const PAIR_LIMIT: FailureLimit = { max: 5, windowMinutes: 15 };
+const ADDRESS_LIMIT: FailureLimit = { max: 30, windowMinutes: 15 };
+export const ACCOUNT_BACKOFF: Backoff = {
+  free: 5,
+  baseSeconds: 2,
+  maxSeconds: 15 * 60,
+  windowMinutes: 24 * 60,
+};
+const KNOWN_ADDRESS_DAYS = 90;
 // Verified against when the email is unknown, so an unknown account costs the same time as a wrong password.
 const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$9LiQUBb50sSFy3rU3k48dQ$WhJTd/qOgmcmAk7v2h0gLYdLw3g85nfaEZzRNTNGVeA';
@@ -45,6 +68,41 @@ function tooManyAttempts(seconds: number): ProblemError {
   );
 }
 
+/** Whether the user signed in from this address within the last KNOWN_ADDRESS_DAYS. */
+async function signedInFrom(deps: { db: Sequelize; clock: Clock }, userId: string, address: string) {
+  const rows = await deps.db.query(
+    `SELECT 1 FROM staff_sign_in_addresses
+      WHERE user_id = :userId AND address = :address AND last_signed_in_at > :since`,
+    {
+      replacements: {
+        userId,
+        address,
+        since: new Date(deps.clock.now().getTime() - KNOWN_ADDRESS_DAYS * 86_400_000),
+      },
+      type: QueryTypes.SELECT,
+    },
+  );
+  return rows.length > 0;
+}
+
+/** Records a successful sign-in's address, and forgets the user's addresses unused for KNOWN_ADDRESS_DAYS. */
+async function rememberAddress(deps: { db: Sequelize; clock: Clock }, userId: string, address: string) {
+  const now = deps.clock.now();
+  await deps.db.query(
+    `INSERT INTO staff_sign_in_addresses (user_id, address, last_signed_in_at) VALUES (:userId, :address, :now)
+       ON CONFLICT (user_id, address) DO UPDATE SET last_signed_in_at = EXCLUDED.last_signed_in_at;
+     DELETE FROM staff_sign_in_addresses WHERE user_id = :userId AND last_signed_in_at < :cutoff;`,
+    {
+      replacements: {
+        userId,
+        address,
+        now,
+        cutoff: new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 86_400_000),
+      },
+    },
+  );
+}
+
 /** Staff sign-in, sign-out and "who am I". */
 export function staffAuthRoutes(deps: {
   db: Sequelize;
@@ -65,28 +123,35 @@ export function staffAuthRoutes(deps: {
       handler: async (req, res) => {
         const { email, password } = req.body as { email: string; password: string };
         const normalized = email.trim().toLowerCase();
-        const keys = [`account:${normalized}`, `address:${req.ip}`];
-        const locked =
-          (await lockedFor(deps.db, deps.clock, keys[0], ACCOUNT_LIMIT)) ??
-          (await lockedFor(deps.db, deps.clock, keys[1], ADDRESS_LIMIT));
-        if (locked !== null) {
+        const address = req.ip ?? 'unknown';
+        const user = await StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
+        const known = user !== null && (await signedInFrom(deps, user.id, address));
+        const keys: AttemptKey[] = [
+          { key: `account-address:${normalized}|${address}`, limit: PAIR_LIMIT },
+          { key: `address:${address}`, limit: ADDRESS_LIMIT },
+          // Counted everywhere, enforced only where the owner has never signed in.
+          { key: `account:${normalized}`, limit: known ? null : ACCOUNT_BACKOFF },
+        ];
+        const attempt = await takeAttempt(deps.db, deps.clock, keys);
+        if ('refusedFor' in attempt) {
           deps.log.warn(
-            { event: 'login_locked', account: accountRef(normalized), ip: req.ip },
+            { event: 'login_throttled', account: accountRef(normalized), ip: req.ip },
             'sign-in refused: rate limit',
           );
-          throw tooManyAttempts(locked);
+          throw tooManyAttempts(attempt.refusedFor);
         }
-        const user = await StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
         const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
         if (!user || !ok) {
-          await recordFailure(deps.db, deps.clock, keys);
           deps.log.warn(
             { event: 'login_failed', account: accountRef(normalized), ip: req.ip },
             'sign-in failed',
           );
           throw unauthenticated('Wrong email or password.');
         }
-        await clearFailures(deps.db, keys[0]);
+        await attempt.succeeded();
+        // The pair's typos are forgiven; the account's count stays, so an ongoing attack is not reset by the owner.
+        await clearFailures(deps.db, keys[0].key);
+        await rememberAddress(deps, user.id, address);
         const session = await openSession(deps.db, deps.clock, deps.sessions, user.id);
         const token = await deps.tokens.sign(
           { typ: 'staff', sub: user.id, sid: session.id, pid: user.practiceId },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,14 @@ export interface Config {
   requestLifetimeHours: number;
   corsOrigins: string[];
   logLevel: string;
+  /** Express's `trust proxy`: which hops' X-Forwarded-For is believed when telling clients apart. */
+  trustProxy: TrustProxy;
+  /** Availability questions per network address per minute (a 62-day question counts as 9); 0 turns it off. */
+  availabilityPerMinute: number;
 }
+
+/** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
+export type TrustProxy = boolean | number | string[];
 
 /** A bad or missing environment value; the message names the variable. */
 export class ConfigError extends Error {
@@ -94,6 +102,41 @@ function hostPort(env: Env, name: string): string | null {
   return raw;
 }
 
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function cidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY, checked here because Express only finds a bad address on the first request. Unset: nothing is
+ * trusted in production (the API may face the internet directly; a proxy in front must be named), loopback
+ * elsewhere (the dev server and tests forward through localhost).
+ */
+function trustProxy(env: Env, production: boolean): TrustProxy {
+  const raw = optional(env, 'TRUST_PROXY')?.trim();
+  if (raw === undefined || raw === '') return production ? false : ['loopback'];
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be a hop count between 0 and 10, got ${hops}`);
+    return hops;
+  }
+  const entries = raw.split(',').map((s) => s.trim());
+  const bad = entries.find((e) => !NAMED_RANGES.includes(e) && !cidr(e));
+  if (bad !== undefined)
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be true, false, a hop count, or comma-separated addresses, CIDRs or ${NAMED_RANGES.join('/')}; "${bad}" is none of these`,
+    );
+  return entries;
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
@@ -147,5 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((s) => s.trim())
       .filter(Boolean),
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
+    trustProxy: trustProxy(env, production),
+    availabilityPerMinute: int(env, 'AVAILABILITY_PER_MINUTE', 60, 0, 100_000),
   };
 }

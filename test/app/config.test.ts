@@ -45,4 +45,42 @@ describe('config', () => {
     expect(failure({ ...base, SEED_DEMO: 'true' }).variable).to.equal('SEED_DEMO');
     expect(loadConfig(base).seedDemo).to.equal(false);
   });
+
+  it('trusts no proxy in production and loopback elsewhere unless TRUST_PROXY says otherwise', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/booking',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      AUTH_SECRET: 'x'.repeat(32),
+    };
+    expect(loadConfig(production).trustProxy).to.equal(false);
+    expect(loadConfig({}).trustProxy).to.deep.equal(['loopback']);
+    expect(loadConfig({ NODE_ENV: 'test' }).trustProxy).to.deep.equal(['loopback']);
+    expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).to.equal(1);
+    expect(loadConfig({ ...production, TRUST_PROXY: 'true' }).trustProxy).to.equal(true);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).to.equal(false);
+    expect(
+      loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,fd00::/8,loopback,uniquelocal' })
+        .trustProxy,
+    ).to.deep.equal(['10.0.0.0/8', '192.0.2.7', 'fd00::/8', 'loopback', 'uniquelocal']);
+  });
+
+  it('refuses a TRUST_PROXY that Express would misread, naming the variable', () => {
+    for (const bad of [
+      'yes',
+      '-1',
+      '11',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.0/8/1',
+      '1.2.3.4.5',
+      'loopback,',
+      'localhost',
+      '10.0.0.0/x',
+    ]) {
+      const err = failure({ TRUST_PROXY: bad });
+      expect(err.variable, bad).to.equal('TRUST_PROXY');
+      expect(err.message).to.match(/^Configuration error: TRUST_PROXY /);
+    }
+  });
 });

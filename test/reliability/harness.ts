@@ -280,7 +280,9 @@ async function temporalReady(address: string): Promise<boolean> {
 }
 
 /** Starts the whole local stack as separate processes (the reliability suites and the load benchmark use it). */
-export async function startLocalStack(opts: { logLevel?: string } = {}): Promise<Stack> {
+export async function startLocalStack(
+  opts: { logLevel?: string; env?: Record<string, string>; worker?: boolean } = {},
+): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-reliability-'));
   // PostgreSQL runs as the postgres system user when we are root: it must be able to enter the folder.
   fs.chmodSync(dir, 0o755);
@@ -347,6 +349,7 @@ export async function startLocalStack(opts: { logLevel?: string } = {}): Promise
     PUBLIC_URL: 'http://portal.test',
     AUTH_SECRET: authSecret,
     CORS_ORIGINS: ALLOWED_ORIGIN,
+    ...opts.env,
   };
   const node = (file: string) => ['--import', 'tsx', file];
   const api = new ManagedProcess('api', process.execPath, node('app/api.ts'), env, logs);
@@ -373,7 +376,8 @@ export async function startLocalStack(opts: { logLevel?: string } = {}): Promise
       { timeoutMs: 120_000 },
     );
   };
-  await Promise.all([startApi(), startWorker()]);
+  // A benchmark of the API alone may go without the worker (bundling its workflows takes a while on a busy machine).
+  await Promise.all([startApi(), opts.worker === false ? null : startWorker()]);
   const temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
 
   const stack: Stack = {
