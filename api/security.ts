@@ -22,7 +22,7 @@ export function securityMiddleware(config: Pick<Config, 'env' | 'corsOrigins'>):
       origin: config.corsOrigins.length ? config.corsOrigins : false,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposedHeaders: ['Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'],
+      exposedHeaders: ['Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate', 'Link'],
       maxAge: 600,
     }),
   ];
