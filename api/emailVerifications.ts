@@ -10,7 +10,7 @@ import { startPortalEmail } from '../temporal/portalEmails';
 import { withTemporal } from '../temporal/errors';
 import { ProblemError } from './errors';
 import type { RouteDef } from './route';
-import { lockedFor, recordFailure, type FailureLimit } from './auth/rateLimit';
+import { takeAttempt, type FailureLimit } from './auth/rateLimit';
 import { portalPractice, slugParams } from './portal';
 import type { Schema } from './validation';
 
@@ -78,10 +78,12 @@ export function emailVerificationRoutes(deps: {
         const mailboxRef = createHash('sha256').update(mailboxOf(email)).digest('hex');
         const mailboxKey = `email-verification:${practice.id}:${mailboxRef}`;
         const addressKey = `email-verification-address:${practice.id}:${req.ip ?? 'unknown'}`;
-        const locked =
-          (await lockedFor(deps.db, deps.clock, mailboxKey, MAILBOX_LIMIT)) ??
-          (await lockedFor(deps.db, deps.clock, addressKey, ADDRESS_LIMIT));
-        if (locked !== null) {
+        // Check and count in one locked step, so parallel requests are counted one by one.
+        const attempt = await takeAttempt(deps.db, deps.clock, [
+          { key: mailboxKey, limit: MAILBOX_LIMIT },
+          { key: addressKey, limit: ADDRESS_LIMIT },
+        ]);
+        if ('refusedFor' in attempt) {
           deps.log.warn(
             {
               event: 'email_verification_limited',
@@ -90,18 +92,22 @@ export function emailVerificationRoutes(deps: {
             },
             'email verification code not sent: rate limit',
           );
-          throw tooManyCodes(locked);
+          throw tooManyCodes(attempt.refusedFor);
         }
-        const id = await issueEmailVerification(deps.db, {
-          practiceId: practice.id,
-          email,
-          now: deps.clock.now(),
-        });
-        await withTemporal(() =>
-          startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'email-verification', id }),
-        );
-        // Counted once the code is on its way: retries through an outage (503) use up none of the limit.
-        await recordFailure(deps.db, deps.clock, [mailboxKey, addressKey]);
+        try {
+          const id = await issueEmailVerification(deps.db, {
+            practiceId: practice.id,
+            email,
+            now: deps.clock.now(),
+          });
+          await withTemporal(() =>
+            startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'email-verification', id }),
+          );
+        } catch (err) {
+          // Counted only once the code is on its way: retries through an outage (503) use up none of the limit.
+          await attempt.succeeded();
+          throw err;
+        }
         res.status(202).json(CODE_SENT);
       },
     },

@@ -13,7 +13,7 @@ import { ProblemError, notFound } from './errors';
 import type { RouteDef } from './route';
 import type { TokenService } from './auth/tokens';
 import type { ClientPrincipal } from './auth/principal';
-import { lockedFor, recordFailure } from './auth/rateLimit';
+import { takeAttempt, type Attempt } from './auth/rateLimit';
 import { revokeClientToken } from './auth/revocations';
 import { portalPractice, slugParams } from './portal';
 import { uuid } from './schemas';
@@ -110,27 +110,29 @@ function codeRequestKeys(practiceId: string, email: string, ip: string): string[
 }
 
 /**
- * Seconds to wait when this address, or this network address, has asked for too many codes; null when a code
- * may be sent. Both limits count every address alike, client's or not, so a refusal tells nothing about who is
- * a client.
+ * Counts a code request against this address and this network address, or answers the seconds to wait when
+ * either has asked for too many codes. Check and count are one locked step (takeAttempt), so a burst of parallel
+ * requests is counted one by one. Both limits count every address alike, client's or not, so a refusal tells
+ * nothing about who is a client.
  */
-async function codeRequestLimited(
+async function takeCodeRequest(
   deps: PortalAuthDeps,
   practiceId: string,
   email: string,
   ip: string,
-): Promise<number | null> {
+): Promise<{ refusedFor: number } | Attempt> {
   const [emailKey, addressKey] = codeRequestKeys(practiceId, email, ip);
-  const locked =
-    (await lockedFor(deps.db, deps.clock, emailKey, EMAIL_LIMIT)) ??
-    (await lockedFor(deps.db, deps.clock, addressKey, ADDRESS_LIMIT));
-  if (locked !== null) {
+  const attempt = await takeAttempt(deps.db, deps.clock, [
+    { key: emailKey, limit: EMAIL_LIMIT },
+    { key: addressKey, limit: ADDRESS_LIMIT },
+  ]);
+  if ('refusedFor' in attempt) {
     deps.log.warn(
       { event: 'sign_in_code_limited', practiceId, account: emailRef(email).slice(0, 12), ip },
       'sign-in code not sent: rate limit',
     );
   }
-  return locked;
+  return attempt;
 }
 
 const tooManyCodeRequests = (seconds: number) =>
@@ -242,16 +244,20 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         const practice = await portalPractice(req.params.slug as string);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
         const ip = req.ip ?? 'unknown';
-        const limited = await codeRequestLimited(deps, practice.id, email, ip);
-        if (limited !== null) throw tooManyCodeRequests(limited);
-        // Known or not, the same lookup, row and workflow start: the answer and its timing are the same.
-        const client = await findPortalClient(practice.id, email);
-        const id = await issueCode(deps, client?.id ?? null);
-        await withTemporal(() =>
-          startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }),
-        );
-        // Counted once a code is on its way: retries through an outage (503) use up none of the limit.
-        await recordFailure(deps.db, deps.clock, codeRequestKeys(practice.id, email, ip));
+        const attempt = await takeCodeRequest(deps, practice.id, email, ip);
+        if ('refusedFor' in attempt) throw tooManyCodeRequests(attempt.refusedFor);
+        try {
+          // Known or not, the same lookup, row and workflow start: the answer and its timing are the same.
+          const client = await findPortalClient(practice.id, email);
+          const id = await issueCode(deps, client?.id ?? null);
+          await withTemporal(() =>
+            startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }),
+          );
+        } catch (err) {
+          // Counted only once a code is on its way: retries through an outage (503) use up none of the limit.
+          await attempt.succeeded();
+          throw err;
+        }
         res.status(202).json(CODE_REQUESTED);
       },
     },
