@@ -15,6 +15,7 @@ import { conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { idParams, multilineText, uuid } from './schemas';
+import { pendingRefusal } from '../booking/rules/requests';
 import {
   DEFAULT_PAGE_SIZE,
   encodeCursor,
@@ -120,8 +121,8 @@ export function appointmentRequestRoutes(deps: {
 }): RouteDef[] {
   async function decide(staff: StaffPrincipal, id: string, decision: RequestDecision) {
     const request = await decidableRequest(staff, id);
-    if (request.status !== 'pending')
-      throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
+    const notPending = pendingRefusal(request);
+    if (notPending) throw new BookingError(notPending.code, notPending.message);
     const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision), 'decision');
     await request.reload();
     if (!result.ok) throw conflict(result.code, result.message, { request: toRequestView(request) });

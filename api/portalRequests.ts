@@ -16,6 +16,7 @@ import { requirePortalClient } from './portalAuth';
 import { isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import { IANAZone } from 'luxon';
 import { Op } from 'sequelize';
+import { pendingRefusal } from '../booking/rules/requests';
 import {
   DEFAULT_PAGE_SIZE,
   encodeCursor,
@@ -215,8 +216,8 @@ export function portalRequestRoutes(deps: {
           where: { id: req.params.id as string, practiceId: practice.id, clientId: client.id },
         });
         if (!request) throw notFound('No such request.');
-        if (request.status !== 'pending')
-          throw new BookingError('REQUEST_NOT_PENDING', `This request is already ${request.status}.`);
+        const notPending = pendingRefusal(request);
+        if (notPending) throw new BookingError(notPending.code, notPending.message);
         const result = await withTemporal(
           () => decideRequest(deps.temporal, request.id, { kind: 'withdraw', clientId: client.id }),
           'decision',

@@ -7,6 +7,8 @@ import { Service } from '../models/service';
 import { TimeHold } from '../models/timeHold';
 import { isSlotOffered } from '../scheduling';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
+import { pendingRefusal, startedRefusal } from './rules/requests';
+import { hasStarted } from './rules/started';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
@@ -46,13 +48,13 @@ export async function approveRequest(
     // answering "not pending" would leave the workflow waiting for a decision already made, and no email sent.
     if (request.status === 'approved' && request.appointmentId && request.clientId)
       return { ok: true, appointmentId: request.appointmentId, clientId: request.clientId };
-    if (request.status !== 'pending') {
-      return {
-        ok: false,
-        code: 'REQUEST_NOT_PENDING',
-        message: `This request is already ${request.status}.`,
-        status: request.status,
-      };
+    const notPending = pendingRefusal(request);
+    if (notPending) return { ok: false, ...notPending };
+    // The expiry timer may not have run yet (no worker, a clock ahead of Temporal's): a slot already under way
+    // is never booked, and the request ends as it would have a moment later, its hold released now.
+    if (hasStarted(request, opts.now)) {
+      await expire(request, opts.now, transaction);
+      return { ok: false, ...startedRefusal('expired') };
     }
     const practice = await Practice.findByPk(request.practiceId, { transaction });
     const service = await Service.findByPk(request.serviceId, { transaction });
@@ -127,6 +129,34 @@ export async function approveRequest(
   });
 }
 
+/** Ends a locked pending request with `status` and frees its slot, in the caller's transaction. */
+async function close(
+  request: AppointmentRequest,
+  opts: {
+    status: 'declined' | 'withdrawn' | 'expired';
+    note: string | null;
+    actorId: string | null;
+    now: Date;
+  },
+  transaction: Transaction,
+): Promise<void> {
+  const holdId = request.holdId!;
+  await request.update(
+    {
+      status: opts.status,
+      holdId: null,
+      declineNote: opts.note,
+      decidedBy: opts.actorId,
+      decidedAt: opts.now,
+    },
+    { transaction },
+  );
+  await TimeHold.destroy({ where: { id: holdId }, transaction });
+}
+
+const expire = (request: AppointmentRequest, now: Date, transaction: Transaction) =>
+  close(request, { status: 'expired', note: null, actorId: null, now }, transaction);
+
 /** Ends a pending request as declined, withdrawn or expired and releases its slot at once. */
 export async function closeRequest(
   db: Sequelize,
@@ -143,20 +173,9 @@ export async function closeRequest(
     if (!request) return { ok: false, code: 'REQUEST_NOT_FOUND' };
     // As for approvals: a retried attempt finds the same outcome already recorded.
     if (request.status === opts.status) return { ok: true, status: opts.status };
-    if (request.status !== 'pending')
-      return { ok: false, code: 'REQUEST_NOT_PENDING', status: request.status };
-    const holdId = request.holdId!;
-    await request.update(
-      {
-        status: opts.status,
-        holdId: null,
-        declineNote: opts.note ?? null,
-        decidedBy: opts.actorId ?? null,
-        decidedAt: opts.now,
-      },
-      { transaction },
-    );
-    await TimeHold.destroy({ where: { id: holdId }, transaction });
+    const notPending = pendingRefusal(request);
+    if (notPending) return { ok: false, code: notPending.code, status: notPending.status };
+    await close(request, { ...opts, note: opts.note ?? null, actorId: opts.actorId ?? null }, transaction);
     return { ok: true, status: opts.status };
   });
 }

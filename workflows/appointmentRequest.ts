@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { RequestWorkflowInput } from '../booking/submitRequest';
+import { pendingRefusal } from '../booking/rules/requests';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
 import { notificationSteps } from './notifications';
 import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
@@ -109,14 +110,8 @@ export async function appointmentRequestWorkflow(
   /** Decisions run one at a time, and never while the request is being expired. */
   const decide = async (run: () => Promise<DecisionResult>): Promise<DecisionResult> => {
     await condition(() => !busy && status !== 'recording');
-    if (status !== 'pending') {
-      return {
-        ok: false,
-        code: 'REQUEST_NOT_PENDING',
-        message: `This request is already ${status}.`,
-        status,
-      };
-    }
+    const notPending = pendingRefusal({ status });
+    if (notPending) return { ok: false, ...notPending };
     busy = true;
     try {
       return await run();
@@ -147,11 +142,15 @@ export async function appointmentRequestWorkflow(
       return { ok: true as const, status };
     };
 
+  // Recording is let through: the decision waits in `decide` until the request is recorded. The status rides in
+  // the details so the caller learns what the request became.
   const rejectUnlessPending = (_input: unknown) => {
-    if (status !== 'pending' && status !== 'recording')
+    const notPending = status === 'recording' ? null : pendingRefusal({ status });
+    if (notPending)
       throw ApplicationFailure.create({
-        type: 'REQUEST_NOT_PENDING',
-        message: `This request is already ${status}.`,
+        type: notPending.code,
+        message: notPending.message,
+        details: [notPending.status],
       });
   };
   setHandler(
