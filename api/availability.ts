@@ -11,6 +11,7 @@ import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, timeZoneField, uuid } from './schemas';
 import { AvailabilityLimit } from './availabilityLimit';
+import { acceptsNewClients } from '../booking/rules/newClients';
 import { AvailabilityCache } from './availabilityCache';
 
 const DAY_MS = 86_400_000;
@@ -101,8 +102,11 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinut
               lastName: clinician.lastName,
               services: services.map((s) => ({ id: s.id, name: s.name, durationMinutes: s.durationMinutes })),
               newClients: {
-                accepted:
-                  practice.allowNewClients && initial !== null && services.some((s) => s.id === initial),
+                accepted: acceptsNewClients(
+                  practice,
+                  initial,
+                  services.map((s) => s.id),
+                ),
                 initialConsultationServiceId: initial,
               },
             };

@@ -4,6 +4,7 @@ import { Service } from '../models/service';
 import { BookingPreferences } from '../models/bookingPreferences';
 import type { Practice } from '../models/practice';
 import { BookingError } from './errors';
+import { newClientRefusal, practiceClosedToNewClients } from './rules/newClients';
 
 /** Clinicians who take online requests, with their preferences. */
 export async function bookableClinicians(practice: Practice, transaction?: Transaction) {
@@ -63,14 +64,8 @@ export async function bookableFor(
   }
   if (!row.service_id) throw new BookingError('SERVICE_NOT_FOUND', 'No such service can be booked online.');
   if (!signedIn) {
-    assertAcceptsNewClients(practice);
-    if (row.initial_consultation_service_id !== row.service_id) {
-      throw new BookingError(
-        'SERVICE_NOT_OFFERED',
-        "New clients may request only the clinician's initial consultation.",
-        '/serviceId',
-      );
-    }
+    const refusal = newClientRefusal(practice, row.initial_consultation_service_id, row.service_id);
+    if (refusal) throw new BookingError(refusal.code, refusal.message, refusal.field);
   }
   return {
     clinician: { id: row.clinician_id },
@@ -80,10 +75,6 @@ export async function bookableFor(
 
 /** Refuses a new client where the practice has turned new-client requests off. */
 export function assertAcceptsNewClients(practice: Practice): void {
-  if (!practice.allowNewClients) {
-    throw new BookingError(
-      'NEW_CLIENTS_NOT_ACCEPTED',
-      'This practice is not accepting requests from new clients online.',
-    );
-  }
+  const refusal = practiceClosedToNewClients(practice);
+  if (refusal) throw new BookingError(refusal.code, refusal.message);
 }
