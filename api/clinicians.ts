@@ -1,13 +1,12 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { Op } from 'sequelize';
-import { IANAZone } from 'luxon';
 import { StaffUser } from '../models/staffUser';
 import { Practice } from '../models/practice';
 import { Service } from '../models/service';
 import { BookingPreferences, defaultBookingPreferences } from '../models/bookingPreferences';
 import { AvailabilityRule } from '../models/availabilityRule';
 import { TimeOff } from '../models/timeOff';
-import { validateRule, summarizeRule } from '../scheduling';
+import { ruleProblem, summarizeRule } from '../scheduling';
 import { badRequest, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
@@ -137,12 +136,6 @@ async function checkedRule(body: RuleInput, clinician: StaffUser): Promise<Requi
   if (!timeZone) {
     timeZone = clinician.timeZone ?? (await Practice.findByPk(clinician.practiceId))!.timeZone;
   }
-  if (!IANAZone.isValidZone(timeZone))
-    throw badRequest('/timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
-  if (body.endTime <= body.startTime)
-    throw badRequest('/endTime', 'endTime must be later than startTime on the same day.');
-  if (body.until && body.until < body.startDate)
-    throw badRequest('/until', 'until must not be before startDate.');
   const rule = {
     rrule: body.rrule.replace(/^RRULE:/i, '').trim(),
     startDate: body.startDate,
@@ -151,8 +144,8 @@ async function checkedRule(body: RuleInput, clinician: StaffUser): Promise<Requi
     endTime: body.endTime,
     timeZone,
   };
-  const problem = validateRule(rule);
-  if (problem) throw badRequest('/rrule', problem);
+  const problem = ruleProblem(rule);
+  if (problem) throw badRequest(`/${problem.field}`, problem.message);
   return rule;
 }
 

@@ -1,5 +1,5 @@
-export { validateRule, summarizeRule, compileRule } from './rules';
-export type { AvailabilityRuleInput, CompiledRule } from './rules';
+export { validateRule, ruleProblem, summarizeRule, compileRule } from './rules';
+export type { AvailabilityRuleInput, CompiledRule, RuleField } from './rules';
 export { occurrenceWindows } from './occurrences';
 export type { AvailabilityWindow } from './occurrences';
 export { computeSlots, isSlotOffered } from './slots';

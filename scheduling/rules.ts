@@ -30,7 +30,10 @@ export interface CompiledRule {
   readonly timeZone: string;
 }
 
-type Compiled = { ok: true; rule: CompiledRule } | { ok: false; error: string };
+/** The field of a rule a problem is about, for a 400 that names it. */
+export type RuleField = 'rrule' | 'startDate' | 'until' | 'startTime' | 'endTime' | 'timeZone';
+
+type Compiled = { ok: true; rule: CompiledRule } | { ok: false; error: string; field: RuleField };
 
 // Checking a rule costs ~50 µs (Intl zone lookup, rrule parse), more than
 // computing its slots; every slot query re-reads the same few rules.
@@ -56,10 +59,10 @@ function compile(rule: AvailabilityRuleInput): Compiled {
 }
 
 function compileUncached(rule: AvailabilityRuleInput): Compiled {
-  const fail = (error: string): Compiled => ({ ok: false, error });
+  const fail = (error: string, field: RuleField = 'rrule'): Compiled => ({ ok: false, error, field });
   if (typeof rule.rrule !== 'string') return fail('rrule is required');
   const parsed = parseRecurrence(rule.rrule);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return fail(parsed.error);
   try {
     // The rrule package must accept it too: summaries and exports go through it.
     new rrule.RRule(rrule.RRule.parseString(rule.rrule.trim().replace(/^RRULE:/i, '')));
@@ -67,22 +70,29 @@ function compileUncached(rule: AvailabilityRuleInput): Compiled {
     return fail(`rrule: ${(error as Error).message}`);
   }
   const startDay = parseIsoDate(String(rule.startDate));
-  if (startDay === null) return fail(`startDate must be a date as YYYY-MM-DD, not "${rule.startDate}"`);
+  if (startDay === null)
+    return fail(`startDate must be a date as YYYY-MM-DD, not "${rule.startDate}"`, 'startDate');
   let lastDay = Number.POSITIVE_INFINITY;
   if (rule.until !== undefined && rule.until !== null) {
     const untilDay = parseIsoDate(String(rule.until));
-    if (untilDay === null) return fail(`until must be a date as YYYY-MM-DD, not "${rule.until}"`);
-    if (untilDay < startDay) return fail(`until (${rule.until}) is before startDate (${rule.startDate})`);
+    if (untilDay === null) return fail(`until must be a date as YYYY-MM-DD, not "${rule.until}"`, 'until');
+    if (untilDay < startDay)
+      return fail(`until (${rule.until}) is before startDate (${rule.startDate})`, 'until');
     lastDay = untilDay;
   }
   const startMinute = parseClockTime(String(rule.startTime));
-  if (startMinute === null) return fail(`startTime must be a 24-hour time as HH:mm, not "${rule.startTime}"`);
+  if (startMinute === null)
+    return fail(`startTime must be a 24-hour time as HH:mm, not "${rule.startTime}"`, 'startTime');
   const endMinute = parseClockTime(String(rule.endTime));
-  if (endMinute === null) return fail(`endTime must be a 24-hour time as HH:mm, not "${rule.endTime}"`);
+  if (endMinute === null)
+    return fail(`endTime must be a 24-hour time as HH:mm, not "${rule.endTime}"`, 'endTime');
   if (startMinute >= endMinute)
-    return fail(`startTime (${rule.startTime}) must be before endTime (${rule.endTime})`);
+    return fail(`startTime (${rule.startTime}) must be before endTime (${rule.endTime})`, 'endTime');
   if (typeof rule.timeZone !== 'string' || !IANAZone.isValidZone(rule.timeZone)) {
-    return fail(`timeZone must be an IANA time zone such as Europe/London, not "${rule.timeZone}"`);
+    return fail(
+      `timeZone must be an IANA time zone such as Europe/London, not "${rule.timeZone}"`,
+      'timeZone',
+    );
   }
 
   const { recurrence } = parsed;
@@ -121,6 +131,15 @@ function compileUncached(rule: AvailabilityRuleInput): Compiled {
 export function validateRule(rule: AvailabilityRuleInput): string | null {
   const compiled = compile(rule);
   return compiled.ok ? null : compiled.error;
+}
+
+/**
+ * The same check, with the field the problem is about (an RRULE's own UNTIL counts as rrule): the one rule the
+ * API answers a 400 with and the slot engine compiles by.
+ */
+export function ruleProblem(rule: AvailabilityRuleInput): { field: RuleField; message: string } | null {
+  const compiled = compile(rule);
+  return compiled.ok ? null : { field: compiled.field, message: compiled.error };
 }
 
 /** Parses a rule for the slot engine; throws RangeError with validateRule's message when invalid. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { summarizeRule, validateRule, type AvailabilityRuleInput } from '../../scheduling';
+import { ruleProblem, summarizeRule, validateRule, type AvailabilityRuleInput } from '../../scheduling';
 
 function aRule(overrides: Partial<AvailabilityRuleInput> = {}): AvailabilityRuleInput {
   return {
@@ -126,5 +126,27 @@ describe('summarizeRule', () => {
         aRule({ rrule: 'RRULE:FREQ=DAILY', until: '2026-06-30', startTime: '00:00', endTime: '12:30' }),
       ),
     ).to.equal('Daily until June 30, 2026, 12:00 AM - 12:30 PM');
+  });
+});
+
+describe('ruleProblem: the one rule check, naming the field (the API answers 400 with it)', () => {
+  const cases: [Partial<AvailabilityRuleInput>, string][] = [
+    [{ rrule: 'FREQ=HOURLY' }, 'rrule'],
+    [{ startDate: '2026-13-01' }, 'startDate'],
+    [{ until: '2026-01-04', startDate: '2026-01-05' }, 'until'],
+    [{ startTime: '25:00' }, 'startTime'],
+    [{ startTime: '17:00', endTime: '09:00' }, 'endTime'],
+    [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
+    [{ rrule: 'FREQ=DAILY;UNTIL=20260101', startDate: '2026-01-05' }, 'rrule'],
+  ];
+  for (const [overrides, field] of cases) {
+    it(`names ${field} for ${JSON.stringify(overrides)}, with validateRule's message`, () => {
+      const rule = aRule(overrides);
+      expect(ruleProblem(rule)).to.deep.equal({ field, message: validateRule(rule) });
+    });
+  }
+
+  it('finds nothing wrong with a valid rule', () => {
+    expect(ruleProblem(aRule())).to.equal(null);
   });
 });
