@@ -25,6 +25,7 @@ import { clinicianFor } from './clinicians';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { idParams, isoInstant, multilineText, timeZoneField, uuid } from './schemas';
+import { canceledByOtherSide, type AlreadyCanceled } from '../booking/rules/cancelation';
 import type { Schema } from './validation';
 
 /** What the appointment routes are built from. */
@@ -141,8 +142,8 @@ function answerCancel(res: Response, by: CanceledBy, appointmentId: string, outc
   if (!outcome.ok) throw new BookingError(outcome.code, outcome.message);
   // Who canceled comes from the row, never from this call: a cancel that joined the other side's running
   // workflow gets that workflow's result (with changed true), and must still learn that it lost.
-  if (outcome.canceledBy !== by)
-    throw alreadyCanceled(outcome.status, outcome.canceledBy, outcome.canceledAt);
+  const lost = canceledByOtherSide(outcome, by);
+  if (lost) throw alreadyCanceled(lost);
   res.json({
     appointmentId,
     status: outcome.status,
@@ -152,14 +153,8 @@ function answerCancel(res: Response, by: CanceledBy, appointmentId: string, outc
 }
 
 /** 409 telling the side that lost what happened: the status, who canceled and when. */
-function alreadyCanceled(status: string, by: CanceledBy | null, canceledAt: string | null) {
-  const what = status === 'late_canceled' ? 'marked Late Canceled' : 'canceled';
-  const who = by === 'staff' ? ' by the practice' : by === 'client' ? ' by the client' : '';
-  return conflict('APPOINTMENT_ALREADY_CANCELED', `This appointment was already ${what}${who}.`, {
-    status,
-    canceledBy: by,
-    canceledAt,
-  });
+function alreadyCanceled({ code, message, status, canceledBy, canceledAt }: AlreadyCanceled) {
+  return conflict(code, message, { status, canceledBy, canceledAt });
 }
 
 /**
@@ -171,12 +166,8 @@ function precheck(
   opts: { by: CanceledBy; requestedAt: Date; practicePhone?: string | null },
 ): CancelOutcome | null {
   if (appointment.status !== 'scheduled') {
-    if (appointment.canceledBy !== opts.by)
-      throw alreadyCanceled(
-        appointment.status,
-        appointment.canceledBy,
-        appointment.canceledAt ? appointment.canceledAt.toISOString() : null,
-      );
+    const lost = canceledByOtherSide(appointment, opts.by);
+    if (lost) throw alreadyCanceled(lost);
     return {
       ok: true,
       appointmentId: appointment.id,

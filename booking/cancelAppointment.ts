@@ -5,6 +5,9 @@ import type { CancellationPolicy } from '../models/practice';
 import { TimeHold } from '../models/timeHold';
 import { cancellationCutoff, classifyCancellation } from './cancellationPolicy';
 import { BookingError } from './errors';
+import { Practice } from '../models/practice';
+import { phoneOnlyMessage } from './rules/cancelation';
+import { hasStarted } from './rules/started';
 
 /** The two ways an appointment ends canceled. */
 export type CanceledStatus = Exclude<AppointmentStatus, 'scheduled'>;
@@ -66,19 +69,12 @@ export function cancelRefusal(
       `This appointment is already ${appointment.status}.`,
     );
   }
-  if (appointment.startsAt.getTime() <= opts.requestedAt.getTime()) {
+  if (hasStarted(appointment, opts.requestedAt)) {
     return new BookingError('APPOINTMENT_NOT_CANCELABLE', 'This appointment has already started.');
   }
   if (opts.by === 'client' && appointment.cancellationPolicy === 'phone_call') {
     const phone = opts.practicePhone ?? null;
-    return new BookingError(
-      'CANCEL_BY_PHONE_ONLY',
-      phone
-        ? `This appointment can't be canceled online; to cancel, please call ${phone}.`
-        : "This appointment can't be canceled online; to cancel, please call your clinician or the practice.",
-      undefined,
-      { phone },
-    );
+    return new BookingError('CANCEL_BY_PHONE_ONLY', phoneOnlyMessage(phone), undefined, { phone });
   }
   return null;
 }
@@ -86,7 +82,7 @@ export function cancelRefusal(
 /** What canceling would mean at `now`, judged by the policy booked with the appointment. */
 export function cancelationOptions(appointment: CancelableAppointment, now: Date): CancelationOptions {
   const policy = appointment.cancellationPolicy;
-  const open = appointment.status === 'scheduled' && appointment.startsAt.getTime() > now.getTime();
+  const open = appointment.status === 'scheduled' && !hasStarted(appointment, now);
   if (!open || policy === 'phone_call') {
     return { canCancelOnline: false, freeCancelationUntil: null, cancelNowAs: null, byPhoneOnly: open };
   }
@@ -125,7 +121,12 @@ export async function cancelAppointment(db: Sequelize, input: CancelAppointmentI
     });
     if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
     if (appointment.status !== 'scheduled') return resultOf(appointment, false);
-    const refusal = cancelRefusal(appointment, input);
+    // The client is told the practice's number however the refusal reaches them (API precheck or this step).
+    const phoneOnly = input.by === 'client' && appointment.cancellationPolicy === 'phone_call';
+    const practicePhone = phoneOnly
+      ? ((await Practice.findByPk(appointment.practiceId, { transaction }))?.phone ?? null)
+      : null;
+    const refusal = cancelRefusal(appointment, { ...input, practicePhone });
     if (refusal) throw refusal;
     const policy = appointment.cancellationPolicy;
     const status: CanceledStatus =

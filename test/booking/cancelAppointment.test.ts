@@ -116,6 +116,15 @@ describe('cancelAppointment (PostgreSQL)', () => {
     expect(await AuditEntry.count()).to.equal(0);
   });
 
+  it("phone_call: the cancelation step tells the client the practice's number, as the API's precheck does", async () => {
+    const appointment = await booked('phone_call');
+    const err = await refusal(() => cancel(appointment, { requestedAt: at(-100 * HOUR) }));
+    expect(err.message).to.equal(
+      "This appointment can't be canceled online; to cancel, please call +1 555 0199.",
+    );
+    expect(err.extra).to.deep.equal({ phone: '+1 555 0199' });
+  });
+
   it('phone_call: the practice can still cancel, with the status it chooses', async () => {
     const appointment = await booked('phone_call');
     const result = await cancel(appointment, {
