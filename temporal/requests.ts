@@ -1,11 +1,18 @@
-import { WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  WorkflowIdConflictPolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import {
   appointmentRequestWorkflow,
   approveUpdate,
   declineUpdate,
   withdrawUpdate,
   type DecisionResult,
+  type RequestWorkflowStatus,
 } from '../workflows/appointmentRequest';
 import type { RequestWorkflowInput } from '../booking/submitRequest';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from './searchAttributes';
@@ -46,7 +53,9 @@ export type RequestDecision =
 
 /**
  * Sends a decision as a workflow Update and waits for its answer (the caller must learn whether it booked).
- * A workflow that has already finished answers REQUEST_NOT_PENDING, as does one whose validator refuses.
+ * Only the workflow's own refusal (its validator: the request is no longer pending) and a workflow that has
+ * already finished answer REQUEST_NOT_PENDING, each with the status the workflow reached; any other failure of
+ * the update (a bug, a failed step) is thrown, never dressed up as a refusal.
  */
 export async function decideRequest(
   client: Client,
@@ -69,14 +78,51 @@ export async function decideRequest(
       }
     });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
+    const refusal = notPendingRefusal(err);
+    if (refusal) {
       return {
         ok: false,
         code: 'REQUEST_NOT_PENDING',
-        message: 'This request is no longer pending.',
-        status: 'pending',
+        message: refusal.message,
+        status: refusal.status ?? (await recordedStatus(handle, err, { running: true })),
+      };
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      const status = await recordedStatus(handle, err, { running: false });
+      return {
+        ok: false,
+        code: 'REQUEST_NOT_PENDING',
+        message: `This request is already ${status}.`,
+        status,
       };
     }
     throw err;
   }
+}
+
+/** The workflow validator's REQUEST_NOT_PENDING refusal (with the status it names), or null for anything else. */
+function notPendingRefusal(err: unknown): { message: string; status?: RequestWorkflowStatus } | null {
+  if (!(err instanceof WorkflowUpdateFailedError)) return null;
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== 'REQUEST_NOT_PENDING') return null;
+  const status = cause.details?.[0] as RequestWorkflowStatus | undefined;
+  return { message: cause.message, status };
+}
+
+/**
+ * The status the request workflow last recorded (its BookingStatus search attribute). When the update said "not
+ * found", only a closed workflow explains it; one still running or never started is no answer, so the original
+ * error is thrown.
+ */
+async function recordedStatus(
+  handle: WorkflowHandle,
+  original: unknown,
+  opts: { running: boolean },
+): Promise<RequestWorkflowStatus> {
+  const description = await handle.describe().catch(() => {
+    throw original;
+  });
+  const status = description.typedSearchAttributes.get(bookingStatusKey);
+  if ((!opts.running && description.status.name === 'RUNNING') || !status) throw original;
+  return status as RequestWorkflowStatus;
 }
