@@ -33,7 +33,11 @@ async function main(): Promise<void> {
     if (config.seedDemo) {
       const today = DateTime.now().setZone('America/New_York').toISODate()!;
       const seeded = await step('seeding the demo practice (first start only)', () =>
-        seedDemoPractice(database.db, { password: config.demoPassword, today }),
+        seedDemoPractice(database.db, {
+          password: config.demoPassword,
+          today,
+          requestLifetimeHours: config.requestLifetimeHours,
+        }),
       );
       if (seeded) print('  demo practice created');
     }

@@ -22,7 +22,8 @@ const SEED_ACTION = 'seed.demo';
  */
 export async function seedDemoPractice(
   sequelize: Sequelize,
-  opts: { password: string; today: string },
+  // requestLifetimeHours: REQUEST_LIFETIME_HOURS, the lifetime a practice starts with (it keeps its own after).
+  opts: { password: string; today: string; requestLifetimeHours: number },
 ): Promise<boolean> {
   const passwordHash = await hashPassword(opts.password);
   return sequelize.transaction(async (transaction) => {
@@ -38,6 +39,7 @@ export async function seedDemoPractice(
         portalEnabled: true,
         allowNewClients: true,
         cancellationPolicy: '24h',
+        requestLifetimeHours: opts.requestLifetimeHours,
       },
       { transaction },
     );

@@ -13,7 +13,7 @@ const { failingStep } = proxyActivities<{ failingStep(): Promise<void> }>({
 export async function failingDecisionWorkflow(): Promise<void> {
   setHandler(approveUpdate, async () => {
     await failingStep();
-    return { ok: true, status: 'approved' };
+    return { ok: true as const, status: 'approved' as const };
   });
   await condition(() => false);
 }
