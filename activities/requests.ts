@@ -43,6 +43,19 @@ async function requestContext(requestId: string) {
       email: person.email,
       timeZone: request.clientTimeZone ?? client?.timeZone ?? practice!.timeZone,
     },
+    // The person as the request was submitted: approval may book it for an existing client whose profile (name,
+    // address's case) differs, and an email retried after approval must render exactly as its first attempt.
+    submitter: request.newClient
+      ? {
+          ...request.newClient,
+          timeZone: request.clientTimeZone ?? practice!.timeZone,
+        }
+      : {
+          firstName: person.firstName,
+          lastName: person.lastName,
+          email: person.email,
+          timeZone: request.clientTimeZone ?? client?.timeZone ?? practice!.timeZone,
+        },
     clinicianName: `${clinician!.firstName} ${clinician!.lastName}`,
     clinicianZone: clinician!.timeZone ?? practice!.timeZone,
     slot: { startsAt: request.startsAt, endsAt: request.endsAt },
@@ -113,9 +126,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         props: {
           ...clinicianProps(ctx),
           // As submitted, never as approved since: a send retried after an approval must render the same email.
-          clientName: ctx.request.newClient
-            ? `${ctx.request.newClient.firstName} ${ctx.request.newClient.lastName}`
-            : ctx.client.name,
+          clientName: `${ctx.submitter.firstName} ${ctx.submitter.lastName}`,
           clientType: ctx.request.newClient ? 'new' : 'existing',
           possibleExistingClient: ctx.request.possibleDuplicateClientId !== null,
           message: ctx.request.message ?? undefined,
@@ -128,13 +139,13 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       const ctx = await requestContext(requestId);
       await deliverEmail(mailer, {
         kind: 'request-received',
-        to: ctx.client.email,
+        to: ctx.submitter.email,
         idempotencyKey: `request-received/${requestId}`,
         props: {
           ...ctx.slot,
-          timeZone: ctx.client.timeZone,
+          timeZone: ctx.submitter.timeZone,
           practiceName: ctx.practice.name,
-          clientFirstName: ctx.client.firstName,
+          clientFirstName: ctx.submitter.firstName,
           clinicianName: ctx.clinicianName,
           serviceName: ctx.service.name,
           // As submitted, like the clinician's email: a retry after approval must render the same receipt.
