@@ -1,10 +1,11 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { renderEmail, type EmailKind, type EmailPropsByKind } from '../emails/render';
-import { EmailRejectedError, type Mailer, type OutgoingEmail } from '../emails/mailer';
+import { EmailRejectedError, EmailTemporaryError, type Mailer, type OutgoingEmail } from '../emails/mailer';
 
 /**
  * Renders and sends one email. The idempotency key makes a retried activity deliver once; a provider's
- * validation refusal is permanent (non-retryable, visible in the workflow), rate limits and 5xx are retried.
+ * validation refusal is permanent (non-retryable, visible in the workflow), rate limits and 5xx are retried, no
+ * sooner than the provider's Retry-After when it gave one.
  */
 export async function deliverEmail<K extends EmailKind>(
   mailer: Mailer,
@@ -32,6 +33,25 @@ export async function deliverEmail<K extends EmailKind>(
         nonRetryable: true,
       });
     }
+    if (err instanceof EmailTemporaryError && err.retryAfterSeconds) {
+      // Retrying before the provider's Retry-After only spends attempts on refusals, and counts against the
+      // account's rate limit; the step's own backoff starts at 2 seconds.
+      throw ApplicationFailure.create({
+        type: err.name,
+        message: err.message,
+        details: [{ code: err.code, attempt: currentAttempt() }],
+        nextRetryDelay: err.retryAfterSeconds * 1000,
+      });
+    }
     throw err;
+  }
+}
+
+function currentAttempt(): number | undefined {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    // Outside an activity (a script, a test calling deliverEmail directly) there is no attempt to report.
+    return undefined;
   }
 }

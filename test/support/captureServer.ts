@@ -38,8 +38,11 @@ export interface CaptureServer {
   deliveries(): CapturedEmail[];
   /** Resolves with the first accepted email matching pred, already received or arriving within timeoutMs. */
   waitFor(pred: (email: CapturedEmail) => boolean, timeoutMs?: number): Promise<CapturedEmail>;
-  /** Answers the next n POST /emails with this status (Resend-style body; 429 has Retry-After) or drops them. */
-  failNext(n: number, status?: InjectedFault): void;
+  /**
+   * Answers the next n POST /emails with this status (Resend-style body; 429 has Retry-After, 1 second unless
+   * told) or drops them.
+   */
+  failNext(n: number, status?: InjectedFault, opts?: { retryAfterSeconds?: number }): void;
   /** Answers the next n POST /emails with 422 validation_error. */
   rejectNext(n: number): void;
   /** Number of POST /emails received, failed ones included. */
@@ -71,14 +74,19 @@ function errorBody(status: number): { name: string; message: string } {
   return { name: 'validation_error', message: 'The request is invalid.' };
 }
 
-function sendError(res: ServerResponse, status: number, override?: { name: string; message: string }): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  override?: { name: string; message: string },
+  retryAfterSeconds = 1,
+): void {
   const body = { statusCode: status, ...(override ?? errorBody(status)) };
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (status === 429) {
-    headers['retry-after'] = '1';
+    headers['retry-after'] = String(retryAfterSeconds);
     headers['ratelimit-limit'] = '2';
     headers['ratelimit-remaining'] = '0';
-    headers['ratelimit-reset'] = '1';
+    headers['ratelimit-reset'] = String(retryAfterSeconds);
   }
   res.writeHead(status, headers).end(JSON.stringify(body));
 }
@@ -128,7 +136,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
   let captured: CapturedEmail[] = [];
   // Like Resend: a key remembers its first payload and id; a replay returns that id and sends nothing.
   let byKey = new Map<string, { id: string; payload: string }>();
-  let faults: InjectedFault[] = [];
+  let faults: { fault: InjectedFault; retryAfterSeconds?: number }[] = [];
   let attempts = 0;
   const events = new EventEmitter();
   // One listener per pending waitFor: load tests wait for hundreds of emails at once.
@@ -147,12 +155,12 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     if (req.method !== 'POST') return sendError(res, 405);
     attempts += 1;
 
-    const fault = faults.shift();
-    if (fault === 'network') {
+    const next = faults.shift();
+    if (next?.fault === 'network') {
       req.socket.destroy();
       return;
     }
-    if (fault !== undefined) return sendError(res, fault);
+    if (next !== undefined) return sendError(res, next.fault, undefined, next.retryAfterSeconds);
 
     if (!/^Bearer \S+/.test(req.headers.authorization ?? '')) return sendError(res, 401);
     let body: Record<string, unknown>;
@@ -220,11 +228,12 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         events.on('email', onEmail);
       });
     },
-    failNext(n, status = 500) {
-      for (let i = 0; i < n; i += 1) faults.push(status);
+    failNext(n, status = 500, opts = {}) {
+      for (let i = 0; i < n; i += 1)
+        faults.push({ fault: status, retryAfterSeconds: opts.retryAfterSeconds });
     },
     rejectNext(n) {
-      for (let i = 0; i < n; i += 1) faults.push(422);
+      for (let i = 0; i < n; i += 1) faults.push({ fault: 422 });
     },
     attempts: () => attempts,
     reset() {
