@@ -68,7 +68,8 @@ const newestFirst: Ordering = {
 
 /**
  * Pending requests, the one that must be answered first at the top: a request lapses when its slot starts or
- * when it is older than the practice's request lifetime, whichever comes first, so that moment orders them.
+ * when it is older than the practice's request lifetime, whichever comes first (requestExpiresAt in
+ * booking/rules/requests.ts, here in SQL), so that moment orders them.
  * Longest-waiting first would put a request for next month above one whose slot is tomorrow morning; soonest
  * slot first would let a request for a far slot lapse unseen after its lifetime.
  */

@@ -26,6 +26,7 @@ import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { idParams, isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import { canceledByOtherSide, type AlreadyCanceled } from '../booking/rules/cancelation';
+import { hasStarted } from '../booking/rules/started';
 import type { Schema } from './validation';
 
 /** What the appointment routes are built from. */
@@ -255,7 +256,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
           };
         };
         const upcoming = rows
-          .filter((a) => a.startsAt.getTime() > now.getTime())
+          .filter((a) => !hasStarted(a, now))
           .map((a) => {
             const options = cancelationOptions(a, now);
             const until = options.freeCancelationUntil;
@@ -269,7 +270,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
             };
           });
         const past = rows
-          .filter((a) => a.startsAt.getTime() <= now.getTime())
+          .filter((a) => hasStarted(a, now))
           .reverse()
           .map(view);
         res.json({ timeZone: zone, upcoming, past });

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { RequestWorkflowInput } from '../booking/submitRequest';
-import { pendingRefusal } from '../booking/rules/requests';
+import { pendingRefusal, requestExpiresAt } from '../booking/rules/requests';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
 import { notificationSteps } from './notifications';
 import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
@@ -91,10 +91,7 @@ export async function appointmentRequestWorkflow(
   // Measured from the execution's start on the server (the moment the API recorded the request, inside its
   // transaction), so the deadline neither depends on the API's and Temporal's clocks agreeing nor slips when no
   // worker was running to pick the workflow up.
-  const waitMs = Math.min(
-    Date.parse(input.startsAt) - Date.parse(input.requestedAt),
-    input.lifetimeHours * 3_600_000,
-  );
+  const waitMs = requestExpiresAt(input) - Date.parse(input.requestedAt);
   const deadline = workflowInfo().startTime.getTime() + waitMs;
 
   const setStatus = (next: RequestWorkflowStatus) => {

@@ -27,3 +27,18 @@ export function startedRefusal<S extends string>(status: S): NotPending<S> {
     status,
   };
 }
+
+/**
+ * When an unanswered request expires (epoch ms): when its slot starts or when it is older than the practice's
+ * request lifetime, whichever comes first. The workflow's timer is this; the dashboard orders pending requests
+ * by the same moment, written in SQL (api/appointmentRequests.ts answerFirst).
+ */
+export function requestExpiresAt(request: {
+  startsAt: string | Date;
+  requestedAt: string | Date;
+  lifetimeHours: number;
+}): number {
+  const ms = (t: string | Date) => (typeof t === 'string' ? Date.parse(t) : t.getTime());
+  const requestedAt = ms(request.requestedAt);
+  return requestedAt + Math.min(ms(request.startsAt) - requestedAt, request.lifetimeHours * 3_600_000);
+}
