@@ -9,6 +9,7 @@ import { Service } from '../models/service';
 import { StaffUser } from '../models/staffUser';
 import {
   cancelationOptions,
+  canceledResult,
   cancelRefusal,
   type CanceledBy,
   type CanceledStatus,
@@ -169,15 +170,7 @@ function precheck(
   if (appointment.status !== 'scheduled') {
     const lost = canceledByOtherSide(appointment, opts.by);
     if (lost) throw alreadyCanceled(lost);
-    return {
-      ok: true,
-      appointmentId: appointment.id,
-      status: appointment.status,
-      canceledBy: appointment.canceledBy!,
-      requestedAt: appointment.cancelRequestedAt!.toISOString(),
-      canceledAt: appointment.canceledAt!.toISOString(),
-      changed: false,
-    };
+    return { ok: true, ...canceledResult(appointment, false) };
   }
   const refusal = cancelRefusal(appointment, opts);
   if (refusal) throw refusal;

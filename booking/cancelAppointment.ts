@@ -94,7 +94,8 @@ export function cancelationOptions(appointment: CancelableAppointment, now: Date
   };
 }
 
-function resultOf(appointment: Appointment, changed: boolean): CancelResult {
+/** A canceled appointment as the cancelation answers it: by the API for a repeat, by the step otherwise. */
+export function canceledResult(appointment: Appointment, changed: boolean): CancelResult {
   return {
     appointmentId: appointment.id,
     status: appointment.status as CanceledStatus,
@@ -120,7 +121,7 @@ export async function cancelAppointment(db: Sequelize, input: CancelAppointmentI
       lock: transaction.LOCK.UPDATE,
     });
     if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
-    if (appointment.status !== 'scheduled') return resultOf(appointment, false);
+    if (appointment.status !== 'scheduled') return canceledResult(appointment, false);
     // The client is told the practice's number however the refusal reaches them (API precheck or this step).
     const phoneOnly = input.by === 'client' && appointment.cancellationPolicy === 'phone_call';
     const practicePhone = phoneOnly
@@ -165,6 +166,6 @@ export async function cancelAppointment(db: Sequelize, input: CancelAppointmentI
       },
       transaction,
     );
-    return resultOf(appointment, true);
+    return canceledResult(appointment, true);
   });
 }
