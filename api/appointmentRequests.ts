@@ -197,7 +197,7 @@ export function appointmentRequestRoutes(deps: {
         200: 'Booked: the request, the appointment, and the client booked for (`created` false when an existing client was used)',
         403: "Another clinician's request",
         404: 'No such request',
-        409: 'REQUEST_NOT_PENDING or SLOT_UNAVAILABLE (request stays pending)',
+        409: 'REQUEST_NOT_PENDING (decided, withdrawn, expired, or its time has started: then it expires) or SLOT_UNAVAILABLE (request stays pending)',
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
