@@ -1,6 +1,6 @@
 import { Op, col, fn, where, type Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';

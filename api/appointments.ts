@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { Op, type Sequelize, type WhereOptions } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DateTime, IANAZone } from 'luxon';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
 import { Service } from '../models/service';
@@ -14,10 +14,9 @@ import {
   type CanceledStatus,
 } from '../booking/cancelAppointment';
 import { BookingError } from '../booking/errors';
-import type { CancelOutcome } from '../activities/cancellations';
-import { cancelAndWait } from '../temporal/cancellations';
+import type { CancelOutcome } from '../booking/cancelOutcome';
+import { cancelAndWait, type CancellationWorkflowInput } from '../temporal/cancellations';
 import { withTemporal } from '../temporal/errors';
-import type { CancellationWorkflowInput } from '../workflows/cancellation';
 import { badRequest, conflict, forbidden } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice } from './auth/principal';

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { IANAZone } from 'luxon';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { Service } from '../models/service';
 import { computeSlots, type Slot, type SlotQuery } from '../scheduling';
 import { loadSlotQuery } from '../booking/schedule';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import { assertAcceptsNewClients } from '../booking/bookable';
 import { EMAIL_VERIFICATION, issueEmailVerification } from '../booking/emailVerification';
 import { mailboxOf } from '../booking/mailbox';

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { Notification } from '../models/notification';
 import { notFound } from './errors';
 import type { RouteDef } from './route';

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import type { OneTimeCodes } from '../booking/oneTimeCodes';
 import { AppointmentRequest } from '../models/appointmentRequest';
 import { submitRequest, type Requester } from '../booking/submitRequest';

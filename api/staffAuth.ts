@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { fn, col, where, QueryTypes } from 'sequelize';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
-import { verifyPassword } from '../app/passwords';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import { verifyPassword } from '../lib/passwords';
 import { StaffUser } from '../models/staffUser';
 import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
