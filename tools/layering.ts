@@ -1,6 +1,7 @@
 /**
  * The allowed direction of imports between the top-level folders: a folder imports only from the folders listed
- * for it, so the tree reads api → booking → models/scheduling and no folder reaches one above it.
+ * for it, so the tree reads api → booking → models/scheduling, temporal → booking, and no folder reaches one above
+ * it. tools/checkImports.ts applies it; test/tools/layering.test.ts runs it in `npm test`.
  */
 
 /** A folder of the tree whose imports are checked. */
@@ -14,6 +15,7 @@ export type Layer =
   | 'models'
   | 'scheduling'
   | 'emails'
+  | 'lib'
   | 'tools'
   | 'web';
 
@@ -22,30 +24,22 @@ export interface Edge {
   to: Layer;
   /** Only these files (repo-relative) of the target folder may be imported. */
   files?: string[];
+  /** Only these files (repo-relative) of the importing folder may use the edge. */
+  from?: string[];
   /** Only `import type` / `export type` across this edge. */
   typesOnly?: boolean;
 }
 
 /**
- * Which folder may import which. Folders not listed here (test/, bench/) may import anything; an import into a
- * folder that is not listed (node_modules, a sibling file) is not a layer crossing.
+ * Which folder may import which. lib/ (clock, logger, password hashing: no domain, no I/O of ours) sits under every
+ * folder of the server. Folders not listed here (test/, bench/) may import anything; imports of packages are not
+ * layer crossings.
  */
 export const ALLOWED: Record<Layer, (Layer | Edge)[]> = {
-  app: [
-    'api',
-    'activities',
-    'workflows',
-    'temporal',
-    'booking',
-    'models',
-    'scheduling',
-    'emails',
-    // npm start installs the Temporal binaries it needs, as it always did, through the resolver's one interface.
-    { to: 'tools', files: ['tools/temporal/resolve.ts'] },
-  ],
-  api: ['booking', 'temporal', 'models', 'scheduling', 'emails'],
-  activities: ['booking', 'models', 'emails', 'scheduling'],
-  // Workflow code is bundled into Temporal's sandbox: pure booking rules, and activities as types only.
+  app: ['api', 'activities', 'workflows', 'temporal', 'booking', 'models', 'scheduling', 'emails', 'lib'],
+  api: ['booking', 'temporal', 'models', 'scheduling', 'emails', 'lib'],
+  activities: ['booking', 'models', 'emails', 'scheduling', 'lib'],
+  // Bundled into Temporal's sandbox: booking's pure rules, the search attribute keys, and activities as types only.
   workflows: [
     'booking',
     { to: 'temporal', files: ['temporal/searchAttributes.ts'] },
@@ -53,13 +47,20 @@ export const ALLOWED: Record<Layer, (Layer | Edge)[]> = {
   ],
   temporal: [
     'booking',
-    { to: 'workflows', typesOnly: true },
+    'lib',
+    // A client starts workflows and sends their signals and updates, which are values defined beside the workflow
+    // (as in Temporal's samples); workflow modules are pure, so importing them runs nothing.
+    'workflows',
+    // The worker is where workflows meet their activities; no other Temporal module touches activities.
+    { to: 'activities', from: ['temporal/worker.ts'] },
+    // The dev server needs the CLI binary, resolved (and installed on first use) by build tooling.
     { to: 'tools', files: ['tools/temporal/resolve.ts'] },
   ],
-  booking: ['models', 'scheduling', 'emails'],
-  models: [],
+  booking: ['models', 'scheduling', 'emails', 'lib'],
+  models: ['lib'],
   scheduling: [],
-  emails: [],
+  emails: ['lib'],
+  lib: [],
   tools: [
     'app',
     'api',
@@ -70,6 +71,7 @@ export const ALLOWED: Record<Layer, (Layer | Edge)[]> = {
     'models',
     'scheduling',
     'emails',
+    'lib',
     'web',
   ],
   // The browser app talks to the server over HTTP only; its API types are generated into web/src/generated/.
