@@ -74,6 +74,7 @@ const calendarQuery: Schema = {
 
 const cancelResultSchema: Schema = {
   type: 'object',
+  required: ['appointmentId', 'status'],
   properties: {
     appointmentId: uuid,
     status: statusField,
@@ -83,6 +84,16 @@ const cancelResultSchema: Schema = {
 };
 const portalAppointmentSchema: Schema = {
   type: 'object',
+  required: [
+    'id',
+    'status',
+    'startsAt',
+    'endsAt',
+    'clinician',
+    'service',
+    'cancellationPolicy',
+    'canceledAt',
+  ],
   properties: {
     id: uuid,
     status: statusField,
@@ -91,9 +102,10 @@ const portalAppointmentSchema: Schema = {
     startsAtLocal: { type: 'string', description: 'startsAt in the listing time zone, with its offset' },
     clinician: {
       type: 'object',
+      required: ['id', 'firstName', 'lastName'],
       properties: { id: uuid, firstName: { type: 'string' }, lastName: { type: 'string' } },
     },
-    service: { type: 'object', properties: { id: uuid, name: { type: 'string' } } },
+    service: { type: 'object', required: ['id', 'name'], properties: { id: uuid, name: { type: 'string' } } },
     cancellationPolicy: { type: 'string', enum: ['phone_call', '24h', '48h', '72h'] },
     canceledAt: nullableInstant,
     canCancelOnline: { type: 'boolean' },
@@ -105,15 +117,30 @@ const portalAppointmentSchema: Schema = {
 };
 const calendarEntrySchema: Schema = {
   type: 'object',
+  required: [
+    'id',
+    'status',
+    'clinicianId',
+    'client',
+    'service',
+    'startsAt',
+    'endsAt',
+    'cancellationPolicy',
+    'cancelRequestedAt',
+    'canceledAt',
+    'canceledBy',
+    'cancelReason',
+  ],
   properties: {
     id: uuid,
     status: statusField,
     clinicianId: uuid,
     client: {
       type: 'object',
+      required: ['id', 'firstName', 'lastName'],
       properties: { id: uuid, firstName: { type: 'string' }, lastName: { type: 'string' } },
     },
-    service: { type: 'object', properties: { id: uuid, name: { type: 'string' } } },
+    service: { type: 'object', required: ['id', 'name'], properties: { id: uuid, name: { type: 'string' } } },
     startsAt: isoInstant,
     endsAt: isoInstant,
     cancellationPolicy: { type: 'string' },
@@ -213,6 +240,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
           description: 'Appointments, upcoming soonest first, past latest first',
           schema: {
             type: 'object',
+            required: ['timeZone', 'upcoming', 'past'],
             properties: {
               timeZone: { type: 'string' },
               upcoming: { type: 'array', items: portalAppointmentSchema },
