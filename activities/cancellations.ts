@@ -4,20 +4,12 @@ import { Client } from '../models/client';
 import { Practice } from '../models/practice';
 import { Service } from '../models/service';
 import { StaffUser } from '../models/staffUser';
-import {
-  cancelAppointment,
-  type CanceledBy,
-  type CanceledStatus,
-  type CancelResult,
-} from '../booking/cancelAppointment';
-import { BookingError, type BookingErrorCode } from '../booking/errors';
+import { cancelAppointment, type CanceledBy, type CanceledStatus } from '../booking/cancelAppointment';
+import type { CancelOutcome } from '../booking/cancelOutcome';
+import { BookingError } from '../booking/errors';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
 import { ringBell } from './bell';
-
-/** What the cancel step did: the appointment's (first) cancelation, or the business rule that refused it. */
-export type CancelOutcome =
-  ({ ok: true } & CancelResult) | { ok: false; code: BookingErrorCode; message: string };
 
 /** Everything the cancelation emails need, loaded fresh by each activity. */
 async function canceledContext(appointmentId: string) {

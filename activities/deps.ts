@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import type { Mailer } from '../emails/mailer';
 import type { OneTimeCodes } from '../booking/oneTimeCodes';
 

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import type { PortalEmailInput, PortalEmailOutcome } from '../workflows/portalEmail';
+import type { PortalEmailInput, PortalEmailOutcome } from '../booking/portalEmail';
 import { EMAIL_VERIFICATION } from '../booking/emailVerification';
 import { SIGN_IN_CODE_VALID_MINUTES } from '../booking/oneTimeCodes';
 import type { ActivityDeps } from './deps';

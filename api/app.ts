@@ -2,9 +2,8 @@ import compression from 'compression';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../app/config';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import type { Mailer } from '../emails/mailer';
 import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
@@ -28,11 +27,29 @@ import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
 
+/**
+ * What the API reads of the process's configuration. app/config.ts builds the whole of it at boot and hands it
+ * down; the API names the part it uses instead of importing the composition root's type.
+ */
+export interface ApiConfig {
+  env: 'development' | 'test' | 'production';
+  publicUrl: string;
+  taskQueue: string;
+  seedDemo: boolean;
+  authSecret: string | null;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  corsOrigins: string[];
+  /** Express's `trust proxy`: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
+  trustProxy: boolean | number | string[];
+  availabilityPerMinute: number;
+}
+
 /** What the HTTP app is built from. */
 export interface AppDeps {
   db: Sequelize;
   temporal: Client;
-  config: Config;
+  config: ApiConfig;
   clock: Clock;
   log: Logger;
   mailer: Mailer;

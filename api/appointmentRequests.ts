@@ -1,6 +1,6 @@
 import { Op, col, fn, where, type Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
@@ -15,6 +15,7 @@ import { conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { idParams, multilineText, uuid } from './schemas';
+import { approveAnswerSchema, declineAnswerSchema, staffRequestSchema } from './responseSchemas';
 import {
   DEFAULT_PAGE_SIZE,
   encodeCursor,
@@ -139,7 +140,11 @@ export function appointmentRequestRoutes(deps: {
       auth: 'staff',
       query: listQuery,
       responses: {
-        200: 'Requests with client, service, waiting time and the possible-duplicate flag; `Link: <…>; rel="next"` while more follow',
+        200: {
+          description:
+            'Requests with client, service, waiting time and the possible-duplicate flag; `Link: <…>; rel="next"` while more follow',
+          schema: { type: 'array', items: staffRequestSchema },
+        },
         400: 'A cursor from another list or tab, or a limit outside 1–500',
       },
       handler: async (req, res) => {
@@ -174,7 +179,11 @@ export function appointmentRequestRoutes(deps: {
       tag: 'Appointment requests',
       auth: 'staff',
       params: idParams,
-      responses: { 200: 'The request', 403: "Another clinician's request", 404: 'No such request' },
+      responses: {
+        200: { description: 'The request', schema: staffRequestSchema },
+        403: "Another clinician's request",
+        404: 'No such request',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const request = await decidableRequest(staff, req.params.id as string);
@@ -192,7 +201,11 @@ export function appointmentRequestRoutes(deps: {
       auth: 'staff',
       params: idParams,
       responses: {
-        200: 'Booked: the request, the appointment, and the client booked for (`created` false when an existing client was used)',
+        200: {
+          description:
+            'Booked: the request, the appointment, and the client booked for (`created` false when an existing client was used)',
+          schema: approveAnswerSchema,
+        },
         403: "Another clinician's request",
         404: 'No such request',
         409: 'REQUEST_NOT_PENDING or SLOT_UNAVAILABLE (request stays pending)',
@@ -233,7 +246,7 @@ export function appointmentRequestRoutes(deps: {
       params: idParams,
       body: declineBody,
       responses: {
-        200: 'Declined',
+        200: { description: 'Declined', schema: declineAnswerSchema },
         403: "Another clinician's request",
         404: 'No such request',
         409: 'REQUEST_NOT_PENDING',

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { Op, type Sequelize, type WhereOptions } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DateTime, IANAZone } from 'luxon';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { Appointment } from '../models/appointment';
 import { Client } from '../models/client';
 import { Service } from '../models/service';
@@ -14,10 +14,9 @@ import {
   type CanceledStatus,
 } from '../booking/cancelAppointment';
 import { BookingError } from '../booking/errors';
-import type { CancelOutcome } from '../activities/cancellations';
-import { cancelAndWait } from '../temporal/cancellations';
+import type { CancelOutcome } from '../booking/cancelOutcome';
+import { cancelAndWait, type CancellationWorkflowInput } from '../temporal/cancellations';
 import { withTemporal } from '../temporal/errors';
-import type { CancellationWorkflowInput } from '../workflows/cancellation';
 import { badRequest, conflict, forbidden } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice } from './auth/principal';
@@ -75,6 +74,7 @@ const calendarQuery: Schema = {
 
 const cancelResultSchema: Schema = {
   type: 'object',
+  required: ['appointmentId', 'status'],
   properties: {
     appointmentId: uuid,
     status: statusField,
@@ -84,6 +84,16 @@ const cancelResultSchema: Schema = {
 };
 const portalAppointmentSchema: Schema = {
   type: 'object',
+  required: [
+    'id',
+    'status',
+    'startsAt',
+    'endsAt',
+    'clinician',
+    'service',
+    'cancellationPolicy',
+    'canceledAt',
+  ],
   properties: {
     id: uuid,
     status: statusField,
@@ -92,9 +102,10 @@ const portalAppointmentSchema: Schema = {
     startsAtLocal: { type: 'string', description: 'startsAt in the listing time zone, with its offset' },
     clinician: {
       type: 'object',
+      required: ['id', 'firstName', 'lastName'],
       properties: { id: uuid, firstName: { type: 'string' }, lastName: { type: 'string' } },
     },
-    service: { type: 'object', properties: { id: uuid, name: { type: 'string' } } },
+    service: { type: 'object', required: ['id', 'name'], properties: { id: uuid, name: { type: 'string' } } },
     cancellationPolicy: { type: 'string', enum: ['phone_call', '24h', '48h', '72h'] },
     canceledAt: nullableInstant,
     canCancelOnline: { type: 'boolean' },
@@ -106,15 +117,30 @@ const portalAppointmentSchema: Schema = {
 };
 const calendarEntrySchema: Schema = {
   type: 'object',
+  required: [
+    'id',
+    'status',
+    'clinicianId',
+    'client',
+    'service',
+    'startsAt',
+    'endsAt',
+    'cancellationPolicy',
+    'cancelRequestedAt',
+    'canceledAt',
+    'canceledBy',
+    'cancelReason',
+  ],
   properties: {
     id: uuid,
     status: statusField,
     clinicianId: uuid,
     client: {
       type: 'object',
+      required: ['id', 'firstName', 'lastName'],
       properties: { id: uuid, firstName: { type: 'string' }, lastName: { type: 'string' } },
     },
-    service: { type: 'object', properties: { id: uuid, name: { type: 'string' } } },
+    service: { type: 'object', required: ['id', 'name'], properties: { id: uuid, name: { type: 'string' } } },
     startsAt: isoInstant,
     endsAt: isoInstant,
     cancellationPolicy: { type: 'string' },
@@ -214,6 +240,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
           description: 'Appointments, upcoming soonest first, past latest first',
           schema: {
             type: 'object',
+            required: ['timeZone', 'upcoming', 'past'],
             properties: {
               timeZone: { type: 'string' },
               upcoming: { type: 'array', items: portalAppointmentSchema },

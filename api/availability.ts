@@ -1,12 +1,13 @@
 import type { Sequelize } from 'sequelize';
 import { IANAZone } from 'luxon';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { Service } from '../models/service';
 import { computeSlots, type Slot, type SlotQuery } from '../scheduling';
 import { loadSlotQuery } from '../booking/schedule';
 import { bookableClinicians, bookableFor } from '../booking/bookable';
 import { badRequest } from './errors';
 import type { RouteDef } from './route';
+import { portalCliniciansSchema } from './responseSchemas';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, timeZoneField, uuid } from './schemas';
@@ -60,6 +61,7 @@ const availabilityQuery = {
 
 const slotSchema = {
   type: 'object',
+  required: ['startsAt', 'endsAt', 'localStartsAt', 'localEndsAt'],
   properties: {
     startsAt: { type: 'string', description: 'UTC instant' },
     endsAt: { type: 'string' },
@@ -84,7 +86,10 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinut
       tag: 'Client portal',
       auth: 'public',
       params: slugParams,
-      responses: { 200: 'Clinicians', 404: 'No such portal' },
+      responses: {
+        200: { description: 'Clinicians', schema: portalCliniciansSchema },
+        404: 'No such portal',
+      },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
         const services = await Service.findAll({
@@ -124,6 +129,7 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinut
           description: 'Slots',
           schema: {
             type: 'object',
+            required: ['clinicianId', 'serviceId', 'timeZone', 'slots', 'nextFrom'],
             properties: {
               clinicianId: uuid,
               serviceId: uuid,

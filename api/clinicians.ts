@@ -72,7 +72,11 @@ type PreferencesView = {
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
 };
-const preferencesSchema = { type: 'object', properties: preferencesBody.properties };
+const preferencesSchema = {
+  type: 'object',
+  required: Object.keys(preferencesBody.properties),
+  properties: preferencesBody.properties,
+};
 
 /** A clinician's booking preferences, the README's defaults when none are saved. */
 export async function preferencesOf(
@@ -105,7 +109,11 @@ const ruleBody = {
   required: ['rrule', 'startDate', 'startTime', 'endTime'],
   properties: ruleFields,
 };
-const ruleSchema = { type: 'object', properties: { id: uuid, ...ruleFields, summary: { type: 'string' } } };
+const ruleSchema = {
+  type: 'object',
+  required: ['id', ...Object.keys(ruleFields), 'summary'],
+  properties: { id: uuid, ...ruleFields, summary: { type: 'string' } },
+};
 const ruleParams = { type: 'object', required: ['id', 'ruleId'], properties: { id: uuid, ruleId: uuid } };
 
 type RuleInput = {

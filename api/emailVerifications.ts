@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import { assertAcceptsNewClients } from '../booking/bookable';
 import { EMAIL_VERIFICATION, issueEmailVerification } from '../booking/emailVerification';
 import { mailboxOf } from '../booking/mailbox';
@@ -10,6 +10,7 @@ import { startPortalEmail } from '../temporal/portalEmails';
 import { withTemporal } from '../temporal/errors';
 import { ProblemError } from './errors';
 import type { RouteDef } from './route';
+import { codeRequestedSchema } from './responseSchemas';
 import { lockedFor, recordFailure, type FailureLimit } from './auth/rateLimit';
 import { portalPractice, slugParams } from './portal';
 import type { Schema } from './validation';
@@ -63,7 +64,7 @@ export function emailVerificationRoutes(deps: {
       params: slugParams,
       body,
       responses: {
-        202: 'Accepted: the code is durably on its way',
+        202: { description: 'Accepted: the code is durably on its way', schema: codeRequestedSchema },
         400: 'Invalid email',
         403: 'NEW_CLIENTS_NOT_ACCEPTED',
         404: 'No such portal, or the portal is off',

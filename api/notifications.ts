@@ -1,8 +1,9 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { Notification } from '../models/notification';
 import { notFound } from './errors';
 import type { RouteDef } from './route';
+import { notificationsSchema } from './responseSchemas';
 import { idParams } from './schemas';
 
 /** The notification bell: newest first with the unread count; mark one or all read. */
@@ -14,7 +15,7 @@ export function notificationRoutes(deps: { db: Sequelize; clock: Clock }): Route
       summary: 'Your notifications, newest first, with the unread count; a decided request says so',
       tag: 'Notifications',
       auth: 'staff',
-      responses: { 200: 'Notifications' },
+      responses: { 200: { description: 'Notifications', schema: notificationsSchema } },
       handler: async (_req, res) => {
         const userId = res.locals.staff!.id;
         const items = await deps.db.query<{

@@ -2,6 +2,7 @@ import type { Transaction } from 'sequelize';
 import { Practice } from '../models/practice';
 import { notFound } from './errors';
 import type { RouteDef } from './route';
+import { portalInfoSchema } from './responseSchemas';
 
 /** Path parameter schema of every /portal/:slug route. */
 export const slugParams = {
@@ -33,7 +34,10 @@ export function portalInfoRoutes(): RouteDef[] {
       tag: 'Client portal',
       auth: 'public',
       params: slugParams,
-      responses: { 200: 'The portal', 404: 'No such portal, or the portal is off' },
+      responses: {
+        200: { description: 'The portal', schema: portalInfoSchema },
+        404: 'No such portal, or the portal is off',
+      },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
         res.json({

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { Op, QueryTypes, col, fn, where, type Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import { SIGN_IN_CODE_VALID_MINUTES, type OneTimeCodes } from '../booking/oneTimeCodes';
 import { Client } from '../models/client';
 import type { Practice } from '../models/practice';
@@ -11,6 +11,7 @@ import { startPortalEmail } from '../temporal/portalEmails';
 import { withTemporal } from '../temporal/errors';
 import { ProblemError, notFound } from './errors';
 import type { RouteDef } from './route';
+import { codeRequestedSchema } from './responseSchemas';
 import type { TokenService } from './auth/tokens';
 import type { ClientPrincipal } from './auth/principal';
 import { lockedFor, recordFailure } from './auth/rateLimit';
@@ -57,6 +58,8 @@ const verifyBody: Schema = {
 
 const portalClientSchema: Schema = {
   type: 'object',
+  // Signing in answers these four; GET me adds phone and time zone.
+  required: ['id', 'firstName', 'lastName', 'email'],
   properties: {
     id: uuid,
     firstName: { type: 'string' },
@@ -232,7 +235,10 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
       params: slugParams,
       body: codeRequestBody,
       responses: {
-        202: "Accepted: when the address is a client's, the code's email is durably on its way",
+        202: {
+          description: "Accepted: when the address is a client's, the code's email is durably on its way",
+          schema: codeRequestedSchema,
+        },
         400: 'Invalid email',
         404: 'No such portal, or the portal is off',
         429: 'RATE_LIMITED: too many codes for this address or from this network address (any address alike)',
@@ -268,6 +274,7 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
           description: 'Signed in',
           schema: {
             type: 'object',
+            required: ['token', 'expiresAt', 'client'],
             properties: {
               token: { type: 'string' },
               expiresAt: { type: 'string', format: 'date-time' },

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import type { OneTimeCodes } from '../booking/oneTimeCodes';
 import { AppointmentRequest } from '../models/appointmentRequest';
 import { submitRequest, type Requester } from '../booking/submitRequest';
@@ -11,6 +11,7 @@ import { withTemporal } from '../temporal/errors';
 import { withSubmissionLimit } from './submissionLimit';
 import { badRequest, conflict, notFound } from './errors';
 import type { RouteDef } from './route';
+import { requestViewSchema } from './responseSchemas';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, multilineText, timeZoneField, uuid } from './schemas';
@@ -172,7 +173,10 @@ export function portalRequestRoutes(deps: {
       params: slugParams,
       query: myRequestsQuery,
       responses: {
-        200: 'Requests; `Link: <…>; rel="next"` while more follow',
+        200: {
+          description: 'Requests; `Link: <…>; rel="next"` while more follow',
+          schema: { type: 'array', items: requestViewSchema },
+        },
         400: 'A cursor from another list, or a limit outside 1–500',
       },
       handler: async (req, res) => {
@@ -207,7 +211,11 @@ export function portalRequestRoutes(deps: {
       tag: 'Client portal',
       auth: 'client',
       params: requestIdParams,
-      responses: { 200: 'Withdrawn', 404: 'Not your request', 409: 'REQUEST_NOT_PENDING' },
+      responses: {
+        200: { description: 'Withdrawn', schema: requestViewSchema },
+        404: 'Not your request',
+        409: 'REQUEST_NOT_PENDING',
+      },
       handler: async (req, res) => {
         const practice = await portalPractice(req.params.slug as string);
         const client = requirePortalClient(res, practice);

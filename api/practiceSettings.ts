@@ -46,6 +46,7 @@ export function checkSlug(raw: string): { slug: string } | { error: string } {
 
 const settingsSchema = {
   type: 'object',
+  required: ['enabled', 'slug', 'portalUrl', 'allowNewClients', 'cancellationPolicy'],
   properties: {
     enabled: { type: 'boolean' },
     slug: { type: 'string' },

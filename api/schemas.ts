@@ -29,6 +29,7 @@ export const clockTime = {
 /** A staff user as the API shows it (never the password hash). */
 export const staffUserSchema: Schema = {
   type: 'object',
+  required: ['id', 'practiceId', 'email', 'firstName', 'lastName', 'role', 'timeZone'],
   properties: {
     id: uuid,
     practiceId: uuid,
@@ -56,6 +57,7 @@ export function toStaffUser(u: StaffUser) {
 /** A service as the API shows it. */
 export const serviceSchema: Schema = {
   type: 'object',
+  required: ['id', 'name', 'durationMinutes', 'bookableOnline'],
   properties: {
     id: uuid,
     name: { type: 'string' },

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { fn, col, where, QueryTypes } from 'sequelize';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
-import { verifyPassword } from '../app/passwords';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import { verifyPassword } from '../lib/passwords';
 import { StaffUser } from '../models/staffUser';
 import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
+import { staffSessionSchema } from './responseSchemas';
 import type { TokenService } from './auth/tokens';
 import { openSession, revokeSession, type SessionPolicy } from './auth/sessions';
 import {
@@ -119,7 +120,11 @@ export function staffAuthRoutes(deps: {
       tag: 'Staff auth',
       auth: 'public',
       body: loginBody,
-      responses: { 200: 'Signed in', 401: 'Wrong email or password', 429: 'Too many failed attempts' },
+      responses: {
+        200: { description: 'Signed in', schema: staffSessionSchema },
+        401: 'Wrong email or password',
+        429: 'Too many failed attempts',
+      },
       handler: async (req, res) => {
         const { email, password } = req.body as { email: string; password: string };
         const normalized = email.trim().toLowerCase();

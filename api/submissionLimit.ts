@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { BookingError } from '../booking/errors';
 import { ProblemError } from './errors';
 import type { FailureLimit } from './auth/rateLimit';

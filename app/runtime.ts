@@ -21,8 +21,8 @@ import type { Config } from './config';
 import { resolveAuthSecret } from './secret';
 import { createMailer } from './mailer';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 
 /** Something started that must be stopped on the way out, in reverse order. */
 export type Stopper = () => Promise<void>;

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { installTemporalRuntime } from '../app/runtime';
-import { createLogger } from '../app/logger';
+import { createLogger } from '../lib/logger';
 import { aWorld, startLocalStack, visitorAddress, type Stack } from '../test/reliability/harness';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { QueryTypes } from 'sequelize';
 import { installTemporalRuntime } from '../app/runtime';
-import { createLogger } from '../app/logger';
+import { createLogger } from '../lib/logger';
 import {
   aWorld,
   inPool,

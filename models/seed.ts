@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { hashPassword } from '../app/passwords';
+import { hashPassword } from '../lib/passwords';
 import { AuditEntry } from './auditEntry';
 import { AvailabilityRule } from './availabilityRule';
 import { BookingPreferences } from './bookingPreferences';

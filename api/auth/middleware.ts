@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 import { unauthenticated } from '../errors';
 import { bearerToken, type TokenService } from './tokens';
 import { clientTokenRevoked } from './revocations';

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 
 /** How many failures a key may have in the window before further attempts are refused. */
 export interface FailureLimit {

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 
 /**
  * Signs a client token out until it would have expired anyway. Keyed by the token's id rather than a

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 import type { StaffRole } from '../../models/staffUser';
 
 /** Session lifetimes: idle timeout and absolute lifetime. */

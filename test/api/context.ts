@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { fixedClock } from '../../app/clock';
+import { fixedClock } from '../../lib/clock';
 import { freshDatabase } from '../support/database';
 import { startStack, type TestStack } from '../support/stack';
 import { httpClient, type HttpClient } from '../support/http';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { errorHandler } from '../../api/errors';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';

@@ -8,7 +8,7 @@ import type { Client, Practice } from '../../models';
 import { oneTimeCodes } from '../../booking/oneTimeCodes';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { runApi } from '../../app/runtime';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { httpClient } from '../support/http';
 
 describe('portal sign-in for existing clients', () => {

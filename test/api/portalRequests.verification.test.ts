@@ -10,7 +10,7 @@ import { httpClient } from '../support/http';
 import { MAX_PENDING_PER_EMAIL } from '../../booking/submitRequest';
 import { oneTimeCodes } from '../../booking/oneTimeCodes';
 import { runApi } from '../../app/runtime';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { TokenService } from '../../api/auth/tokens';
 import { AppointmentRequest, TimeHold, type Practice, type Service, type StaffUser } from '../../models';
 

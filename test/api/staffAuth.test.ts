@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { useApi } from './context';
 import { aPractice, aStaffUser, fixturePassword } from '../fixtures';
-import { hashPassword } from '../../app/passwords';
+import { hashPassword } from '../../lib/passwords';
 import { AuditEntry } from '../../models';
 
 describe('staff sign-in', () => {

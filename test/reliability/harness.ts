@@ -17,7 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { rootDir } from '../../app/config';
 import { startEmbeddedPostgres, ensureDatabase, type EmbeddedPostgresHandle } from '../../app/postgres';
-import { resolveTemporalCli } from '../../temporal/binaries';
+import { resolveTemporalCli } from '../../tools/temporal/resolve';
 import { requestWorkflowId } from '../../temporal/requests';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import { createDatabase } from '../../models/db';

@@ -18,8 +18,8 @@ import {
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { sharedWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
 import { createActivities } from '../../activities';
-import { fixedClock } from '../../app/clock';
-import { createLogger } from '../../app/logger';
+import { fixedClock } from '../../lib/clock';
+import { createLogger } from '../../lib/logger';
 import { createOutboxMailer } from '../../emails/mailer';
 import { createDatabase } from '../../models/db';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { portalEmailWorkflow, type PortalEmailInput } from '../../workflows/portalEmail';
+import type { PortalEmailInput } from '../../booking/portalEmail';
+import { portalEmailWorkflow } from '../../workflows/portalEmail';
 import { portalEmailWorkflowId } from '../../temporal/portalEmails';
 import { issueEmailVerification } from '../../booking/emailVerification';
 import { useWorkflowTestbed } from '../support/workflowTestbed';

@@ -11,8 +11,8 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import proto from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../../activities';
-import { fixedClock } from '../../../app/clock';
-import { createLogger } from '../../../app/logger';
+import { fixedClock } from '../../../lib/clock';
+import { createLogger } from '../../../lib/logger';
 import { createResendMailer } from '../../../emails/mailer';
 import { submitRequest } from '../../../booking/submitRequest';
 import { issueEmailVerification } from '../../../booking/emailVerification';

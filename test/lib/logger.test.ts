@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { temporalLogSink } from '../../app/runtime';
 import { Client } from '../../models';
 import { aClient, aPractice } from '../fixtures';
