@@ -1,6 +1,5 @@
 import compression from 'compression';
 import express, { Router, type Express, type RequestHandler } from 'express';
-import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../app/config';
 import type { Clock } from '../app/clock';
@@ -27,10 +26,11 @@ import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
+import type { Store } from '../models/store';
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
-  db: Sequelize;
+  db: Store;
   temporal: Client;
   config: Config;
   clock: Clock;
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
       ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
       ...serviceRoutes({ db }),
       ...clinicianRoutes({ db }),
-      ...portalInfoRoutes(),
+      ...portalInfoRoutes({ db }),
       ...portalAuthRoutes({
         db,
         clock,

@@ -1,12 +1,10 @@
 import type { Response } from 'express';
-import { Op, type Sequelize, type WhereOptions } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { DateTime, IANAZone } from 'luxon';
 import type { Clock } from '../app/clock';
-import { Appointment } from '../models/appointment';
-import { Client } from '../models/client';
-import { Service } from '../models/service';
-import { StaffUser } from '../models/staffUser';
+import type { Appointment } from '../models/appointment';
+
 import {
   cancelationOptions,
   cancelRefusal,
@@ -26,10 +24,11 @@ import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { idParams, isoInstant, multilineText, timeZoneField, uuid } from './schemas';
 import type { Schema } from './validation';
+import type { Store } from '../models/store';
 
 /** What the appointment routes are built from. */
 export interface AppointmentRoutesDeps {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   temporal: TemporalClient;
   taskQueue: string;
@@ -194,6 +193,7 @@ function precheck(
 
 /** The client's appointments and cancelations in the portal, and the practice's calendar and cancelations. */
 export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
+  const { db } = deps;
   const { clock, temporal, taskQueue } = deps;
   // Temporal unreachable before the workflow started: 503 with Retry-After, and nothing changed.
   const cancel = (input: CancellationWorkflowInput) =>
@@ -226,22 +226,22 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         404: 'No such portal, the portal is off, or the token is for another practice',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const principal = requirePortalClient(res, practice);
-        const client = await Client.findOne({ where: { id: principal.id, practiceId: practice.id } });
+        const client = await db.Client.findOne({ where: { id: principal.id, practiceId: practice.id } });
         const { timeZone } = res.locals.query as { timeZone?: string };
         if (timeZone && !IANAZone.isValidZone(timeZone))
           throw badRequest('timeZone', 'timeZone is not an IANA time zone.');
         const zone = timeZone ?? client?.timeZone ?? practice.timeZone;
-        const rows = await Appointment.findAll({
+        const rows = await db.Appointment.findAll({
           where: { practiceId: practice.id, clientId: principal.id },
           order: [['startsAt', 'ASC']],
         });
         const clinicians = byId(
-          await StaffUser.findAll({ where: { id: distinct(rows.map((r) => r.clinicianId)) } }),
+          await db.StaffUser.findAll({ where: { id: distinct(rows.map((r) => r.clinicianId)) } }),
         );
         const services = byId(
-          await Service.findAll({ where: { id: distinct(rows.map((r) => r.serviceId)) } }),
+          await db.Service.findAll({ where: { id: distinct(rows.map((r) => r.serviceId)) } }),
         );
         const now = clock.now();
         const view = (a: Appointment) => {
@@ -307,9 +307,9 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
         422: 'DATA_REJECTED: the cancelation could not be recorded; nothing changed',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const principal = requirePortalClient(res, practice);
-        const appointment = await Appointment.findOne({
+        const appointment = await db.Appointment.findOne({
           where: { id: req.params.id as string, practiceId: practice.id, clientId: principal.id },
         });
         if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
@@ -359,7 +359,7 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const body = req.body as { status: CanceledStatus; notifyClient: boolean; reason?: string };
-        const appointment = await Appointment.findOne({
+        const appointment = await db.Appointment.findOne({
           where: { id: req.params.id as string, practiceId: staff.practiceId },
         });
         if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
@@ -412,18 +412,20 @@ export function appointmentRoutes(deps: AppointmentRoutesDeps): RouteDef[] {
           startsAt: { [Op.lt]: to },
           endsAt: { [Op.gt]: from },
         };
-        if (query.clinicianId) where.clinicianId = (await clinicianFor(staff, query.clinicianId)).id;
+        if (query.clinicianId) where.clinicianId = (await clinicianFor(db, staff, query.clinicianId)).id;
         else if (!managesPractice(staff)) where.clinicianId = staff.id;
-        const rows = await Appointment.findAll({
+        const rows = await db.Appointment.findAll({
           where,
           order: [
             ['startsAt', 'ASC'],
             ['id', 'ASC'],
           ],
         });
-        const clients = byId(await Client.findAll({ where: { id: distinct(rows.map((r) => r.clientId)) } }));
+        const clients = byId(
+          await db.Client.findAll({ where: { id: distinct(rows.map((r) => r.clientId)) } }),
+        );
         const services = byId(
-          await Service.findAll({ where: { id: distinct(rows.map((r) => r.serviceId)) } }),
+          await db.Service.findAll({ where: { id: distinct(rows.map((r) => r.serviceId)) } }),
         );
         res.json(
           rows.map((a) => {

@@ -1,14 +1,16 @@
 import type { Transaction } from 'sequelize';
-import { AuditEntry } from '../models/auditEntry';
+
 import type { StaffPrincipal } from './auth/principal';
+import type { Store } from '../models/store';
 
 /** Records a staff user's change in the caller's transaction: nothing changes without its audit entry. */
 export function auditStaffChange(
+  db: Store,
   transaction: Transaction,
   staff: StaffPrincipal,
   change: { action: string; entity: string; entityId: string; oldValue: unknown; newValue: unknown },
 ): Promise<void> {
-  return AuditEntry.record(
+  return db.AuditEntry.record(
     { practiceId: staff.practiceId, actorType: 'staff', actorId: staff.id, ...change },
     transaction,
   );

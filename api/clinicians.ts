@@ -1,12 +1,11 @@
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { Op } from 'sequelize';
 import { IANAZone } from 'luxon';
-import { StaffUser } from '../models/staffUser';
-import { Practice } from '../models/practice';
-import { Service } from '../models/service';
-import { BookingPreferences, defaultBookingPreferences } from '../models/bookingPreferences';
-import { AvailabilityRule } from '../models/availabilityRule';
-import { TimeOff } from '../models/timeOff';
+import type { StaffUser } from '../models/staffUser';
+
+import { defaultBookingPreferences } from '../models/bookingPreferences';
+import type { AvailabilityRule } from '../models/availabilityRule';
+import type { TimeOff } from '../models/timeOff';
 import { validateRule, summarizeRule } from '../scheduling';
 import { badRequest, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
@@ -23,14 +22,16 @@ import {
   staffUserSchema,
   toStaffUser,
 } from './schemas';
+import type { Store } from '../models/store';
 
 /** The clinician a staff user may manage: themselves, or any clinician of their practice for admins and managers. */
 export async function clinicianFor(
+  db: Store,
   staff: StaffPrincipal,
   clinicianId: string,
   transaction?: Transaction,
 ): Promise<StaffUser> {
-  const clinician = await StaffUser.findOne({
+  const clinician = await db.StaffUser.findOne({
     where: {
       id: clinicianId,
       practiceId: staff.practiceId,
@@ -76,10 +77,11 @@ const preferencesSchema = { type: 'object', properties: preferencesBody.properti
 
 /** A clinician's booking preferences, the README's defaults when none are saved. */
 export async function preferencesOf(
+  db: Store,
   clinicianId: string,
   transaction?: Transaction,
 ): Promise<PreferencesView> {
-  const p = await BookingPreferences.findByPk(clinicianId, { transaction });
+  const p = await db.BookingPreferences.findByPk(clinicianId, { transaction });
   if (!p) return { ...defaultBookingPreferences };
   return {
     onlineBookingEnabled: p.onlineBookingEnabled,
@@ -132,10 +134,10 @@ function toRule(r: AvailabilityRule) {
 }
 
 /** The rule with its zone defaulted (clinician's, then practice's) and checked; 400 naming the field otherwise. */
-async function checkedRule(body: RuleInput, clinician: StaffUser): Promise<Required<RuleInput>> {
+async function checkedRule(db: Store, body: RuleInput, clinician: StaffUser): Promise<Required<RuleInput>> {
   let timeZone = body.timeZone;
   if (!timeZone) {
-    timeZone = clinician.timeZone ?? (await Practice.findByPk(clinician.practiceId))!.timeZone;
+    timeZone = clinician.timeZone ?? (await db.Practice.findByPk(clinician.practiceId))!.timeZone;
   }
   if (!IANAZone.isValidZone(timeZone))
     throw badRequest('/timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
@@ -180,7 +182,7 @@ function toTimeOff(t: TimeOff) {
 }
 
 /** Clinicians, their booking preferences, recurring availability and time off. */
-export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
+export function clinicianRoutes(deps: { db: Store }): RouteDef[] {
   const db = deps.db;
   return [
     {
@@ -191,7 +193,7 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       auth: 'staff',
       responses: { 200: { description: 'Clinicians', schema: { type: 'array', items: staffUserSchema } } },
       handler: async (_req, res) => {
-        const users = await StaffUser.findAll({
+        const users = await db.StaffUser.findAll({
           where: {
             practiceId: res.locals.staff!.practiceId,
             role: { [Op.in]: ['clinician', 'admin_clinician'] },
@@ -217,8 +219,8 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
         404: 'No such clinician',
       },
       handler: async (req, res) => {
-        const clinician = await clinicianFor(res.locals.staff!, req.params.id as string);
-        res.json(await preferencesOf(clinician.id));
+        const clinician = await clinicianFor(db, res.locals.staff!, req.params.id as string);
+        res.json(await preferencesOf(db, clinician.id));
       },
     },
     {
@@ -238,10 +240,10 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const body = req.body as PreferencesView;
-        const saved = await db.transaction(async (transaction) => {
-          const clinician = await clinicianFor(staff, req.params.id as string, transaction);
+        const saved = await db.sequelize.transaction(async (transaction) => {
+          const clinician = await clinicianFor(db, staff, req.params.id as string, transaction);
           if (body.initialConsultationServiceId) {
-            const service = await Service.findOne({
+            const service = await db.Service.findOne({
               where: { id: body.initialConsultationServiceId, practiceId: staff.practiceId },
               transaction,
             });
@@ -257,12 +259,12 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
               );
             }
           }
-          const before = await preferencesOf(clinician.id, transaction);
+          const before = await preferencesOf(db, clinician.id, transaction);
           const next = { ...before, ...body };
           const diff = changedFields(before, next);
           if (!diff) return before;
-          await BookingPreferences.upsert({ clinicianId: clinician.id, ...next }, { transaction });
-          await auditStaffChange(transaction, staff, {
+          await db.BookingPreferences.upsert({ clinicianId: clinician.id, ...next }, { transaction });
+          await auditStaffChange(db, transaction, staff, {
             action: 'booking_preferences.update',
             entity: 'clinician',
             entityId: clinician.id,
@@ -282,8 +284,8 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       params: idParams,
       responses: { 200: { description: 'Rules', schema: { type: 'array', items: ruleSchema } } },
       handler: async (req, res) => {
-        const clinician = await clinicianFor(res.locals.staff!, req.params.id as string);
-        const rules = await AvailabilityRule.findAll({
+        const clinician = await clinicianFor(db, res.locals.staff!, req.params.id as string);
+        const rules = await db.AvailabilityRule.findAll({
           where: { clinicianId: clinician.id },
           order: [['createdAt', 'ASC']],
         });
@@ -301,11 +303,14 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       responses: { 201: { description: 'Created', schema: ruleSchema }, 400: 'Invalid rule' },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const clinician = await clinicianFor(staff, req.params.id as string);
-        const rule = await checkedRule(req.body as RuleInput, clinician);
-        const created = await db.transaction(async (transaction) => {
-          const row = await AvailabilityRule.create({ clinicianId: clinician.id, ...rule }, { transaction });
-          await auditStaffChange(transaction, staff, {
+        const clinician = await clinicianFor(db, staff, req.params.id as string);
+        const rule = await checkedRule(db, req.body as RuleInput, clinician);
+        const created = await db.sequelize.transaction(async (transaction) => {
+          const row = await db.AvailabilityRule.create(
+            { clinicianId: clinician.id, ...rule },
+            { transaction },
+          );
+          await auditStaffChange(db, transaction, staff, {
             action: 'availability_rule.create',
             entity: 'availability_rule',
             entityId: row.id,
@@ -332,10 +337,10 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const clinician = await clinicianFor(staff, req.params.id as string);
-        const rule = await checkedRule(req.body as RuleInput, clinician);
-        const updated = await db.transaction(async (transaction) => {
-          const row = await AvailabilityRule.findOne({
+        const clinician = await clinicianFor(db, staff, req.params.id as string);
+        const rule = await checkedRule(db, req.body as RuleInput, clinician);
+        const updated = await db.sequelize.transaction(async (transaction) => {
+          const row = await db.AvailabilityRule.findOne({
             where: { id: req.params.ruleId as string, clinicianId: clinician.id },
             transaction,
             lock: transaction.LOCK.UPDATE,
@@ -343,7 +348,7 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
           if (!row) throw notFound('No such availability rule.');
           const { id: _id, summary: _s, ...before } = toRule(row);
           await row.update(rule, { transaction });
-          await auditStaffChange(transaction, staff, {
+          await auditStaffChange(db, transaction, staff, {
             action: 'availability_rule.update',
             entity: 'availability_rule',
             entityId: row.id,
@@ -365,15 +370,15 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       responses: { 204: 'Deleted', 404: 'No such rule' },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const clinician = await clinicianFor(staff, req.params.id as string);
-        await db.transaction(async (transaction) => {
-          const row = await AvailabilityRule.findOne({
+        const clinician = await clinicianFor(db, staff, req.params.id as string);
+        await db.sequelize.transaction(async (transaction) => {
+          const row = await db.AvailabilityRule.findOne({
             where: { id: req.params.ruleId as string, clinicianId: clinician.id },
             transaction,
           });
           if (!row) throw notFound('No such availability rule.');
           await row.destroy({ transaction });
-          await auditStaffChange(transaction, staff, {
+          await auditStaffChange(db, transaction, staff, {
             action: 'availability_rule.delete',
             entity: 'availability_rule',
             entityId: row.id,
@@ -394,12 +399,12 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       query: timeOffQuery,
       responses: { 200: { description: 'Time off', schema: { type: 'array', items: timeOffSchema } } },
       handler: async (req, res) => {
-        const clinician = await clinicianFor(res.locals.staff!, req.params.id as string);
+        const clinician = await clinicianFor(db, res.locals.staff!, req.params.id as string);
         const { from, to } = res.locals.query as { from?: string; to?: string };
         const where: Record<string | symbol, unknown> = { clinicianId: clinician.id };
         if (to) where.startsAt = { [Op.lt]: new Date(to) };
         if (from) where.endsAt = { [Op.gt]: new Date(from) };
-        const rows = await TimeOff.findAll({ where, order: [['startsAt', 'ASC']] });
+        const rows = await db.TimeOff.findAll({ where, order: [['startsAt', 'ASC']] });
         res.json(rows.map(toTimeOff));
       },
     },
@@ -414,19 +419,19 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       responses: { 201: { description: 'Created', schema: timeOffSchema }, 400: 'Invalid interval' },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const clinician = await clinicianFor(staff, req.params.id as string);
+        const clinician = await clinicianFor(db, staff, req.params.id as string);
         const body = req.body as { startsAt: string; endsAt: string; reason?: string };
         const startsAt = new Date(body.startsAt);
         const endsAt = new Date(body.endsAt);
         if (endsAt <= startsAt) throw badRequest('/endsAt', 'endsAt must be later than startsAt.');
         if (endsAt.getTime() - startsAt.getTime() > MAX_TIME_OFF_MS)
           throw badRequest('/endsAt', 'Time off may span at most 366 days; add several.');
-        const created = await db.transaction(async (transaction) => {
-          const row = await TimeOff.create(
+        const created = await db.sequelize.transaction(async (transaction) => {
+          const row = await db.TimeOff.create(
             { clinicianId: clinician.id, startsAt, endsAt, reason: body.reason ?? null },
             { transaction },
           );
-          await auditStaffChange(transaction, staff, {
+          await auditStaffChange(db, transaction, staff, {
             action: 'time_off.create',
             entity: 'time_off',
             entityId: row.id,
@@ -448,15 +453,15 @@ export function clinicianRoutes(deps: { db: Sequelize }): RouteDef[] {
       responses: { 204: 'Removed', 404: 'No such time off' },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const clinician = await clinicianFor(staff, req.params.id as string);
-        await db.transaction(async (transaction) => {
-          const row = await TimeOff.findOne({
+        const clinician = await clinicianFor(db, staff, req.params.id as string);
+        await db.sequelize.transaction(async (transaction) => {
+          const row = await db.TimeOff.findOne({
             where: { id: req.params.timeOffId as string, clinicianId: clinician.id },
             transaction,
           });
           if (!row) throw notFound('No such time off.');
           await row.destroy({ transaction });
-          await auditStaffChange(transaction, staff, {
+          await auditStaffChange(db, transaction, staff, {
             action: 'time_off.delete',
             entity: 'time_off',
             entityId: row.id,
