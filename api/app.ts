@@ -14,11 +14,15 @@ import { staffAuthRoutes } from './staffAuth';
 import { practiceSettingsRoutes } from './practiceSettings';
 import { serviceRoutes } from './services';
 import { clinicianRoutes } from './clinicians';
+import { bookingPreferenceRoutes } from './bookingPreferences';
+import { availabilityRuleRoutes } from './availabilityRules';
+import { timeOffRoutes } from './timeOff';
 import { portalInfoRoutes } from './portal';
 import { portalAuthRoutes } from './portalAuth';
 import { emailVerificationRoutes } from './emailVerifications';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
-import { appointmentRoutes } from './appointments';
+import { portalAppointmentRoutes } from './portalAppointments';
+import { staffAppointmentRoutes } from './staffAppointments';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
@@ -67,6 +71,9 @@ export function createApp(deps: AppDeps): Express {
       ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
       ...serviceRoutes({ db }),
       ...clinicianRoutes({ db }),
+      ...bookingPreferenceRoutes({ db }),
+      ...availabilityRuleRoutes({ db }),
+      ...timeOffRoutes({ db }),
       ...portalInfoRoutes({ db }),
       ...portalAuthRoutes({
         db,
@@ -78,7 +85,8 @@ export function createApp(deps: AppDeps): Express {
         taskQueue: config.taskQueue,
       }),
       ...emailVerificationRoutes({ db, clock, log, temporal: deps.temporal, taskQueue: config.taskQueue }),
-      ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...portalAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...staffAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),

@@ -3,7 +3,7 @@ import { type Practice, cancellationPolicies, type CancellationPolicy } from '..
 import { badRequest, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
-import { auditStaffChange, changedFields, definedOnly } from './audit';
+import { recordStaffChange, changedFields, definedOnly } from '../booking/audit';
 import type { Store } from '../models/store';
 
 /** Addresses that would collide with the product's own paths or mislead clients. */
@@ -151,7 +151,7 @@ export function practiceSettingsRoutes(deps: { db: Store; publicUrl: string }): 
               definedOnly({ portalEnabled: enabled, slug, allowNewClients, cancellationPolicy }),
               { transaction },
             );
-            await auditStaffChange(db, transaction, staff, {
+            await recordStaffChange(db, transaction, staff, {
               action: 'practice.client_portal.update',
               entity: 'practice',
               entityId: practice.id,

@@ -3,8 +3,9 @@ import { ForeignKeyConstraintError } from 'sequelize';
 import { conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
-import { auditStaffChange, changedFields, definedOnly } from './audit';
-import { idParams, serviceSchema, toService } from './schemas';
+import { recordStaffChange, changedFields, definedOnly } from '../booking/audit';
+import { idParams, serviceSchema } from './schemas';
+import { toService } from '../booking/views';
 import type { Store } from '../models/store';
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' };
@@ -74,7 +75,7 @@ export function serviceRoutes(deps: { db: Store }): RouteDef[] {
             { ...body, name: body.name.trim(), practiceId: staff.practiceId },
             { transaction },
           );
-          await auditStaffChange(db, transaction, staff, {
+          await recordStaffChange(db, transaction, staff, {
             action: 'service.create',
             entity: 'service',
             entityId: created.id,
@@ -104,7 +105,7 @@ export function serviceRoutes(deps: { db: Store }): RouteDef[] {
           const diff = changedFields(toService(found), { ...body, name: body.name?.trim() });
           if (!diff) return found;
           await found.update(definedOnly(diff.newValue), { transaction });
-          await auditStaffChange(db, transaction, staff, {
+          await recordStaffChange(db, transaction, staff, {
             action: 'service.update',
             entity: 'service',
             entityId: found.id,
@@ -134,7 +135,7 @@ export function serviceRoutes(deps: { db: Store }): RouteDef[] {
           .transaction(async (transaction) => {
             const found = await findOwn(db, req.params.id as string, staff, transaction);
             await found.destroy({ transaction });
-            await auditStaffChange(db, transaction, staff, {
+            await recordStaffChange(db, transaction, staff, {
               action: 'service.delete',
               entity: 'service',
               entityId: found.id,

@@ -15,7 +15,8 @@ import {
   type Backoff,
   type FailureLimit,
 } from './auth/rateLimit';
-import { staffUserSchema, toStaffUser } from './schemas';
+import { staffUserSchema } from './schemas';
+import { toStaffUser } from '../booking/views';
 import type { Store } from '../models/store';
 
 /*
