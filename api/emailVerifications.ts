@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
@@ -14,6 +13,7 @@ import { codeRequestedSchema } from './responseSchemas';
 import { lockedFor, recordFailure, type FailureLimit } from './auth/rateLimit';
 import { portalPractice, slugParams } from './portal';
 import type { Schema } from './validation';
+import type { Store } from '../models/store';
 
 // Per mailbox (so +tags and case count once): a few lost or mistyped tries. Per network address and practice:
 // twice the new-client requests it may send (api/submissionLimit.ts), for codes retyped or expired, and few
@@ -47,12 +47,13 @@ const tooManyCodes = (seconds: number) =>
 
 /** New clients confirm their email address with an emailed code before a request may hold a slot. */
 export function emailVerificationRoutes(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   log: Logger;
   temporal: TemporalClient;
   taskQueue: string;
 }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'post',
@@ -72,7 +73,7 @@ export function emailVerificationRoutes(deps: {
         503: 'Temporal unreachable: no code is on its way, retry later',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         assertAcceptsNewClients(practice);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
         // Rate-limit keys and log lines name a mailbox by a hash, never by the address.

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
 import { fn, col, where, QueryTypes } from 'sequelize';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { verifyPassword } from '../lib/passwords';
-import { StaffUser } from '../models/staffUser';
 import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
 import { staffSessionSchema } from './responseSchemas';
@@ -17,7 +15,9 @@ import {
   type Backoff,
   type FailureLimit,
 } from './auth/rateLimit';
-import { staffUserSchema, toStaffUser } from './schemas';
+import { staffUserSchema } from './schemas';
+import { toStaffUser } from '../booking/views';
+import type { Store } from '../models/store';
 
 /*
  * Sign-in throttling, after OWASP's Authentication and Credential Stuffing cheat sheets: throttle per account and
@@ -70,8 +70,8 @@ function tooManyAttempts(seconds: number): ProblemError {
 }
 
 /** Whether the user signed in from this address within the last KNOWN_ADDRESS_DAYS. */
-async function signedInFrom(deps: { db: Sequelize; clock: Clock }, userId: string, address: string) {
-  const rows = await deps.db.query(
+async function signedInFrom(deps: { db: Store; clock: Clock }, userId: string, address: string) {
+  const rows = await deps.db.sequelize.query(
     `SELECT 1 FROM staff_sign_in_addresses
       WHERE user_id = :userId AND address = :address AND last_signed_in_at > :since`,
     {
@@ -87,9 +87,9 @@ async function signedInFrom(deps: { db: Sequelize; clock: Clock }, userId: strin
 }
 
 /** Records a successful sign-in's address, and forgets the user's addresses unused for KNOWN_ADDRESS_DAYS. */
-async function rememberAddress(deps: { db: Sequelize; clock: Clock }, userId: string, address: string) {
+async function rememberAddress(deps: { db: Store; clock: Clock }, userId: string, address: string) {
   const now = deps.clock.now();
-  await deps.db.query(
+  await deps.db.sequelize.query(
     `INSERT INTO staff_sign_in_addresses (user_id, address, last_signed_in_at) VALUES (:userId, :address, :now)
        ON CONFLICT (user_id, address) DO UPDATE SET last_signed_in_at = EXCLUDED.last_signed_in_at;
      DELETE FROM staff_sign_in_addresses WHERE user_id = :userId AND last_signed_in_at < :cutoff;`,
@@ -106,12 +106,13 @@ async function rememberAddress(deps: { db: Sequelize; clock: Clock }, userId: st
 
 /** Staff sign-in, sign-out and "who am I". */
 export function staffAuthRoutes(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   log: Logger;
   tokens: TokenService;
   sessions: SessionPolicy;
 }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'post',
@@ -129,7 +130,7 @@ export function staffAuthRoutes(deps: {
         const { email, password } = req.body as { email: string; password: string };
         const normalized = email.trim().toLowerCase();
         const address = req.ip ?? 'unknown';
-        const user = await StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
+        const user = await db.StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
         const known = user !== null && (await signedInFrom(deps, user.id, address));
         const keys: AttemptKey[] = [
           { key: `account-address:${normalized}|${address}`, limit: PAIR_LIMIT },
@@ -191,7 +192,7 @@ export function staffAuthRoutes(deps: {
       auth: 'staff',
       responses: { 200: { description: 'The user', schema: staffUserSchema } },
       handler: async (_req, res) => {
-        const user = await StaffUser.findByPk(res.locals.staff!.id);
+        const user = await db.StaffUser.findByPk(res.locals.staff!.id);
         if (!user) throw unauthenticated();
         res.json(toStaffUser(user));
       },

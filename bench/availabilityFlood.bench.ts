@@ -105,7 +105,7 @@ async function run(limit: string, env: Record<string, string>): Promise<Run> {
   const stack = await startLocalStack({ logLevel: 'warn', env, worker: false });
   try {
     const world = await aWorld(stack, { clinicians: 1, firstDayOffset: 3 });
-    await stack.db.query(
+    await stack.db.sequelize.query(
       'UPDATE booking_preferences SET start_time_interval_minutes = 5, minimum_notice_hours = 0 WHERE clinician_id = :id',
       { replacements: { id: world.clinicians[0].id } },
     );

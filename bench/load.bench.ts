@@ -331,7 +331,7 @@ async function run(stack: Stack): Promise<void> {
   const pending = async () =>
     Number(
       (
-        await stack.db.query<{ n: string }>(
+        await stack.db.sequelize.query<{ n: string }>(
           "SELECT count(*) AS n FROM appointment_requests WHERE status = 'pending'",
           {
             type: QueryTypes.SELECT,

@@ -1,12 +1,9 @@
-import { Op, fn, col, where, type Sequelize, type Transaction } from 'sequelize';
-import { AppointmentRequest, type RequestStatus } from '../models/appointmentRequest';
-import { Appointment } from '../models/appointment';
-import { Client } from '../models/client';
-import { Practice } from '../models/practice';
-import { Service } from '../models/service';
-import { TimeHold } from '../models/timeHold';
+import { Op, fn, col, where, type Transaction } from 'sequelize';
+import type { RequestStatus } from '../models/appointmentRequest';
+
 import { isSlotOffered } from '../scheduling';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
+import type { Store } from '../models/store';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
@@ -23,8 +20,8 @@ export type CloseOutcome =
   | { ok: true; status: RequestStatus }
   | { ok: false; code: 'REQUEST_NOT_PENDING' | 'REQUEST_NOT_FOUND'; status?: RequestStatus };
 
-async function lockedRequest(requestId: string, transaction: Transaction) {
-  return AppointmentRequest.findByPk(requestId, { transaction, lock: transaction.LOCK.UPDATE });
+async function lockedRequest(db: Store, requestId: string, transaction: Transaction) {
+  return db.AppointmentRequest.findByPk(requestId, { transaction, lock: transaction.LOCK.UPDATE });
 }
 
 /**
@@ -34,14 +31,14 @@ async function lockedRequest(requestId: string, transaction: Transaction) {
  * approvals can never both book.
  */
 export async function approveRequest(
-  db: Sequelize,
+  db: Store,
   opts: { requestId: string; actorId: string | null; now: Date },
 ): Promise<ApprovalOutcome> {
-  return db.transaction(async (transaction) => {
-    const peek = await AppointmentRequest.findByPk(opts.requestId, { transaction });
+  return db.sequelize.transaction(async (transaction) => {
+    const peek = await db.AppointmentRequest.findByPk(opts.requestId, { transaction });
     if (!peek) return { ok: false, code: 'REQUEST_NOT_FOUND', message: 'No such request.' };
     await lockClinicianSchedule(db, peek.clinicianId, transaction);
-    const request = (await lockedRequest(opts.requestId, transaction))!;
+    const request = (await lockedRequest(db, opts.requestId, transaction))!;
     // A retried attempt (the worker died after this committed, before Temporal heard) finds its own work done:
     // answering "not pending" would leave the workflow waiting for a decision already made, and no email sent.
     if (request.status === 'approved' && request.appointmentId && request.clientId)
@@ -54,8 +51,8 @@ export async function approveRequest(
         status: request.status,
       };
     }
-    const practice = await Practice.findByPk(request.practiceId, { transaction });
-    const service = await Service.findByPk(request.serviceId, { transaction });
+    const practice = await db.Practice.findByPk(request.practiceId, { transaction });
+    const service = await db.Service.findByPk(request.serviceId, { transaction });
     // Judged as at submission (notice was met then), against what is booked now: time off, rule or buffer
     // changes since, and appointments approved meanwhile.
     const query = await loadSlotQuery(db, {
@@ -79,7 +76,7 @@ export async function approveRequest(
     let clientId = request.clientId;
     if (!clientId) {
       const details = request.newClient!;
-      const existing = await Client.findOne({
+      const existing = await db.Client.findOne({
         where: {
           practiceId: request.practiceId,
           [Op.and]: [where(fn('lower', col('email')), details.email.toLowerCase())],
@@ -89,7 +86,7 @@ export async function approveRequest(
       clientId =
         existing?.id ??
         (
-          await Client.create(
+          await db.Client.create(
             {
               practiceId: request.practiceId,
               firstName: details.firstName,
@@ -107,8 +104,8 @@ export async function approveRequest(
       { status: 'approved', holdId: null, clientId, decidedBy: opts.actorId, decidedAt: opts.now },
       { transaction },
     );
-    await TimeHold.update({ kind: 'appointment' }, { where: { id: holdId }, transaction });
-    const appointment = await Appointment.create(
+    await db.TimeHold.update({ kind: 'appointment' }, { where: { id: holdId }, transaction });
+    const appointment = await db.Appointment.create(
       {
         practiceId: request.practiceId,
         clinicianId: request.clinicianId,
@@ -129,7 +126,7 @@ export async function approveRequest(
 
 /** Ends a pending request as declined, withdrawn or expired and releases its slot at once. */
 export async function closeRequest(
-  db: Sequelize,
+  db: Store,
   opts: {
     requestId: string;
     status: 'declined' | 'withdrawn' | 'expired';
@@ -138,8 +135,8 @@ export async function closeRequest(
     now: Date;
   },
 ): Promise<CloseOutcome> {
-  return db.transaction(async (transaction) => {
-    const request = await lockedRequest(opts.requestId, transaction);
+  return db.sequelize.transaction(async (transaction) => {
+    const request = await lockedRequest(db, opts.requestId, transaction);
     if (!request) return { ok: false, code: 'REQUEST_NOT_FOUND' };
     // As for approvals: a retried attempt finds the same outcome already recorded.
     if (request.status === opts.status) return { ok: true, status: opts.status };
@@ -156,7 +153,7 @@ export async function closeRequest(
       },
       { transaction },
     );
-    await TimeHold.destroy({ where: { id: holdId }, transaction });
+    await db.TimeHold.destroy({ where: { id: holdId }, transaction });
     return { ok: true, status: opts.status };
   });
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import prettier from 'prettier';
 import { Sequelize } from 'sequelize';
+import { createStore } from '../models/store';
 import { createApp } from '../api/app';
 import { loadConfig } from '../app/config';
 import { createOutboxMailer } from '../emails/mailer';
@@ -49,7 +50,7 @@ export interface OpenApiDocument {
  * connections are lazy and no handler runs, so this works on a machine with neither.
  */
 export async function openApiDocument(): Promise<OpenApiDocument> {
-  const db = new Sequelize('postgres://openapi@127.0.0.1:9/openapi', { logging: false });
+  const db = createStore(new Sequelize('postgres://openapi@127.0.0.1:9/openapi', { logging: false }));
   const connection = Connection.lazy({ address: '127.0.0.1:9' });
   const app = createApp({
     db,
@@ -72,7 +73,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
   } finally {
     await new Promise((resolve) => server.close(resolve));
     await connection.close().catch(() => undefined);
-    await db.close();
+    await db.sequelize.close();
   }
 }
 

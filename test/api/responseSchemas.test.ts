@@ -7,14 +7,7 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import type { TestResponse } from '../support/http';
 import { aClient, aClinician, aPractice, aService, anAppointment, fixturePassword } from '../fixtures';
 import { startRequestWorkflow } from '../../temporal/requests';
-import {
-  AppointmentRequest,
-  TimeHold,
-  type NewClientDetails,
-  type Practice,
-  type Service,
-  type StaffUser,
-} from '../../models';
+import { type NewClientDetails, type Practice, type Service, type StaffUser } from '../../models';
 
 // The clock is Monday 1 June 2026, 12:00 UTC; slots from Wednesday 10 June, 10:00 in New York.
 const SLOT = new Date('2026-06-10T14:00:00.000Z');
@@ -46,9 +39,9 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
   let token: string;
   let doc: OpenApi;
   beforeEach(async () => {
-    practice = await aPractice();
-    service = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(ctx.db);
+    service = await aService(ctx.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(ctx.db, practice, {
       role: 'admin_clinician',
       preferences: { startTimeIntervalMinutes: 60, initialConsultationServiceId: service.id },
     });
@@ -74,12 +67,12 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
   async function submitted(newClient: NewClientDetails, slot: number) {
     const startsAt = new Date(SLOT.getTime() + slot * 3_600_000);
     const endsAt = new Date(startsAt.getTime() + 30 * 60_000);
-    const hold = await TimeHold.create({
+    const hold = await ctx.db.TimeHold.create({
       clinicianId: clinician.id,
-      during: TimeHold.range(startsAt, endsAt),
+      during: ctx.db.TimeHold.range(startsAt, endsAt),
       kind: 'request',
     });
-    const request = await AppointmentRequest.create({
+    const request = await ctx.db.AppointmentRequest.create({
       practiceId: practice.id,
       clinicianId: clinician.id,
       serviceId: service.id,
@@ -156,10 +149,10 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
     expect(bell.body.items, 'the requests rang the bell').to.have.length.above(0);
     expectDeclared(bell, 'get', '/api/notifications');
 
-    await anAppointment({
+    await anAppointment(ctx.db, {
       practice,
       clinician,
-      client: await aClient(practice),
+      client: await aClient(ctx.db, practice),
       service,
       startsAt: new Date(SLOT.getTime() + 5 * 3_600_000),
     });

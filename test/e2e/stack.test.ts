@@ -67,7 +67,7 @@ describe('/readyz when a dependency is down', () => {
       http: httpClient(`http://127.0.0.1:${port}`),
       close: async () => {
         server.close();
-        await db.close();
+        await db.sequelize.close();
         await temporal.connection.close().catch(() => {});
       },
     };

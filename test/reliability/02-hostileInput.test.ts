@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { MAX_PENDING_PER_EMAIL } from '../../booking/submitRequest';
 import { SUBMISSIONS_PER_ADDRESS } from '../../api/submissionLimit';
 import { aClient } from '../fixtures';
@@ -18,6 +18,7 @@ import {
   type Stack,
   type World,
 } from './harness';
+import type { Store } from '../../models/store';
 
 // Everything a request could have written. Sessions (last seen) and auth_failures (rate-limit counts) are
 // bookkeeping that a refused request is meant to touch, so they are left out.
@@ -40,12 +41,14 @@ const DOMAIN_TABLES = [
 ];
 
 /** Row count and a content hash of every domain table, in one round trip. */
-async function snapshot(db: Sequelize): Promise<Map<string, string>> {
+async function snapshot(db: Store): Promise<Map<string, string>> {
   const sql = DOMAIN_TABLES.map(
     (t) =>
       `SELECT '${t}' AS t, count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t} x`,
   ).join(' UNION ALL ');
-  const rows = await db.query<{ t: string; n: string; h: string }>(sql, { type: QueryTypes.SELECT });
+  const rows = await db.sequelize.query<{ t: string; n: string; h: string }>(sql, {
+    type: QueryTypes.SELECT,
+  });
   return new Map(rows.map((r) => [r.t, `${r.n}:${r.h}`]));
 }
 
@@ -255,7 +258,7 @@ describe('reliability: hostile input (item 6)', function () {
     stack = await reliabilityStack();
     await stack.ensureUp();
     world = await aWorld(stack);
-    const client = await aClient(world.practice);
+    const client = await aClient(stack.db, world.practice);
     const asked = await stack.http.post(
       `/portal/${world.practice.slug}/auth/code`,
       { email: client.email },
@@ -440,7 +443,7 @@ describe('reliability: hostile input (item 6)', function () {
       1,
       SUBMISSIONS_PER_ADDRESS.windowMinutes * 60,
     );
-    const [row] = await stack.db.query<{ n: string }>(
+    const [row] = await stack.db.sequelize.query<{ n: string }>(
       "SELECT count(*) AS n FROM appointment_requests WHERE new_client->>'email' = :email",
       { replacements: { email: over.body.newClient.email }, type: QueryTypes.SELECT },
     );

@@ -111,7 +111,7 @@ describe('reliability: worker crash (item 1)', function () {
     expect(failures, 'notifications the workflows report as failed').to.deep.equal([]);
     expect(await invariantViolations(stack.db)).to.deep.equal([]);
     const approved = ids.filter((id) => intended.get(id) === 'approved').length;
-    const [row] = await stack.db.query<{ appointments: string; clients: string; bells: string }>(
+    const [row] = await stack.db.sequelize.query<{ appointments: string; clients: string; bells: string }>(
       `SELECT (SELECT count(*) FROM appointments WHERE practice_id = :p) AS appointments,
               (SELECT count(*) FROM clients WHERE practice_id = :p) AS clients,
               (SELECT count(*) FROM notifications n JOIN appointment_requests r ON r.id = n.request_id

@@ -99,7 +99,7 @@ describe('reliability: Temporal server restart (item 2)', function () {
       const last = a.at(-1);
       if (last?.status === 201) acknowledged.set(s.key, last.body.id as string);
     }
-    const rows = await stack.db.query<{ id: string; idempotency_key: string }>(
+    const rows = await stack.db.sequelize.query<{ id: string; idempotency_key: string }>(
       'SELECT id, idempotency_key FROM appointment_requests WHERE practice_id = :p',
       { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
     );

@@ -128,7 +128,7 @@ describe('reliability: database outage (item 3)', function () {
       const ok = a.find((x) => x.status === 201);
       if (ok) acknowledged.set(s.key, ok.body.id as string);
     }
-    const rows = await stack.db.query<{ id: string; idempotency_key: string }>(
+    const rows = await stack.db.sequelize.query<{ id: string; idempotency_key: string }>(
       'SELECT id, idempotency_key FROM appointment_requests WHERE practice_id = :p',
       { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
     );
@@ -166,8 +166,8 @@ describe('reliability: database outage (item 3)', function () {
     await emailProblems(stack, [id]);
     // A stuck transaction holds the clinician's schedule lock past the approval activity's 30 s timeout: the
     // first attempt waits on it, Temporal times it out and starts a second, and both go on when it is released.
-    const stuck = await stack.db.transaction();
-    await stack.db.query('SELECT id FROM staff_users WHERE id = :c FOR UPDATE', {
+    const stuck = await stack.db.sequelize.transaction();
+    await stack.db.sequelize.query('SELECT id FROM staff_users WHERE id = :c FOR UPDATE', {
       replacements: { c: world.clinicians[0].id },
       transaction: stuck,
     });

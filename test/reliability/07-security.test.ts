@@ -125,7 +125,7 @@ describe('reliability: security headers, CORS, secrets and personal data (item 7
 
   it('tokens, sign-in codes and personal data reach no log line; workflow ids, search attributes and histories hold no personal data', async function () {
     // A bit of everything that handles secrets: staff sign-in (good and bad), a client's code sign-in, requests.
-    const client = await aClient(world.practice);
+    const client = await aClient(stack.db, world.practice);
     for (const v of [client.email, client.lastName, client.phone!]) stack.secrets.add(v);
     expect(
       (await stack.http.post(`/portal/${world.practice.slug}/auth/code`, { email: client.email })).status,

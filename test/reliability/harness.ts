@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { rootDir } from '../../app/config';
 import { startEmbeddedPostgres, ensureDatabase, type EmbeddedPostgresHandle } from '../../app/postgres';
 import { resolveTemporalCli } from '../../tools/temporal/resolve';
@@ -28,6 +28,7 @@ import { freePort } from '../support/ports';
 import { httpClient, type HttpClient, type TestResponse } from '../support/http';
 import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
 import { emailVerificationCode, VerificationRefused } from '../support/verification';
+import type { Store } from '../../models/store';
 
 /** RELIABILITY_FULL=1 runs the issue's full sizes; the default is a reduced size that fits CI. */
 export const FULL = process.env.RELIABILITY_FULL === '1';
@@ -211,7 +212,7 @@ export interface Stack {
   apiUrl: string;
   http: HttpClient;
   /** The test's own pool on the booking database (fixtures and invariant checks). */
-  db: Sequelize;
+  db: Store;
   /** The test's own Temporal client (queries, describe, list). */
   temporal: Client;
   temporalAddress: string;
@@ -289,7 +290,7 @@ export async function startLocalStack(
   const logs = new LogBook();
   const pg = await startPostgres(dir);
   const db = createDatabase(pg.url, { poolMax: 10 });
-  await migrate(db);
+  await migrate(db.sequelize);
   const capture = await startCaptureServer();
 
   const cli = await resolveTemporalCli({ log: () => {} });
@@ -406,7 +407,7 @@ export async function startLocalStack(
       await Promise.allSettled([api.kill('SIGTERM'), worker.kill('SIGTERM')]);
       await temporal.connection.close().catch(() => {});
       await temporalServer.kill('SIGTERM');
-      await db.close().catch(() => {});
+      await db.sequelize.close().catch(() => {});
       await capture.close().catch(() => {});
       await pg.stop().catch(() => {});
       killAllSync();
@@ -471,12 +472,15 @@ export interface World {
 
 /** Creates a fresh practice (portal on, new clients welcome) with n clinicians, and signs its admin in. */
 export async function aWorld(stack: Stack, opts: { clinicians?: number; firstDayOffset?: number } = {}) {
-  const practice = await aPractice({ timeZone: 'UTC', cancellationPolicy: '24h' });
-  const service = await aService(practice, { name: 'Initial consultation', durationMinutes: SLOT_MINUTES });
+  const practice = await aPractice(stack.db, { timeZone: 'UTC', cancellationPolicy: '24h' });
+  const service = await aService(stack.db, practice, {
+    name: 'Initial consultation',
+    durationMinutes: SLOT_MINUTES,
+  });
   const clinicians: StaffUser[] = [];
   for (let i = 0; i < (opts.clinicians ?? 1); i++) {
     clinicians.push(
-      await aClinician(practice, {
+      await aClinician(stack.db, practice, {
         preferences: {
           initialConsultationServiceId: service.id,
           startTimeIntervalMinutes: SLOT_MINUTES,
@@ -494,7 +498,7 @@ export async function aWorld(stack: Stack, opts: { clinicians?: number; firstDay
       }),
     );
   }
-  const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+  const admin = await aStaffUser(stack.db, practice, { role: 'admin_clinician' });
   const adminToken = await stack.http.signIn(admin.email, fixturePassword);
   stack.secrets.add(adminToken);
   // Far enough ahead that no slot is inside the notice period, whenever the suite runs.
@@ -634,9 +638,9 @@ export async function decide(
 }
 
 /** Statuses of requests by id, read from the database. */
-export async function requestStatuses(db: Sequelize, ids: string[]): Promise<Map<string, string>> {
+export async function requestStatuses(db: Store, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = await db.query<{ id: string; status: string }>(
+  const rows = await db.sequelize.query<{ id: string; status: string }>(
     'SELECT id, status FROM appointment_requests WHERE id IN (:ids)',
     { replacements: { ids }, type: QueryTypes.SELECT },
   );
@@ -722,7 +726,7 @@ export async function emailFailures(stack: Stack, requestId: string): Promise<st
  * clients per email in a practice, every hold owned by a pending request or a scheduled appointment and every
  * pending request holding its slot (no half-written transaction). Returns the violations found.
  */
-export async function invariantViolations(db: Sequelize): Promise<string[]> {
+export async function invariantViolations(db: Store): Promise<string[]> {
   const checks: [string, string][] = [
     [
       'overlapping scheduled appointments',
@@ -779,7 +783,7 @@ export async function invariantViolations(db: Sequelize): Promise<string[]> {
   ];
   const violations: string[] = [];
   for (const [name, sql] of checks) {
-    const rows = await db.query<{ v: string }>(sql, { type: QueryTypes.SELECT });
+    const rows = await db.sequelize.query<{ v: string }>(sql, { type: QueryTypes.SELECT });
     for (const row of rows.slice(0, 5)) violations.push(`${name}: ${row.v}`);
     if (rows.length > 5) violations.push(`${name}: and ${rows.length - 5} more`);
   }

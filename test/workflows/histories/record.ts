@@ -63,9 +63,9 @@ describe('record histories with earlier workflow code', function () {
   };
 
   async function aRequest() {
-    const practice = await aPractice();
-    const consultation = await aService(practice, { durationMinutes: 30 });
-    const clinician = await aClinician(practice, {
+    const practice = await aPractice(tb.db);
+    const consultation = await aService(tb.db, practice, { durationMinutes: 30 });
+    const clinician = await aClinician(tb.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,
@@ -122,17 +122,17 @@ describe('record histories with earlier workflow code', function () {
   });
 
   it('a client cancelation, and one whose client email the provider rejected', async () => {
-    const practice = await aPractice({ cancellationPolicy: '24h' });
-    const service = await aService(practice);
-    const clinician = await aClinician(practice);
-    const client = await aClient(practice);
+    const practice = await aPractice(tb.db, { cancellationPolicy: '24h' });
+    const service = await aService(tb.db, practice);
+    const clinician = await aClinician(tb.db, practice);
+    const client = await aClient(tb.db, practice);
     const worker = await oldWorker();
     await worker.runUntil(async () => {
       for (const [name, reject] of [
         ['cancellation-canceled', 0],
         ['cancellation-email-rejected', 1],
       ] as const) {
-        const appointment = await anAppointment({
+        const appointment = await anAppointment(tb.db, {
           practice,
           clinician,
           client,
