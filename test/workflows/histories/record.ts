@@ -25,7 +25,7 @@ import { createActivities } from '../../../activities';
 import { fixedClock } from '../../../app/clock';
 import { createLogger } from '../../../app/logger';
 import { createResendMailer } from '../../../emails/mailer';
-import { submitRequest } from '../../../booking/submitRequest';
+import { submitRequest, type Requester } from '../../../booking/submitRequest';
 import { issueEmailVerification } from '../../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../../temporal/requests';
 import { startCancellation } from '../../../temporal/cancellations';
@@ -88,6 +88,9 @@ describe('record workflow histories', function () {
       }),
     });
 
+  /** Runs one scenario with a worker of the code being recorded. */
+  const recording = async (scenario: () => Promise<void>) => (await worker()).runUntil(scenario);
+
   const save = async (name: RecordedPath, handle: WorkflowHandle) => {
     const file = path.join(HERE, `${prefix}${name}.history.bin`);
     let tracked = true;
@@ -104,7 +107,8 @@ describe('record workflow histories', function () {
   };
 
   describe('appointmentRequestWorkflow', () => {
-    async function aRequest(startsAt = SLOT) {
+    /** A request as the portal submits it: a verified new client's, or an existing client's (withdraw is theirs). */
+    async function aRequest(opts: { startsAt?: Date; existingClient?: boolean } = {}) {
       const practice = await aPractice();
       const consultation = await aService(practice, { durationMinutes: 30 });
       const clinician = await aClinician(practice, {
@@ -114,14 +118,10 @@ describe('record workflow histories', function () {
           minimumNoticeHours: 24,
         },
       });
-      const { request } = await submitRequest(
-        tb.db,
-        {
-          practice,
-          clinicianId: clinician.id,
-          serviceId: consultation.id,
-          startsAt,
-          requester: {
+      const client = opts.existingClient ? await aClient(practice) : null;
+      const requester: Requester = client
+        ? { clientId: client.id }
+        : {
             newClient: {
               firstName: 'Robin',
               lastName: 'Reyes',
@@ -136,7 +136,15 @@ describe('record workflow histories', function () {
                 now: new Date(NOW),
               }),
             ),
-          },
+          };
+      const { request } = await submitRequest(
+        tb.db,
+        {
+          practice,
+          clinicianId: clinician.id,
+          serviceId: consultation.id,
+          startsAt: opts.startsAt ?? SLOT,
+          requester,
           clientTimeZone: 'America/Chicago',
           now: new Date(NOW),
           codes: tb.codes,
@@ -144,10 +152,8 @@ describe('record workflow histories', function () {
         (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
       );
       const handle = tb.env.client.workflow.getHandle(requestWorkflowId(request.id));
-      const pending = async () => {
-        while ((await handle.query(getStatusQuery)).status !== 'pending') await tb.env.sleep('1 second');
-      };
-      return { request, clinician, handle, pending };
+      while ((await handle.query(getStatusQuery)).status !== 'pending') await tb.env.sleep('1 second');
+      return { request, clinician, client, handle };
     }
 
     const decided = async (
@@ -157,11 +163,8 @@ describe('record workflow histories', function () {
       before?: () => void,
     ) => {
       before?.();
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const r = await aRequest();
-        await r.pending();
         const result = await decideRequest(
           tb.env.client,
           r.request.id,
@@ -183,44 +186,19 @@ describe('record workflow histories', function () {
       // More failures than the first round's attempts: the step is flagged, waits, and succeeds in round two.
       decided('request-email-retried-in-rounds', 'decline', 'declined', () => tb.capture.failNext(12, 503)));
 
-    it('request-withdrawn', async () => {
-      await (
-        await worker()
-      ).runUntil(async () => {
-        const practice = await aPractice();
-        const service = await aService(practice, { durationMinutes: 30 });
-        const clinician = await aClinician(practice);
-        const client = await aClient(practice);
-        const { request } = await submitRequest(
-          tb.db,
-          {
-            practice,
-            clinicianId: clinician.id,
-            serviceId: service.id,
-            startsAt: SLOT,
-            requester: { clientId: client.id },
-            clientTimeZone: 'America/Chicago',
-            now: new Date(NOW),
-            codes: tb.codes,
-          },
-          (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
-        );
-        const handle = tb.env.client.workflow.getHandle(requestWorkflowId(request.id));
-        while ((await handle.query(getStatusQuery)).status !== 'pending') await tb.env.sleep('1 second');
+    it('request-withdrawn', () =>
+      recording(async () => {
+        const r = await aRequest({ existingClient: true });
         expect(
-          await decideRequest(tb.env.client, request.id, { kind: 'withdraw', clientId: client.id }),
+          await decideRequest(tb.env.client, r.request.id, { kind: 'withdraw', clientId: r.client!.id }),
         ).to.include({ ok: true, status: 'withdrawn' });
-        await handle.result();
-        await save('request-withdrawn', handle);
-      });
-    });
+        await r.handle.result();
+        await save('request-withdrawn', r.handle);
+      }));
 
     it('request-expired', async () => {
-      await (
-        await worker()
-      ).runUntil(async () => {
-        const r = await aRequest(new Date('2026-06-24T14:00:00Z'));
-        await r.pending();
+      await recording(async () => {
+        const r = await aRequest({ startsAt: new Date('2026-06-24T14:00:00Z') });
         await tb.env.sleep('169 hours');
         expect(await r.handle.result()).to.include({ status: 'expired' });
         await save('request-expired', r.handle);
@@ -228,9 +206,7 @@ describe('record workflow histories', function () {
     });
 
     it('request-abandoned', async () => {
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const practice = await aPractice();
         const clinician = await aClinician(practice);
         // The API started the workflow, then its transaction rolled back: no such request row.
@@ -255,11 +231,8 @@ describe('record workflow histories', function () {
     });
 
     it('request-conflict-then-declined', async () => {
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const r = await aRequest();
-        await r.pending();
         // The clinician takes the weekday hours away while the request waits: the slot is no longer offered.
         await tb.db.query('DELETE FROM availability_rules WHERE clinician_id = :id', {
           replacements: { id: r.clinician.id },
@@ -276,11 +249,8 @@ describe('record workflow histories', function () {
     });
 
     it('request-pending', async () => {
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const r = await aRequest();
-        await r.pending();
         await tb.env.sleep('1 hour');
         await save('request-pending', r.handle);
       });
@@ -310,9 +280,7 @@ describe('record workflow histories', function () {
         startsAt: opts.startsAt ?? SLOT,
       });
       opts.before?.();
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const handle = await startCancellation(tb.env.client, tb.taskQueue, {
           appointmentId: appointment.id,
           practiceId: practice.id,
@@ -380,9 +348,7 @@ describe('record workflow histories', function () {
       input: { kind: 'sign-in-code' | 'email-verification'; id: string },
       expected: string,
     ) => {
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const handle = await tb.env.client.workflow.start('portalEmailWorkflow', {
           taskQueue: tb.taskQueue,
           workflowId: portalEmailWorkflowId(input.id),
@@ -428,9 +394,7 @@ describe('record workflow histories', function () {
 
   describe('diagnosticsWorkflow', () => {
     it('diagnostics', async () => {
-      await (
-        await worker()
-      ).runUntil(async () => {
+      await recording(async () => {
         const handle = await tb.env.client.workflow.start('diagnosticsWorkflow', {
           taskQueue: tb.taskQueue,
           workflowId: `diagnostics-${tb.taskQueue}`,
