@@ -7,26 +7,17 @@ import {
   aWorld,
   decide,
   emailProblems,
-  invariantViolations,
-  reliabilityStack,
+  useReliabilityStack,
   sized,
   submit,
   waitForFinal,
-  type Stack,
   waitFor,
   type World,
 } from './harness';
 
 /** Issue item 5: concurrent submissions for one slot, concurrent overlapping approvals, a cancel racing an approve. */
 describe('reliability: races (item 5)', function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
-  });
-  afterEach(async () => {
-    expect(await invariantViolations(stack.db), 'DESIGN.md section 4 invariants').to.deep.equal([]);
-  });
+  const stack = useReliabilityStack({ invariants: true });
 
   async function pendingRequests(world: World, count: number, clinician = 0): Promise<string[]> {
     const ids: string[] = [];

@@ -11,11 +11,10 @@ import {
   aWorld,
   emailProblems,
   invariantViolations,
-  reliabilityStack,
+  useReliabilityStack,
   sized,
   submit,
   visitorAddress,
-  type Stack,
   type World,
 } from './harness';
 import type { Store } from '../../models/store';
@@ -250,13 +249,11 @@ function operations(doc: {
 
 /** Issue item 6: generated hostile bodies, headers and query strings against every route in /openapi.json. */
 describe('reliability: hostile input (item 6)', function () {
-  let stack: Stack;
+  const stack = useReliabilityStack();
   let world: World;
   let clientToken: string;
   let pendingId: string;
   before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
     world = await aWorld(stack);
     const client = await aClient(stack.db, world.practice);
     const asked = await stack.http.post(

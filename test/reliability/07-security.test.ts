@@ -6,12 +6,11 @@ import {
   aWorld,
   decide,
   emailProblems,
-  reliabilityStack,
+  useReliabilityStack,
   sized,
   submit,
   visitorAddress,
   waitForFinal,
-  type Stack,
   type World,
 } from './harness';
 
@@ -37,11 +36,9 @@ function appears(text: string, secret: string): boolean {
 
 /** Issue item 7: security headers, CORS for the configured origins only, no secrets or personal data where they leak. */
 describe('reliability: security headers, CORS, secrets and personal data (item 7)', function () {
-  let stack: Stack;
+  const stack = useReliabilityStack();
   let world: World;
   before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
     world = await aWorld(stack);
   });
 

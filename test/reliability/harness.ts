@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
 import { Client, Connection } from '@temporalio/client';
 import { QueryTypes } from 'sequelize';
 import { rootDir } from '../../app/config';
@@ -431,6 +432,39 @@ export function reliabilityStack(): Promise<Stack> {
   return shared;
 }
 
+/**
+ * In a suite's describe block: the run's stack, brought up before the suite. The stack is read through the returned
+ * object, which forwards to it once the suite's before hook has run (as useWorkflowTestbed's getters do).
+ * `restore`: start again, after the suite, whatever it stopped (worker, Temporal, PostgreSQL), for the suites after
+ * it. `invariants`: check DESIGN.md section 4's invariants after each test.
+ */
+export function useReliabilityStack(opts: { restore?: boolean; invariants?: boolean } = {}): Stack {
+  let stack: Stack | null = null;
+  before(async () => {
+    stack = await reliabilityStack();
+    await stack.ensureUp();
+  });
+  if (opts.restore)
+    after(async () => {
+      await stack?.ensureUp();
+    });
+  if (opts.invariants)
+    afterEach(async () => {
+      expect(await invariantViolations(stack!.db), 'DESIGN.md section 4 invariants').to.deep.equal([]);
+    });
+  return new Proxy({} as Stack, {
+    get(_target, prop) {
+      if (!stack) {
+        // Not a thenable, so it may pass through promise machinery before the hook has run.
+        if (prop === 'then' || typeof prop === 'symbol') return undefined;
+        throw new Error(`stack.${prop} read before the suite's before hook started the stack`);
+      }
+      const value: unknown = Reflect.get(stack, prop, stack);
+      return typeof value === 'function' ? value.bind(stack) : value;
+    },
+  });
+}
+
 // Under mocha only: the benchmark imports this module too, and stops its own stack.
 if (typeof after === 'function') {
   after(async function () {
@@ -823,4 +857,45 @@ export async function inPool<T>(
       }
     }),
   );
+}
+
+/**
+ * The end state every load suite asserts: each request final with the status intended for it, each of its emails
+ * delivered exactly once, none reported as failed by its workflow, and the invariants kept. Returns how many sends
+ * the provider answered as replays of an idempotency key.
+ */
+export async function expectFinalAsIntended(
+  stack: Stack,
+  ids: string[],
+  intended: Map<string, string>,
+  timeoutMs = 240_000,
+): Promise<{ replays: number }> {
+  await waitForFinal(stack, ids, timeoutMs);
+  const statuses = await requestStatuses(stack.db, ids);
+  const wrong = ids.filter((id) => statuses.get(id) !== intended.get(id));
+  expect(wrong.map((id) => `${id}: ${statuses.get(id)} instead of ${intended.get(id)}`)).to.deep.equal([]);
+  const { problems, replays } = await emailProblems(stack, ids);
+  expect(problems).to.deep.equal([]);
+  const failures: string[] = [];
+  for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
+  expect(failures, 'notifications the workflows report as failed').to.deep.equal([]);
+  expect(await invariantViolations(stack.db)).to.deep.equal([]);
+  return { replays };
+}
+
+/**
+ * Decides every request as intended, six at a time. A decision that outlived the API's wait and was retried may
+ * find its first attempt already applied: REQUEST_NOT_PENDING is the only other answer allowed.
+ */
+export async function decideAsIntended(
+  stack: Stack,
+  world: World,
+  ids: string[],
+  intended: Map<string, string>,
+): Promise<void> {
+  await inPool(ids, 6, async (id) => {
+    const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
+    if (res.status !== 200)
+      expect(res.body.code, `${id}: ${JSON.stringify(res.body)}`).to.equal('REQUEST_NOT_PENDING');
+  });
 }
