@@ -1,27 +1,15 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { Appointment } from '../models/appointment';
-import { Client } from '../models/client';
-import { Practice } from '../models/practice';
-import { Service } from '../models/service';
-import { StaffUser } from '../models/staffUser';
-import {
-  cancelAppointment,
-  type CanceledBy,
-  type CanceledStatus,
-  type CancelResult,
-} from '../booking/cancelAppointment';
-import { BookingError, type BookingErrorCode } from '../booking/errors';
+import { cancelAppointment, type CanceledBy, type CanceledStatus } from '../booking/cancelAppointment';
+import type { CancelOutcome } from '../booking/cancelOutcome';
+import { BookingError } from '../booking/errors';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
 import { ringBell } from './bell';
-
-/** What the cancel step did: the appointment's (first) cancelation, or the business rule that refused it. */
-export type CancelOutcome =
-  ({ ok: true } & CancelResult) | { ok: false; code: BookingErrorCode; message: string };
+import type { Store } from '../models/store';
 
 /** Everything the cancelation emails need, loaded fresh by each activity. */
-async function canceledContext(appointmentId: string) {
-  const appointment = await Appointment.findByPk(appointmentId);
+async function canceledContext(db: Store, appointmentId: string) {
+  const appointment = await db.Appointment.findByPk(appointmentId);
   if (!appointment)
     throw ApplicationFailure.create({
       type: 'APPOINTMENT_NOT_FOUND',
@@ -35,10 +23,10 @@ async function canceledContext(appointmentId: string) {
       nonRetryable: true,
     });
   const [practice, clinician, service, client] = await Promise.all([
-    Practice.findByPk(appointment.practiceId),
-    StaffUser.findByPk(appointment.clinicianId),
-    Service.findByPk(appointment.serviceId),
-    Client.findByPk(appointment.clientId),
+    db.Practice.findByPk(appointment.practiceId),
+    db.StaffUser.findByPk(appointment.clinicianId),
+    db.Service.findByPk(appointment.serviceId),
+    db.Client.findByPk(appointment.clientId),
   ]);
   return {
     appointment,
@@ -89,9 +77,9 @@ export function createCancellationActivities({ db, clock, mailer, publicUrl, log
 
     /** Tells the clinician (email and bell) that an appointment was Canceled or Late Canceled, and when asked. */
     async notifyClinicianOfCancellation({ appointmentId }: { appointmentId: string }): Promise<void> {
-      const ctx = await canceledContext(appointmentId);
+      const ctx = await canceledContext(db, appointmentId);
       const key = `appointment-canceled-clinician/${appointmentId}`;
-      await ringBell({
+      await ringBell(db, {
         userId: ctx.clinician.id,
         kind: ctx.common.status === 'late_canceled' ? 'appointment_late_canceled' : 'appointment_canceled',
         appointmentId,
@@ -112,7 +100,7 @@ export function createCancellationActivities({ db, clock, mailer, publicUrl, log
 
     /** Confirms to the client that the appointment is Canceled or Late Canceled. */
     async sendCancellationToClient({ appointmentId }: { appointmentId: string }): Promise<void> {
-      const ctx = await canceledContext(appointmentId);
+      const ctx = await canceledContext(db, appointmentId);
       await deliverEmail(mailer, {
         kind: 'appointment-canceled',
         to: ctx.client.email,

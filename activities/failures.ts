@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import type { Logger } from '../app/logger';
-import { sqlStateOf, summarizeError } from '../app/errorSummary';
+import type { Logger } from '../lib/logger';
+import { sqlStateOf, summarizeError } from '../lib/errorSummary';
 
 /**
  * SQLSTATEs that say the statement's own data is refused, so the same step fails the same way on every retry:

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import type { PortalEmailInput, PortalEmailOutcome } from '../workflows/portalEmail';
+import type { PortalEmailInput, PortalEmailOutcome } from '../booking/portalEmail';
 import { EMAIL_VERIFICATION } from '../booking/emailVerification';
 import { SIGN_IN_CODE_VALID_MINUTES } from '../booking/oneTimeCodes';
 import type { ActivityDeps } from './deps';
@@ -28,7 +28,7 @@ export function createPortalEmailActivities(deps: ActivityDeps) {
                   (v.superseded_at IS NOT NULL OR v.verified_at IS NOT NULL) AS dead
              FROM email_verifications v JOIN practices p ON p.id = v.practice_id
             WHERE v.id = :id`;
-    const [row] = await deps.db.query<CodeRow>(sql, {
+    const [row] = await deps.db.sequelize.query<CodeRow>(sql, {
       replacements: { id: input.id },
       type: QueryTypes.SELECT,
     });

@@ -2,12 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 
 // A submission's transaction commits or rolls back within moments of starting the workflow.
 const NOT_RECORDED_AFTER_MS = 60_000;
-import { AppointmentRequest } from '../models/appointmentRequest';
-import { Appointment } from '../models/appointment';
-import { Client } from '../models/client';
-import { Practice } from '../models/practice';
-import { Service } from '../models/service';
-import { StaffUser } from '../models/staffUser';
+
 import { approveRequest, closeRequest, type ApprovalOutcome, type CloseOutcome } from '../booking/decisions';
 import { cancellationCutoff } from '../booking/cancellationPolicy';
 import { buildIcs, icsAttachment } from '../emails/ics';
@@ -15,10 +10,11 @@ import type { CancellationTerms } from '../emails/request-approved';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
 import { ringBell } from './bell';
+import type { Store } from '../models/store';
 
 /** Everything the request emails need, loaded fresh by each activity (activities pass ids, not records). */
-async function requestContext(requestId: string) {
-  const request = await AppointmentRequest.findByPk(requestId);
+async function requestContext(db: Store, requestId: string) {
+  const request = await db.AppointmentRequest.findByPk(requestId);
   if (!request)
     throw ApplicationFailure.create({
       type: 'REQUEST_NOT_FOUND',
@@ -26,10 +22,10 @@ async function requestContext(requestId: string) {
       nonRetryable: true,
     });
   const [practice, clinician, service, client] = await Promise.all([
-    Practice.findByPk(request.practiceId),
-    StaffUser.findByPk(request.clinicianId),
-    Service.findByPk(request.serviceId),
-    request.clientId ? Client.findByPk(request.clientId) : null,
+    db.Practice.findByPk(request.practiceId),
+    db.StaffUser.findByPk(request.clinicianId),
+    db.Service.findByPk(request.serviceId),
+    request.clientId ? db.Client.findByPk(request.clientId) : null,
   ]);
   const person = client ?? request.newClient!;
   return {
@@ -90,7 +86,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       /** When the workflow first asked (epoch ms): a step run in rounds is scheduled anew each round. */
       since?: number;
     }): Promise<{ status: string }> {
-      const request = await AppointmentRequest.findByPk(requestId);
+      const request = await db.AppointmentRequest.findByPk(requestId);
       if (request) return { status: request.status };
       const info = Context.current().info;
       if (
@@ -112,8 +108,8 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
 
     /** Emails the clinician and adds the bell item for a new request. */
     async notifyClinicianOfRequest({ requestId }: { requestId: string }): Promise<void> {
-      const ctx = await requestContext(requestId);
-      await ringBell({
+      const ctx = await requestContext(db, requestId);
+      await ringBell(db, {
         userId: ctx.clinician.id,
         kind: 'request_new',
         requestId,
@@ -136,7 +132,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
 
     /** Tells the client their request arrived. */
     async sendRequestReceived({ requestId }: { requestId: string }): Promise<void> {
-      const ctx = await requestContext(requestId);
+      const ctx = await requestContext(db, requestId);
       await deliverEmail(mailer, {
         kind: 'request-received',
         to: ctx.submitter.email,
@@ -187,7 +183,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       requestId: string;
       outcome: 'approved' | 'declined' | 'expired';
     }): Promise<void> {
-      const ctx = await requestContext(requestId);
+      const ctx = await requestContext(db, requestId);
       const common = {
         ...ctx.slot,
         timeZone: ctx.client.timeZone,
@@ -217,7 +213,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         return;
       }
       const appointmentId = ctx.request.appointmentId!;
-      const appointment = await Appointment.findByPk(appointmentId);
+      const appointment = await db.Appointment.findByPk(appointmentId);
       const cutoff = cancellationCutoff(ctx.request.startsAt, appointment!.cancellationPolicy);
       const cancellation: CancellationTerms =
         appointment!.cancellationPolicy === 'phone_call'
@@ -249,8 +245,8 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
 
     /** Tells the clinician (email and bell) that the client withdrew. */
     async notifyClinicianWithdrawn({ requestId }: { requestId: string }): Promise<void> {
-      const ctx = await requestContext(requestId);
-      await ringBell({
+      const ctx = await requestContext(db, requestId);
+      await ringBell(db, {
         userId: ctx.clinician.id,
         kind: 'request_withdrawn',
         requestId,

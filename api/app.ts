@@ -1,10 +1,8 @@
 import compression from 'compression';
 import express, { Router, type Express, type RequestHandler } from 'express';
-import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../app/config';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import type { Mailer } from '../emails/mailer';
 import { errorHandler, notFoundHandler } from './errors';
 import { createHealthRouter } from './health';
@@ -15,11 +13,15 @@ import { staffAuthRoutes } from './staffAuth';
 import { practiceSettingsRoutes } from './practiceSettings';
 import { serviceRoutes } from './services';
 import { clinicianRoutes } from './clinicians';
+import { bookingPreferenceRoutes } from './bookingPreferences';
+import { availabilityRuleRoutes } from './availabilityRules';
+import { timeOffRoutes } from './timeOff';
 import { portalInfoRoutes } from './portal';
 import { portalAuthRoutes } from './portalAuth';
 import { emailVerificationRoutes } from './emailVerifications';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
-import { appointmentRoutes } from './appointments';
+import { portalAppointmentRoutes } from './portalAppointments';
+import { staffAppointmentRoutes } from './staffAppointments';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
@@ -27,12 +29,31 @@ import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
+import type { Store } from '../models/store';
+
+/**
+ * What the API reads of the process's configuration. app/config.ts builds the whole of it at boot and hands it
+ * down; the API names the part it uses instead of importing the composition root's type.
+ */
+export interface ApiConfig {
+  env: 'development' | 'test' | 'production';
+  publicUrl: string;
+  taskQueue: string;
+  seedDemo: boolean;
+  authSecret: string | null;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  corsOrigins: string[];
+  /** Express's `trust proxy`: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
+  trustProxy: boolean | number | string[];
+  availabilityPerMinute: number;
+}
 
 /** What the HTTP app is built from. */
 export interface AppDeps {
-  db: Sequelize;
+  db: Store;
   temporal: Client;
-  config: Config;
+  config: ApiConfig;
   clock: Clock;
   log: Logger;
   mailer: Mailer;
@@ -67,7 +88,10 @@ export function createApp(deps: AppDeps): Express {
       ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
       ...serviceRoutes({ db }),
       ...clinicianRoutes({ db }),
-      ...portalInfoRoutes(),
+      ...bookingPreferenceRoutes({ db }),
+      ...availabilityRuleRoutes({ db }),
+      ...timeOffRoutes({ db }),
+      ...portalInfoRoutes({ db }),
       ...portalAuthRoutes({
         db,
         clock,
@@ -78,7 +102,8 @@ export function createApp(deps: AppDeps): Express {
         taskQueue: config.taskQueue,
       }),
       ...emailVerificationRoutes({ db, clock, log, temporal: deps.temporal, taskQueue: config.taskQueue }),
-      ...appointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...portalAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...staffAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),

@@ -1,12 +1,7 @@
-import { Op, col, fn, where, type Sequelize } from 'sequelize';
+import { Op, col, fn, where } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
-import { AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
-import { Appointment } from '../models/appointment';
-import { Client } from '../models/client';
-import { Practice } from '../models/practice';
-import { Service } from '../models/service';
-import { StaffUser } from '../models/staffUser';
+import type { Clock } from '../lib/clock';
+import { type AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
 import { toRequestView } from '../booking/requestView';
 import { BookingError } from '../booking/errors';
 import { decideRequest, type RequestDecision } from '../temporal/requests';
@@ -16,6 +11,7 @@ import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { idParams, multilineText, uuid } from './schemas';
 import { pendingRefusal } from '../booking/rules/requests';
+import { approveAnswerSchema, declineAnswerSchema, staffRequestSchema } from './responseSchemas';
 import {
   DEFAULT_PAGE_SIZE,
   encodeCursor,
@@ -24,6 +20,7 @@ import {
   pageQueryProperties,
   type Ordering,
 } from './paging';
+import type { Store } from '../models/store';
 
 const listQuery = {
   type: 'object',
@@ -41,8 +38,8 @@ const declineBody = {
 };
 
 /** The request if this staff user may decide it: their own, or any of the practice for admins and managers. */
-async function decidableRequest(staff: StaffPrincipal, id: string): Promise<AppointmentRequest> {
-  const request = await AppointmentRequest.findOne({ where: { id, practiceId: staff.practiceId } });
+async function decidableRequest(db: Store, staff: StaffPrincipal, id: string): Promise<AppointmentRequest> {
+  const request = await db.AppointmentRequest.findOne({ where: { id, practiceId: staff.practiceId } });
   if (!request) throw notFound('No such request.');
   if (request.clinicianId !== staff.id && !managesPractice(staff))
     throw forbidden("You can decide only your own clients' requests.");
@@ -50,8 +47,8 @@ async function decidableRequest(staff: StaffPrincipal, id: string): Promise<Appo
 }
 
 /** The practice's client with the email a new-client request gave (case-insensitive, as approval matches it). */
-function clientByEmail(request: AppointmentRequest) {
-  return Client.findOne({
+function clientByEmail(db: Store, request: AppointmentRequest) {
+  return db.Client.findOne({
     where: {
       practiceId: request.practiceId,
       [Op.and]: [where(fn('lower', col('email')), request.newClient!.email.toLowerCase())],
@@ -81,13 +78,13 @@ const answerFirst = (lifetimeHours: number): Ordering => ({
 });
 
 /** Requests with what the dashboard shows of each: the person, service, clinician and waiting time. */
-async function withDetails(practiceId: string, rows: AppointmentRequest[], nowDate: Date) {
+async function withDetails(db: Store, practiceId: string, rows: AppointmentRequest[], nowDate: Date) {
   const [clients, services, clinicians] = await Promise.all([
-    Client.findAll({
+    db.Client.findAll({
       where: { id: { [Op.in]: rows.map((r) => r.clientId).filter((x): x is string => x !== null) } },
     }),
-    Service.findAll({ where: { practiceId } }),
-    StaffUser.findAll({ where: { practiceId } }),
+    db.Service.findAll({ where: { practiceId } }),
+    db.StaffUser.findAll({ where: { practiceId } }),
   ]);
   const now = nowDate.getTime();
   return rows.map((r) => {
@@ -116,12 +113,13 @@ async function withDetails(practiceId: string, rows: AppointmentRequest[], nowDa
 
 /** Appointment Requests on the dashboard: the list with client details, and Actions > Approve / Decline. */
 export function appointmentRequestRoutes(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   temporal: TemporalClient;
 }): RouteDef[] {
+  const { db } = deps;
   async function decide(staff: StaffPrincipal, id: string, decision: RequestDecision) {
-    const request = await decidableRequest(staff, id);
+    const request = await decidableRequest(db, staff, id);
     const notPending = pendingRefusal(request);
     if (notPending) throw new BookingError(notPending.code, notPending.message);
     const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision), 'decision');
@@ -141,7 +139,11 @@ export function appointmentRequestRoutes(deps: {
       auth: 'staff',
       query: listQuery,
       responses: {
-        200: 'Requests with client, service, waiting time and the possible-duplicate flag; `Link: <…>; rel="next"` while more follow',
+        200: {
+          description:
+            'Requests with client, service, waiting time and the possible-duplicate flag; `Link: <…>; rel="next"` while more follow',
+          schema: { type: 'array', items: staffRequestSchema },
+        },
         400: 'A cursor from another list or tab, or a limit outside 1–500',
       },
       handler: async (req, res) => {
@@ -157,15 +159,15 @@ export function appointmentRequestRoutes(deps: {
         if (!managesPractice(staff)) where.clinicianId = staff.id;
         else if (q.clinicianId) where.clinicianId = q.clinicianId;
         const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-        const practice = await Practice.findByPk(staff.practiceId);
+        const practice = await db.Practice.findByPk(staff.practiceId);
         const ordering = q.status === 'pending' ? answerFirst(practice!.requestLifetimeHours) : newestFirst;
         const page = pageOf(deps.db, 'appointment_requests', 'AppointmentRequest', ordering, q.cursor);
         if (page.after) where[Op.and] = [page.after];
-        const rows = await AppointmentRequest.findAll({ where, order: page.order, limit: limit + 1 });
+        const rows = await db.AppointmentRequest.findAll({ where, order: page.order, limit: limit + 1 });
         const more = rows.length > limit;
         const items = rows.slice(0, limit);
         linkNext(req, res, more ? encodeCursor(ordering, items[items.length - 1].id) : null, limit);
-        res.json(await withDetails(staff.practiceId, items, deps.clock.now()));
+        res.json(await withDetails(db, staff.practiceId, items, deps.clock.now()));
       },
     },
     {
@@ -176,11 +178,15 @@ export function appointmentRequestRoutes(deps: {
       tag: 'Appointment requests',
       auth: 'staff',
       params: idParams,
-      responses: { 200: 'The request', 403: "Another clinician's request", 404: 'No such request' },
+      responses: {
+        200: { description: 'The request', schema: staffRequestSchema },
+        403: "Another clinician's request",
+        404: 'No such request',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const request = await decidableRequest(staff, req.params.id as string);
-        const [view] = await withDetails(staff.practiceId, [request], deps.clock.now());
+        const request = await decidableRequest(db, staff, req.params.id as string);
+        const [view] = await withDetails(db, staff.practiceId, [request], deps.clock.now());
         res.json(view);
       },
     },
@@ -194,19 +200,23 @@ export function appointmentRequestRoutes(deps: {
       auth: 'staff',
       params: idParams,
       responses: {
-        200: 'Booked: the request, the appointment, and the client booked for (`created` false when an existing client was used)',
+        200: {
+          description:
+            'Booked: the request, the appointment, and the client booked for (`created` false when an existing client was used)',
+          schema: approveAnswerSchema,
+        },
         403: "Another clinician's request",
         404: 'No such request',
         409: 'REQUEST_NOT_PENDING (decided, withdrawn, expired, or its time has started: then it expires) or SLOT_UNAVAILABLE (request stays pending)',
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const asked = await decidableRequest(staff, req.params.id as string);
+        const asked = await decidableRequest(db, staff, req.params.id as string);
         // Approval books a new client's request for the client who already has that email, if there is one.
-        const existing = asked.clientId === null && asked.newClient ? await clientByEmail(asked) : null;
+        const existing = asked.clientId === null && asked.newClient ? await clientByEmail(db, asked) : null;
         const request = await decide(staff, asked.id, { kind: 'approve', actorId: staff.id });
-        const appointment = await Appointment.findByPk(request.appointmentId!);
-        const client = (await Client.findByPk(appointment!.clientId))!;
+        const appointment = await db.Appointment.findByPk(request.appointmentId!);
+        const client = (await db.Client.findByPk(appointment!.clientId))!;
         res.json({
           request: toRequestView(request),
           client: {
@@ -235,7 +245,7 @@ export function appointmentRequestRoutes(deps: {
       params: idParams,
       body: declineBody,
       responses: {
-        200: 'Declined',
+        200: { description: 'Declined', schema: declineAnswerSchema },
         403: "Another clinician's request",
         404: 'No such request',
         409: 'REQUEST_NOT_PENDING',

@@ -1,18 +1,18 @@
-import type { Sequelize } from 'sequelize';
 import { IANAZone } from 'luxon';
-import type { Clock } from '../app/clock';
-import { Service } from '../models/service';
+import type { Clock } from '../lib/clock';
 import { computeSlots, type Slot, type SlotQuery } from '../scheduling';
 import { loadSlotQuery } from '../booking/schedule';
 import { bookableClinicians, bookableFor } from '../booking/bookable';
 import { badRequest } from './errors';
 import type { RouteDef } from './route';
+import { portalCliniciansSchema } from './responseSchemas';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, timeZoneField, uuid } from './schemas';
 import { AvailabilityLimit } from './availabilityLimit';
 import { acceptsNewClients } from '../booking/rules/newClients';
 import { AvailabilityCache } from './availabilityCache';
+import type { Store } from '../models/store';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -61,6 +61,7 @@ const availabilityQuery = {
 
 const slotSchema = {
   type: 'object',
+  required: ['startsAt', 'endsAt', 'localStartsAt', 'localEndsAt'],
   properties: {
     startsAt: { type: 'string', description: 'UTC instant' },
     endsAt: { type: 'string' },
@@ -73,7 +74,8 @@ const slotSchema = {
  * Public portal: who can be booked, and the slots the slot engine offers. Availability questions are limited per
  * network address (`perMinute`, 0: off) and their answers cached in this process (exact, see AvailabilityCache).
  */
-export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinute: number }): RouteDef[] {
+export function availabilityRoutes(deps: { db: Store; clock: Clock; perMinute: number }): RouteDef[] {
+  const { db } = deps;
   const limit = new AvailabilityLimit(deps.clock, deps.perMinute);
   const cache = new AvailabilityCache(CACHE);
   return [
@@ -85,14 +87,17 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinut
       tag: 'Client portal',
       auth: 'public',
       params: slugParams,
-      responses: { 200: 'Clinicians', 404: 'No such portal' },
+      responses: {
+        200: { description: 'Clinicians', schema: portalCliniciansSchema },
+        404: 'No such portal',
+      },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
-        const services = await Service.findAll({
+        const practice = await portalPractice(db, req.params.slug as string);
+        const services = await db.Service.findAll({
           where: { practiceId: practice.id, bookableOnline: true },
           order: [['name', 'ASC']],
         });
-        const list = await bookableClinicians(practice);
+        const list = await bookableClinicians(db, practice);
         res.json(
           list.map(({ clinician, prefs }) => {
             const initial = prefs?.initialConsultationServiceId ?? null;
@@ -128,6 +133,7 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinut
           description: 'Slots',
           schema: {
             type: 'object',
+            required: ['clinicianId', 'serviceId', 'timeZone', 'slots', 'nextFrom'],
             properties: {
               clinicianId: uuid,
               serviceId: uuid,
@@ -159,13 +165,13 @@ export function availabilityRoutes(deps: { db: Sequelize; clock: Clock; perMinut
           throw badRequest('to', 'A query may span at most 62 days.');
         // Charged before any database work, so refused questions cost next to nothing.
         limit.take(req.ip ?? 'unknown', questionCost(from, to));
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const signedIn = res.locals.client !== undefined;
         if (signedIn) requirePortalClient(res, practice);
         const timeZone = q.timeZone ?? practice.timeZone;
         if (!IANAZone.isValidZone(timeZone))
           throw badRequest('timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
-        const { clinician, service } = await bookableFor(practice, q.clinicianId, q.serviceId, signedIn);
+        const { clinician, service } = await bookableFor(db, practice, q.clinicianId, q.serviceId, signedIn);
         const now = deps.clock.now();
         const query = await loadSlotQuery(deps.db, {
           clinicianId: clinician.id,

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import { ProblemError } from './errors';
 
 // Past this many tracked addresses, full buckets (nothing to remember) are dropped, then the longest-untouched

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import { assertAcceptsNewClients } from '../booking/bookable';
 import { EMAIL_VERIFICATION, issueEmailVerification } from '../booking/emailVerification';
 import { mailboxOf } from '../booking/mailbox';
@@ -10,9 +9,11 @@ import { startPortalEmail } from '../temporal/portalEmails';
 import { withTemporal } from '../temporal/errors';
 import { ProblemError } from './errors';
 import type { RouteDef } from './route';
+import { codeRequestedSchema } from './responseSchemas';
 import { takeAttempt, type FailureLimit } from './auth/rateLimit';
 import { portalPractice, slugParams } from './portal';
 import type { Schema } from './validation';
+import type { Store } from '../models/store';
 
 // Per mailbox (so +tags and case count once): a few lost or mistyped tries. Per network address and practice:
 // twice the new-client requests it may send (api/submissionLimit.ts), for codes retyped or expired, and few
@@ -46,12 +47,13 @@ const tooManyCodes = (seconds: number) =>
 
 /** New clients confirm their email address with an emailed code before a request may hold a slot. */
 export function emailVerificationRoutes(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   log: Logger;
   temporal: TemporalClient;
   taskQueue: string;
 }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'post',
@@ -63,7 +65,7 @@ export function emailVerificationRoutes(deps: {
       params: slugParams,
       body,
       responses: {
-        202: 'Accepted: the code is durably on its way',
+        202: { description: 'Accepted: the code is durably on its way', schema: codeRequestedSchema },
         400: 'Invalid email',
         403: 'NEW_CLIENTS_NOT_ACCEPTED',
         404: 'No such portal, or the portal is off',
@@ -71,7 +73,7 @@ export function emailVerificationRoutes(deps: {
         503: 'Temporal unreachable: no code is on its way, retry later',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         assertAcceptsNewClients(practice);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
         // Rate-limit keys and log lines name a mailbox by a hash, never by the address.

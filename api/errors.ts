@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '../app/logger';
+import type { Logger } from '../lib/logger';
 import { ConnectionError, DatabaseError } from 'sequelize';
 import { BookingError, bookingErrorStatus } from '../booking/errors';
+import { TemporalUnavailableError } from '../temporal/errors';
 
 /** Stable machine-readable codes of every problem the API answers with. */
 export type ProblemCode =
@@ -97,6 +98,18 @@ export function problemFromBookingError(err: BookingError): ProblemError {
   });
 }
 
+/** Temporal did not answer: 503 with Retry-After, and never a claim about a decision whose outcome is unknown. */
+export function problemFromTemporalUnavailable(err: TemporalUnavailableError): ProblemError {
+  return serviceUnavailable(
+    err.call === 'decision'
+      ? // The update may be waiting on a stalled activity and complete after this answer: never claim it did not.
+        'We could not confirm this in time, and it may still have been recorded. ' +
+          'Reload the request to see its status before trying again.'
+      : 'Bookings are briefly unavailable. Nothing was recorded; please try again shortly.',
+    5,
+  );
+}
+
 /** 404 problem for any route nothing else answered. */
 export const notFoundHandler: RequestHandler = (_req, res) => send(res, notFound('No such route.'));
 
@@ -106,6 +119,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     if (err instanceof ProblemError) return send(res, err);
     if (err instanceof BookingError) return send(res, problemFromBookingError(err));
+    if (err instanceof TemporalUnavailableError) return send(res, problemFromTemporalUnavailable(err));
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === 'entity.parse.failed')
       return send(res, badRequest('body', 'The body is not valid JSON.', 'INVALID_JSON'));

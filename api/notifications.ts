@@ -1,12 +1,14 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Clock } from '../app/clock';
-import { Notification } from '../models/notification';
+import { QueryTypes } from 'sequelize';
+import type { Clock } from '../lib/clock';
 import { notFound } from './errors';
 import type { RouteDef } from './route';
+import { notificationsSchema } from './responseSchemas';
 import { idParams } from './schemas';
+import type { Store } from '../models/store';
 
 /** The notification bell: newest first with the unread count; mark one or all read. */
-export function notificationRoutes(deps: { db: Sequelize; clock: Clock }): RouteDef[] {
+export function notificationRoutes(deps: { db: Store; clock: Clock }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'get',
@@ -14,10 +16,10 @@ export function notificationRoutes(deps: { db: Sequelize; clock: Clock }): Route
       summary: 'Your notifications, newest first, with the unread count; a decided request says so',
       tag: 'Notifications',
       auth: 'staff',
-      responses: { 200: 'Notifications' },
+      responses: { 200: { description: 'Notifications', schema: notificationsSchema } },
       handler: async (_req, res) => {
         const userId = res.locals.staff!.id;
-        const items = await deps.db.query<{
+        const items = await deps.db.sequelize.query<{
           id: string;
           kind: string;
           request_id: string | null;
@@ -37,7 +39,7 @@ export function notificationRoutes(deps: { db: Sequelize; clock: Clock }): Route
             LIMIT 100`,
           { replacements: { userId }, type: QueryTypes.SELECT },
         );
-        const unreadCount = await Notification.count({ where: { userId, readAt: null } });
+        const unreadCount = await db.Notification.count({ where: { userId, readAt: null } });
         res.json({
           unreadCount,
           items: items.map((n) => ({
@@ -63,7 +65,7 @@ export function notificationRoutes(deps: { db: Sequelize; clock: Clock }): Route
       params: idParams,
       responses: { 204: 'Marked', 404: 'Not yours' },
       handler: async (req, res) => {
-        const [count] = await Notification.update(
+        const [count] = await db.Notification.update(
           { readAt: deps.clock.now() },
           { where: { id: req.params.id as string, userId: res.locals.staff!.id } },
         );
@@ -79,7 +81,7 @@ export function notificationRoutes(deps: { db: Sequelize; clock: Clock }): Route
       auth: 'staff',
       responses: { 204: 'Marked' },
       handler: async (_req, res) => {
-        await Notification.update(
+        await db.Notification.update(
           { readAt: deps.clock.now() },
           { where: { userId: res.locals.staff!.id, readAt: null } },
         );

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
-import { literal, type Sequelize } from 'sequelize';
+import { literal } from 'sequelize';
 import { badRequest } from './errors';
+import type { Store } from '../models/store';
 
 /** Query fields of a paged list: an opaque cursor from the previous page's Link header, and the page size. */
 export const pageQueryProperties = {
@@ -49,12 +50,12 @@ function decodeCursor(ordering: Ordering, cursor: string): string {
  * SQL rather than carried in the cursor: no timestamp loses precision on the way, and rows inserted or changed
  * between pages never make a row appear twice (they fall before the position or drop out of the filter).
  */
-export function pageOf(db: Sequelize, table: string, modelName: string, ordering: Ordering, cursor?: string) {
+export function pageOf(db: Store, table: string, modelName: string, ordering: Ordering, cursor?: string) {
   const key = ordering.key(`"${modelName}"`);
   const cmp = ordering.direction === 'ASC' ? '>' : '<';
   const after = cursor
     ? literal(
-        `(${key}, "${modelName}"."id") ${cmp} (SELECT ${ordering.key('c')}, c.id FROM ${table} c WHERE c.id = ${db.escape(decodeCursor(ordering, cursor))})`,
+        `(${key}, "${modelName}"."id") ${cmp} (SELECT ${ordering.key('c')}, c.id FROM ${table} c WHERE c.id = ${db.sequelize.escape(decodeCursor(ordering, cursor))})`,
       )
     : null;
   return {

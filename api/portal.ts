@@ -1,7 +1,9 @@
 import type { Transaction } from 'sequelize';
-import { Practice } from '../models/practice';
+import type { Practice } from '../models/practice';
 import { notFound } from './errors';
 import type { RouteDef } from './route';
+import type { Store } from '../models/store';
+import { portalInfoSchema } from './responseSchemas';
 
 /** Path parameter schema of every /portal/:slug route. */
 export const slugParams = {
@@ -14,8 +16,8 @@ export const slugParams = {
  * The practice behind a portal address. A portal that is off answers exactly like one that does not exist,
  * and an old slug stops working the moment it is changed.
  */
-export async function portalPractice(slug: string, transaction?: Transaction): Promise<Practice> {
-  const practice = await Practice.findOne({
+export async function portalPractice(db: Store, slug: string, transaction?: Transaction): Promise<Practice> {
+  const practice = await db.Practice.findOne({
     where: { slug: slug.toLowerCase(), portalEnabled: true },
     transaction,
   });
@@ -24,7 +26,7 @@ export async function portalPractice(slug: string, transaction?: Transaction): P
 }
 
 /** The practice's public portal page data. */
-export function portalInfoRoutes(): RouteDef[] {
+export function portalInfoRoutes({ db }: { db: Store }): RouteDef[] {
   return [
     {
       method: 'get',
@@ -33,9 +35,12 @@ export function portalInfoRoutes(): RouteDef[] {
       tag: 'Client portal',
       auth: 'public',
       params: slugParams,
-      responses: { 200: 'The portal', 404: 'No such portal, or the portal is off' },
+      responses: {
+        200: { description: 'The portal', schema: portalInfoSchema },
+        404: 'No such portal, or the portal is off',
+      },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         res.json({
           name: practice.name,
           slug: practice.slug,

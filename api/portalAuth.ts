@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
-import { Op, QueryTypes, col, fn, where, type Sequelize } from 'sequelize';
+import { Op, QueryTypes, col, fn, where } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 import { SIGN_IN_CODE_VALID_MINUTES, type OneTimeCodes } from '../booking/oneTimeCodes';
-import { Client } from '../models/client';
+import type { Client } from '../models/client';
 import type { Practice } from '../models/practice';
 import { startPortalEmail } from '../temporal/portalEmails';
 import { withTemporal } from '../temporal/errors';
 import { ProblemError, notFound } from './errors';
 import type { RouteDef } from './route';
+import { codeRequestedSchema } from './responseSchemas';
 import type { TokenService } from './auth/tokens';
 import type { ClientPrincipal } from './auth/principal';
 import { takeAttempt, type Attempt } from './auth/rateLimit';
@@ -18,6 +19,7 @@ import { revokeClientToken } from './auth/revocations';
 import { portalPractice, slugParams } from './portal';
 import { uuid } from './schemas';
 import type { Schema } from './validation';
+import type { Store } from '../models/store';
 
 const CODE_VALID_MINUTES = SIGN_IN_CODE_VALID_MINUTES;
 const MAX_ATTEMPTS = 5;
@@ -57,6 +59,8 @@ const verifyBody: Schema = {
 
 const portalClientSchema: Schema = {
   type: 'object',
+  // Signing in answers these four; GET me adds phone and time zone.
+  required: ['id', 'firstName', 'lastName', 'email'],
   properties: {
     id: uuid,
     firstName: { type: 'string' },
@@ -69,7 +73,7 @@ const portalClientSchema: Schema = {
 
 /** What the sign-in routes are built from. */
 export interface PortalAuthDeps {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   log: Logger;
   tokens: TokenService;
@@ -100,8 +104,10 @@ export function requirePortalClient(res: Response, practice: Practice): ClientPr
 }
 
 /** The practice's client with this address (any case), or null. */
-function findPortalClient(practiceId: string, email: string): Promise<Client | null> {
-  return Client.findOne({ where: { [Op.and]: [{ practiceId }, where(fn('lower', col('email')), email)] } });
+function findPortalClient(db: Store, practiceId: string, email: string): Promise<Client | null> {
+  return db.Client.findOne({
+    where: { [Op.and]: [{ practiceId }, where(fn('lower', col('email')), email)] },
+  });
 }
 
 /** The rate-limit keys of a code request: the address at the practice, and the network address. */
@@ -153,27 +159,30 @@ const tooManyCodeRequests = (seconds: number) =>
 async function issueCode(deps: PortalAuthDeps, clientId: string | null): Promise<string> {
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + CODE_VALID_MINUTES * 60_000);
-  return deps.db.transaction(async (transaction) => {
+  return deps.db.sequelize.transaction(async (transaction) => {
     // The client row lock orders concurrent requests, so the one-live-code index never rejects the later one.
-    await deps.db.query('SELECT id FROM clients WHERE id = :clientId FOR UPDATE', {
+    await deps.db.sequelize.query('SELECT id FROM clients WHERE id = :clientId FOR UPDATE', {
       replacements: { clientId },
       transaction,
     });
-    await deps.db.query(
+    await deps.db.sequelize.query(
       `UPDATE client_sign_in_codes SET superseded_at = :now
         WHERE client_id = :clientId AND used_at IS NULL AND superseded_at IS NULL`,
       { replacements: { now, clientId }, transaction },
     );
-    const [row] = await deps.db.query<{ id: string }>(
+    const [row] = await deps.db.sequelize.query<{ id: string }>(
       `INSERT INTO client_sign_in_codes (client_id, created_at, expires_at)
        VALUES (:clientId, :now, :expiresAt) RETURNING id`,
       { replacements: { clientId, now, expiresAt }, type: QueryTypes.SELECT, transaction },
     );
     // Rows for strangers are only there to look like the others; a day later they are clutter.
-    await deps.db.query('DELETE FROM client_sign_in_codes WHERE client_id IS NULL AND expires_at < :cutoff', {
-      replacements: { cutoff: new Date(now.getTime() - 86_400_000) },
-      transaction,
-    });
+    await deps.db.sequelize.query(
+      'DELETE FROM client_sign_in_codes WHERE client_id IS NULL AND expires_at < :cutoff',
+      {
+        replacements: { cutoff: new Date(now.getTime() - 86_400_000) },
+        transaction,
+      },
+    );
     return row.id;
   });
 }
@@ -190,8 +199,8 @@ async function verifyCode(
   code: string,
 ): Promise<string | null> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (transaction) => {
-    const [row] = await deps.db.query<{
+  return deps.db.sequelize.transaction(async (transaction) => {
+    const [row] = await deps.db.sequelize.query<{
       id: string;
       client_id: string;
       expires_at: Date;
@@ -207,13 +216,13 @@ async function verifyCode(
     const matches = deps.codes.matches('sign-in-code', row?.id ?? NIL_UUID, code);
     const live = !!row && new Date(row.expires_at).getTime() > now.getTime() && row.attempts < MAX_ATTEMPTS;
     if (row && live && matches) {
-      await deps.db.query('UPDATE client_sign_in_codes SET used_at = :now WHERE id = :id', {
+      await deps.db.sequelize.query('UPDATE client_sign_in_codes SET used_at = :now WHERE id = :id', {
         replacements: { now, id: row.id },
         transaction,
       });
       return row.client_id;
     }
-    await deps.db.query(
+    await deps.db.sequelize.query(
       'UPDATE client_sign_in_codes SET attempts = attempts + 1 WHERE id = :id AND attempts < :max',
       { replacements: { id: row?.id ?? NIL_UUID, max: MAX_ATTEMPTS }, transaction },
     );
@@ -223,6 +232,7 @@ async function verifyCode(
 
 /** Existing-client sign-in to the portal by emailed one-time code, and the signed-in client's profile. */
 export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'post',
@@ -234,21 +244,24 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
       params: slugParams,
       body: codeRequestBody,
       responses: {
-        202: "Accepted: when the address is a client's, the code's email is durably on its way",
+        202: {
+          description: "Accepted: when the address is a client's, the code's email is durably on its way",
+          schema: codeRequestedSchema,
+        },
         400: 'Invalid email',
         404: 'No such portal, or the portal is off',
         429: 'RATE_LIMITED: too many codes for this address or from this network address (any address alike)',
         503: 'Temporal unreachable: no code is on its way, retry later',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const email = (req.body as { email: string }).email.trim().toLowerCase();
         const ip = req.ip ?? 'unknown';
         const attempt = await takeCodeRequest(deps, practice.id, email, ip);
         if ('refusedFor' in attempt) throw tooManyCodeRequests(attempt.refusedFor);
         try {
           // Known or not, the same lookup, row and workflow start: the answer and its timing are the same.
-          const client = await findPortalClient(practice.id, email);
+          const client = await findPortalClient(db, practice.id, email);
           const id = await issueCode(deps, client?.id ?? null);
           await withTemporal(() =>
             startPortalEmail(deps.temporal, deps.taskQueue, { kind: 'sign-in-code', id }),
@@ -274,6 +287,7 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
           description: 'Signed in',
           schema: {
             type: 'object',
+            required: ['token', 'expiresAt', 'client'],
             properties: {
               token: { type: 'string' },
               expiresAt: { type: 'string', format: 'date-time' },
@@ -286,11 +300,11 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         404: 'No such portal, or the portal is off',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const { email, code } = req.body as { email: string; code: string };
         const clientId = await verifyCode(deps, practice.id, email.trim().toLowerCase(), code);
         const client = clientId
-          ? await Client.findOne({ where: { id: clientId, practiceId: practice.id } })
+          ? await db.Client.findOne({ where: { id: clientId, practiceId: practice.id } })
           : null;
         if (!client) {
           deps.log.warn(
@@ -327,7 +341,7 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         404: 'No such portal, the portal is off, or the token is for another practice',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const client = requirePortalClient(res, practice);
         await revokeClientToken(deps.db, deps.clock, client.tokenId, client.tokenExpiresAt);
         deps.log.info({ event: 'client_sign_out', clientId: client.id }, 'client signed out');
@@ -347,9 +361,9 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         404: 'No such portal, the portal is off, or the token is for another practice',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const principal = requirePortalClient(res, practice);
-        const client = await Client.findByPk(principal.id);
+        const client = await db.Client.findByPk(principal.id);
         // A token outlives a deleted client; that answers like any unknown portal resource.
         if (!client) throw notFound('No such client portal.');
         res.json({

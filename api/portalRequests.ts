@@ -1,8 +1,6 @@
-import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../lib/clock';
 import type { OneTimeCodes } from '../booking/oneTimeCodes';
-import { AppointmentRequest } from '../models/appointmentRequest';
 import { submitRequest, type Requester } from '../booking/submitRequest';
 import { toRequestView } from '../booking/requestView';
 import { BookingError } from '../booking/errors';
@@ -11,6 +9,7 @@ import { withTemporal } from '../temporal/errors';
 import { withSubmissionLimit } from './submissionLimit';
 import { badRequest, conflict, notFound } from './errors';
 import type { RouteDef } from './route';
+import { requestViewSchema } from './responseSchemas';
 import { portalPractice, slugParams } from './portal';
 import { requirePortalClient } from './portalAuth';
 import { isoInstant, multilineText, timeZoneField, uuid } from './schemas';
@@ -25,6 +24,7 @@ import {
   pageQueryProperties,
   type Ordering,
 } from './paging';
+import type { Store } from '../models/store';
 
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' };
 const requestBody = {
@@ -82,12 +82,13 @@ type RequestBody = {
 
 /** Client portal: send a request (new or signed-in client), see and withdraw your own requests. */
 export function portalRequestRoutes(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   codes: OneTimeCodes;
   temporal: Client;
   taskQueue: string;
 }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'post',
@@ -107,7 +108,7 @@ export function portalRequestRoutes(deps: {
         503: 'Temporal unreachable: nothing recorded, retry later',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const body = req.body as RequestBody;
         let requester: Requester;
         if (res.locals.client) {
@@ -173,16 +174,19 @@ export function portalRequestRoutes(deps: {
       params: slugParams,
       query: myRequestsQuery,
       responses: {
-        200: 'Requests; `Link: <…>; rel="next"` while more follow',
+        200: {
+          description: 'Requests; `Link: <…>; rel="next"` while more follow',
+          schema: { type: 'array', items: requestViewSchema },
+        },
         400: 'A cursor from another list, or a limit outside 1–500',
       },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const client = requirePortalClient(res, practice);
         const q = res.locals.query as { cursor?: string; limit?: number };
         const limit = q.limit ?? DEFAULT_PAGE_SIZE;
         const page = pageOf(deps.db, 'appointment_requests', 'AppointmentRequest', myNewestFirst, q.cursor);
-        const rows = await AppointmentRequest.findAll({
+        const rows = await db.AppointmentRequest.findAll({
           where: {
             practiceId: practice.id,
             clientId: client.id,
@@ -208,11 +212,15 @@ export function portalRequestRoutes(deps: {
       tag: 'Client portal',
       auth: 'client',
       params: requestIdParams,
-      responses: { 200: 'Withdrawn', 404: 'Not your request', 409: 'REQUEST_NOT_PENDING' },
+      responses: {
+        200: { description: 'Withdrawn', schema: requestViewSchema },
+        404: 'Not your request',
+        409: 'REQUEST_NOT_PENDING',
+      },
       handler: async (req, res) => {
-        const practice = await portalPractice(req.params.slug as string);
+        const practice = await portalPractice(db, req.params.slug as string);
         const client = requirePortalClient(res, practice);
-        const request = await AppointmentRequest.findOne({
+        const request = await db.AppointmentRequest.findOne({
           where: { id: req.params.id as string, practiceId: practice.id, clientId: client.id },
         });
         if (!request) throw notFound('No such request.');

@@ -1,10 +1,10 @@
-import type { Sequelize } from 'sequelize';
 import { UniqueConstraintError } from 'sequelize';
-import { Practice, cancellationPolicies, type CancellationPolicy } from '../models/practice';
+import { type Practice, cancellationPolicies, type CancellationPolicy } from '../models/practice';
 import { badRequest, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
-import { auditStaffChange, changedFields, definedOnly } from './audit';
+import { recordStaffChange, changedFields, definedOnly } from '../booking/audit';
+import type { Store } from '../models/store';
 
 /** Addresses that would collide with the product's own paths or mislead clients. */
 export const reservedSlugs = new Set([
@@ -46,6 +46,7 @@ export function checkSlug(raw: string): { slug: string } | { error: string } {
 
 const settingsSchema = {
   type: 'object',
+  required: ['enabled', 'slug', 'portalUrl', 'allowNewClients', 'cancellationPolicy'],
   properties: {
     enabled: { type: 'boolean' },
     slug: { type: 'string' },
@@ -90,7 +91,8 @@ function requireManager(staff: StaffPrincipal): void {
 }
 
 /** Settings > Client Portal: enable, web address, new clients, cancelation policy. */
-export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string }): RouteDef[] {
+export function practiceSettingsRoutes(deps: { db: Store; publicUrl: string }): RouteDef[] {
+  const { db } = deps;
   const view = (p: Practice) => ({ ...settingsOf(p), portalUrl: `${deps.publicUrl}/portal/${p.slug}` });
   return [
     {
@@ -103,7 +105,7 @@ export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string 
       handler: async (_req, res) => {
         const staff = res.locals.staff!;
         requireManager(staff);
-        const practice = await Practice.findByPk(staff.practiceId);
+        const practice = await db.Practice.findByPk(staff.practiceId);
         if (!practice) throw notFound();
         res.json(view(practice));
       },
@@ -130,9 +132,9 @@ export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string 
           if ('error' in checked) throw badRequest('/slug', checked.error);
           next.slug = checked.slug;
         }
-        const updated = await deps.db
+        const updated = await deps.db.sequelize
           .transaction(async (transaction) => {
-            const practice = await Practice.findByPk(staff.practiceId, {
+            const practice = await db.Practice.findByPk(staff.practiceId, {
               transaction,
               lock: transaction.LOCK.UPDATE,
             });
@@ -141,7 +143,7 @@ export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string 
             if (!diff) return practice;
             if (
               diff.newValue.slug &&
-              (await Practice.count({ where: { slug: diff.newValue.slug }, transaction }))
+              (await db.Practice.count({ where: { slug: diff.newValue.slug }, transaction }))
             ) {
               throw badRequest('/slug', 'That web address is already taken.', 'SLUG_TAKEN');
             }
@@ -150,7 +152,7 @@ export function practiceSettingsRoutes(deps: { db: Sequelize; publicUrl: string 
               definedOnly({ portalEnabled: enabled, slug, allowNewClients, cancellationPolicy }),
               { transaction },
             );
-            await auditStaffChange(transaction, staff, {
+            await recordStaffChange(db, transaction, staff, {
               action: 'practice.client_portal.update',
               entity: 'practice',
               entityId: practice.id,

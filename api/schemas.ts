@@ -1,5 +1,3 @@
-import type { StaffUser } from '../models/staffUser';
-import type { Service } from '../models/service';
 import type { Schema } from './validation';
 
 /** Reusable schema fragments, so every route spells a field the same way. */
@@ -29,6 +27,7 @@ export const clockTime = {
 /** A staff user as the API shows it (never the password hash). */
 export const staffUserSchema: Schema = {
   type: 'object',
+  required: ['id', 'practiceId', 'email', 'firstName', 'lastName', 'role', 'timeZone'],
   properties: {
     id: uuid,
     practiceId: uuid,
@@ -40,22 +39,10 @@ export const staffUserSchema: Schema = {
   },
 };
 
-/** The public shape of a staff user. */
-export function toStaffUser(u: StaffUser) {
-  return {
-    id: u.id,
-    practiceId: u.practiceId,
-    email: u.email,
-    firstName: u.firstName,
-    lastName: u.lastName,
-    role: u.role,
-    timeZone: u.timeZone,
-  };
-}
-
 /** A service as the API shows it. */
 export const serviceSchema: Schema = {
   type: 'object',
+  required: ['id', 'name', 'durationMinutes', 'bookableOnline'],
   properties: {
     id: uuid,
     name: { type: 'string' },
@@ -63,8 +50,3 @@ export const serviceSchema: Schema = {
     bookableOnline: { type: 'boolean' },
   },
 };
-
-/** The public shape of a service. */
-export function toService(s: Service) {
-  return { id: s.id, name: s.name, durationMinutes: s.durationMinutes, bookableOnline: s.bookableOnline };
-}

@@ -1,13 +1,13 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
-import type { Config } from '../app/config';
+import type { ApiConfig } from './app';
 
 /**
  * Security headers (helmet) and CORS for the configured origins only. The default Content-Security-Policy
  * fits /docs as it is: the page loads Swagger UI and its start-up script as files, nothing inline.
  */
-export function securityMiddleware(config: Pick<Config, 'env' | 'corsOrigins'>): RequestHandler[] {
+export function securityMiddleware(config: Pick<ApiConfig, 'env' | 'corsOrigins'>): RequestHandler[] {
   return [
     helmet({
       contentSecurityPolicy: {

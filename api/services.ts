@@ -1,11 +1,12 @@
-import type { Sequelize } from 'sequelize';
 import { ForeignKeyConstraintError } from 'sequelize';
-import { Service } from '../models/service';
+
 import { conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
-import { auditStaffChange, changedFields, definedOnly } from './audit';
-import { idParams, serviceSchema, toService } from './schemas';
+import { recordStaffChange, changedFields, definedOnly } from '../booking/audit';
+import { idParams, serviceSchema } from './schemas';
+import { toService } from '../booking/views';
+import type { Store } from '../models/store';
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' };
 const durationMinutes = { type: 'integer', minimum: 5, maximum: 480 };
@@ -27,14 +28,20 @@ function requireManager(staff: StaffPrincipal): void {
     throw forbidden('Only admin clinicians and practice managers change services.');
 }
 
-async function findOwn(id: string, staff: StaffPrincipal, transaction?: import('sequelize').Transaction) {
-  const service = await Service.findOne({ where: { id, practiceId: staff.practiceId }, transaction });
+async function findOwn(
+  db: Store,
+  id: string,
+  staff: StaffPrincipal,
+  transaction?: import('sequelize').Transaction,
+) {
+  const service = await db.Service.findOne({ where: { id, practiceId: staff.practiceId }, transaction });
   if (!service) throw notFound('No such service.');
   return service;
 }
 
 /** The practice's services: name, duration, bookable online. */
-export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
+export function serviceRoutes(deps: { db: Store }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'get',
@@ -44,7 +51,7 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
       auth: 'staff',
       responses: { 200: { description: 'Services', schema: { type: 'array', items: serviceSchema } } },
       handler: async (_req, res) => {
-        const services = await Service.findAll({
+        const services = await db.Service.findAll({
           where: { practiceId: res.locals.staff!.practiceId },
           order: [['name', 'ASC']],
         });
@@ -63,12 +70,12 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
         const staff = res.locals.staff!;
         requireManager(staff);
         const body = req.body as { name: string; durationMinutes: number; bookableOnline?: boolean };
-        const service = await deps.db.transaction(async (transaction) => {
-          const created = await Service.create(
+        const service = await deps.db.sequelize.transaction(async (transaction) => {
+          const created = await db.Service.create(
             { ...body, name: body.name.trim(), practiceId: staff.practiceId },
             { transaction },
           );
-          await auditStaffChange(transaction, staff, {
+          await recordStaffChange(db, transaction, staff, {
             action: 'service.create',
             entity: 'service',
             entityId: created.id,
@@ -93,12 +100,12 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
         const staff = res.locals.staff!;
         requireManager(staff);
         const body = req.body as Partial<ReturnType<typeof toService>>;
-        const service = await deps.db.transaction(async (transaction) => {
-          const found = await findOwn(req.params.id as string, staff, transaction);
+        const service = await deps.db.sequelize.transaction(async (transaction) => {
+          const found = await findOwn(db, req.params.id as string, staff, transaction);
           const diff = changedFields(toService(found), { ...body, name: body.name?.trim() });
           if (!diff) return found;
           await found.update(definedOnly(diff.newValue), { transaction });
-          await auditStaffChange(transaction, staff, {
+          await recordStaffChange(db, transaction, staff, {
             action: 'service.update',
             entity: 'service',
             entityId: found.id,
@@ -124,11 +131,11 @@ export function serviceRoutes(deps: { db: Sequelize }): RouteDef[] {
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         requireManager(staff);
-        await deps.db
+        await deps.db.sequelize
           .transaction(async (transaction) => {
-            const found = await findOwn(req.params.id as string, staff, transaction);
+            const found = await findOwn(db, req.params.id as string, staff, transaction);
             await found.destroy({ transaction });
-            await auditStaffChange(transaction, staff, {
+            await recordStaffChange(db, transaction, staff, {
               action: 'service.delete',
               entity: 'service',
               entityId: found.id,

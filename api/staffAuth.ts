@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
 import { fn, col, where, QueryTypes } from 'sequelize';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../app/logger';
-import { verifyPassword } from '../app/passwords';
-import { StaffUser } from '../models/staffUser';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import { verifyPassword } from '../lib/passwords';
 import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
+import { staffSessionSchema } from './responseSchemas';
 import type { TokenService } from './auth/tokens';
 import { openSession, revokeSession, type SessionPolicy } from './auth/sessions';
 import {
@@ -16,7 +15,9 @@ import {
   type Backoff,
   type FailureLimit,
 } from './auth/rateLimit';
-import { staffUserSchema, toStaffUser } from './schemas';
+import { staffUserSchema } from './schemas';
+import { toStaffUser } from '../booking/views';
+import type { Store } from '../models/store';
 
 /*
  * Sign-in throttling, after OWASP's Authentication and Credential Stuffing cheat sheets: throttle per account and
@@ -69,8 +70,8 @@ function tooManyAttempts(seconds: number): ProblemError {
 }
 
 /** Whether the user signed in from this address within the last KNOWN_ADDRESS_DAYS. */
-async function signedInFrom(deps: { db: Sequelize; clock: Clock }, userId: string, address: string) {
-  const rows = await deps.db.query(
+async function signedInFrom(deps: { db: Store; clock: Clock }, userId: string, address: string) {
+  const rows = await deps.db.sequelize.query(
     `SELECT 1 FROM staff_sign_in_addresses
       WHERE user_id = :userId AND address = :address AND last_signed_in_at > :since`,
     {
@@ -86,9 +87,9 @@ async function signedInFrom(deps: { db: Sequelize; clock: Clock }, userId: strin
 }
 
 /** Records a successful sign-in's address, and forgets the user's addresses unused for KNOWN_ADDRESS_DAYS. */
-async function rememberAddress(deps: { db: Sequelize; clock: Clock }, userId: string, address: string) {
+async function rememberAddress(deps: { db: Store; clock: Clock }, userId: string, address: string) {
   const now = deps.clock.now();
-  await deps.db.query(
+  await deps.db.sequelize.query(
     `INSERT INTO staff_sign_in_addresses (user_id, address, last_signed_in_at) VALUES (:userId, :address, :now)
        ON CONFLICT (user_id, address) DO UPDATE SET last_signed_in_at = EXCLUDED.last_signed_in_at;
      DELETE FROM staff_sign_in_addresses WHERE user_id = :userId AND last_signed_in_at < :cutoff;`,
@@ -105,12 +106,13 @@ async function rememberAddress(deps: { db: Sequelize; clock: Clock }, userId: st
 
 /** Staff sign-in, sign-out and "who am I". */
 export function staffAuthRoutes(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   log: Logger;
   tokens: TokenService;
   sessions: SessionPolicy;
 }): RouteDef[] {
+  const { db } = deps;
   return [
     {
       method: 'post',
@@ -119,12 +121,16 @@ export function staffAuthRoutes(deps: {
       tag: 'Staff auth',
       auth: 'public',
       body: loginBody,
-      responses: { 200: 'Signed in', 401: 'Wrong email or password', 429: 'Too many failed attempts' },
+      responses: {
+        200: { description: 'Signed in', schema: staffSessionSchema },
+        401: 'Wrong email or password',
+        429: 'Too many failed attempts',
+      },
       handler: async (req, res) => {
         const { email, password } = req.body as { email: string; password: string };
         const normalized = email.trim().toLowerCase();
         const address = req.ip ?? 'unknown';
-        const user = await StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
+        const user = await db.StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
         const known = user !== null && (await signedInFrom(deps, user.id, address));
         const keys: AttemptKey[] = [
           { key: `account-address:${normalized}|${address}`, limit: PAIR_LIMIT },
@@ -186,7 +192,7 @@ export function staffAuthRoutes(deps: {
       auth: 'staff',
       responses: { 200: { description: 'The user', schema: staffUserSchema } },
       handler: async (_req, res) => {
-        const user = await StaffUser.findByPk(res.locals.staff!.id);
+        const user = await db.StaffUser.findByPk(res.locals.staff!.id);
         if (!user) throw unauthenticated();
         res.json(toStaffUser(user));
       },

@@ -1,8 +1,9 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
-import type { Clock } from '../app/clock';
+import { QueryTypes } from 'sequelize';
+import type { Clock } from '../lib/clock';
 import { BookingError } from '../booking/errors';
 import { ProblemError } from './errors';
 import type { FailureLimit } from './auth/rateLimit';
+import type { Store } from '../models/store';
 
 /**
  * Appointment requests per network address at one practice: a household or an office sends a few, a bot
@@ -27,7 +28,7 @@ function tooManySubmissions(seconds: number): ProblemError {
  * retrying through an outage is never locked out by it.
  */
 export async function withSubmissionLimit<T>(
-  deps: { db: Sequelize; clock: Clock },
+  deps: { db: Store; clock: Clock },
   practiceId: string,
   address: string,
   submit: () => Promise<T>,
@@ -35,13 +36,13 @@ export async function withSubmissionLimit<T>(
   const key = `portal-request:${practiceId}:${address}`;
   const now = deps.clock.now();
   const since = new Date(now.getTime() - SUBMISSIONS_PER_ADDRESS.windowMinutes * 60_000);
-  const counted = await deps.db.transaction(async (transaction) => {
+  const counted = await deps.db.sequelize.transaction(async (transaction) => {
     // Concurrent submissions from one address queue here, so a burst cannot all read the same count.
-    await deps.db.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
+    await deps.db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
       replacements: { key },
       transaction,
     });
-    const [row] = await deps.db.query<{ n: string; oldest: Date | null }>(
+    const [row] = await deps.db.sequelize.query<{ n: string; oldest: Date | null }>(
       'SELECT count(*) AS n, min(at) AS oldest FROM auth_failures WHERE key = :key AND at > :since',
       { replacements: { key, since }, type: QueryTypes.SELECT, transaction },
     );
@@ -49,11 +50,11 @@ export async function withSubmissionLimit<T>(
       const unlockAt = new Date(row.oldest).getTime() + SUBMISSIONS_PER_ADDRESS.windowMinutes * 60_000;
       throw tooManySubmissions(Math.max(1, Math.ceil((unlockAt - now.getTime()) / 1000)));
     }
-    await deps.db.query('DELETE FROM auth_failures WHERE key = :key AND at <= :since', {
+    await deps.db.sequelize.query('DELETE FROM auth_failures WHERE key = :key AND at <= :since', {
       replacements: { key, since },
       transaction,
     });
-    const [inserted] = await deps.db.query<{ id: string }>(
+    const [inserted] = await deps.db.sequelize.query<{ id: string }>(
       'INSERT INTO auth_failures (key, at) VALUES (:key, :now) RETURNING id',
       { replacements: { key, now }, type: QueryTypes.SELECT, transaction },
     );
@@ -64,7 +65,7 @@ export async function withSubmissionLimit<T>(
   } catch (err) {
     const ours = err instanceof ProblemError ? err.status >= 500 : !(err instanceof BookingError);
     if (ours) {
-      await deps.db
+      await deps.db.sequelize
         .query('DELETE FROM auth_failures WHERE id = :id', { replacements: { id: counted } })
         .catch(() => {});
     }

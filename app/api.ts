@@ -1,6 +1,6 @@
 import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { systemClock } from './clock';
+import { createLogger } from '../lib/logger';
+import { systemClock } from '../lib/clock';
 import { openDatabase, openTemporal, runApi, lifecycle, type Stopper } from './runtime';
 
 /** `npm run api`: the HTTP API alone, against DATABASE_URL and TEMPORAL_ADDRESS, as in production. */

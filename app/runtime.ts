@@ -1,7 +1,6 @@
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Sequelize } from 'sequelize';
 import type { Client } from '@temporalio/client';
 import {
   DefaultLogger,
@@ -21,8 +20,9 @@ import type { Config } from './config';
 import { resolveAuthSecret } from './secret';
 import { createMailer } from './mailer';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
-import type { Clock } from './clock';
-import type { Logger } from './logger';
+import type { Store } from '../models/store';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
 
 /** Something started that must be stopped on the way out, in reverse order. */
 export type Stopper = () => Promise<void>;
@@ -44,7 +44,7 @@ export async function step<T>(
 export async function openDatabase(
   config: Config,
   opts: { allowEmbedded: boolean; progress?: (line: string) => void },
-): Promise<{ db: Sequelize; url: string; stops: Stopper[] }> {
+): Promise<{ db: Store; url: string; stops: Stopper[] }> {
   const stops: Stopper[] = [];
   let url = config.databaseUrl;
   if (!url) {
@@ -64,13 +64,13 @@ export async function openDatabase(
     url = pg.url('booking');
   }
   const db = createDatabase(url);
-  stops.unshift(() => db.close());
+  stops.unshift(() => db.sequelize.close());
   return { db, url, stops };
 }
 
 /** Applies pending migrations and reports which ran. */
-export async function migrateDatabase(db: Sequelize, progress?: (line: string) => void): Promise<void> {
-  const applied = await step('applying database migrations', () => migrate(db), progress);
+export async function migrateDatabase(db: Store, progress?: (line: string) => void): Promise<void> {
+  const applied = await step('applying database migrations', () => migrate(db.sequelize), progress);
   if (applied.length) progress?.(`  applied: ${applied.join(', ')}`);
 }
 
@@ -136,7 +136,7 @@ export function installTemporalRuntime(log: Logger): void {
 /** Starts the worker; its stopper drains in-flight tasks before returning. */
 export async function runWorker(
   config: Config,
-  deps: { db: Sequelize; clock: Clock; log: Logger; address: string; workflowBundle?: WorkflowBundle },
+  deps: { db: Store; clock: Clock; log: Logger; address: string; workflowBundle?: WorkflowBundle },
 ): Promise<{ worker: Worker; stops: Stopper[] }> {
   installTemporalRuntime(deps.log);
   const connection: NativeConnection = await connectWorker(deps.address);
@@ -169,7 +169,7 @@ export async function runWorker(
 /** Starts the HTTP API; its stopper stops accepting, lets in-flight requests finish, then closes. */
 export async function runApi(
   config: Config,
-  deps: { db: Sequelize; temporal: Client; clock: Clock; log: Logger },
+  deps: { db: Store; temporal: Client; clock: Clock; log: Logger },
 ): Promise<{ server: http.Server; url: string; stops: Stopper[] }> {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir);
   const log = deps.log.child({ part: 'api' });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { systemClock } from './clock';
+import { createLogger } from '../lib/logger';
+import { systemClock } from '../lib/clock';
 import {
   openDatabase,
   migrateDatabase,

@@ -1,6 +1,6 @@
 import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { systemClock } from './clock';
+import { createLogger } from '../lib/logger';
+import { systemClock } from '../lib/clock';
 import {
   openDatabase,
   openTemporal,

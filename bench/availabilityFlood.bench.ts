@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { installTemporalRuntime } from '../app/runtime';
-import { createLogger } from '../app/logger';
+import { createLogger } from '../lib/logger';
 import { aWorld, startLocalStack, visitorAddress, type Stack } from '../test/reliability/harness';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -105,7 +105,7 @@ async function run(limit: string, env: Record<string, string>): Promise<Run> {
   const stack = await startLocalStack({ logLevel: 'warn', env, worker: false });
   try {
     const world = await aWorld(stack, { clinicians: 1, firstDayOffset: 3 });
-    await stack.db.query(
+    await stack.db.sequelize.query(
       'UPDATE booking_preferences SET start_time_interval_minutes = 5, minimum_notice_hours = 0 WHERE clinician_id = :id',
       { replacements: { id: world.clinicians[0].id } },
     );

@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { QueryTypes } from 'sequelize';
 import { installTemporalRuntime } from '../app/runtime';
-import { createLogger } from '../app/logger';
+import { createLogger } from '../lib/logger';
 import {
   aWorld,
   inPool,
@@ -331,7 +331,7 @@ async function run(stack: Stack): Promise<void> {
   const pending = async () =>
     Number(
       (
-        await stack.db.query<{ n: string }>(
+        await stack.db.sequelize.query<{ n: string }>(
           "SELECT count(*) AS n FROM appointment_requests WHERE status = 'pending'",
           {
             type: QueryTypes.SELECT,

@@ -1,14 +1,13 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
-import { StaffUser } from '../models/staffUser';
-import { Service } from '../models/service';
-import { BookingPreferences } from '../models/bookingPreferences';
+
 import type { Practice } from '../models/practice';
 import { BookingError } from './errors';
 import { newClientRefusal, practiceClosedToNewClients } from './rules/newClients';
+import type { Store } from '../models/store';
 
 /** Clinicians who take online requests, with their preferences. */
-export async function bookableClinicians(practice: Practice, transaction?: Transaction) {
-  const clinicians = await StaffUser.findAll({
+export async function bookableClinicians(db: Store, practice: Practice, transaction?: Transaction) {
+  const clinicians = await db.StaffUser.findAll({
     where: { practiceId: practice.id, role: { [Op.in]: ['clinician', 'admin_clinician'] } },
     order: [
       ['lastName', 'ASC'],
@@ -16,7 +15,7 @@ export async function bookableClinicians(practice: Practice, transaction?: Trans
     ],
     transaction,
   });
-  const prefs = await BookingPreferences.findAll({
+  const prefs = await db.BookingPreferences.findAll({
     where: { clinicianId: clinicians.map((c) => c.id) },
     transaction,
   });
@@ -32,13 +31,14 @@ export async function bookableClinicians(practice: Practice, transaction?: Trans
  * trip: it runs on every availability query and every submission.
  */
 export async function bookableFor(
+  db: Store,
   practice: Practice,
   clinicianId: string,
   serviceId: string,
   signedIn: boolean,
   transaction?: Transaction,
 ): Promise<{ clinician: { id: string }; service: { id: string; name: string; durationMinutes: number } }> {
-  const [row] = await Service.sequelize!.query<{
+  const [row] = await db.sequelize.query<{
     clinician_id: string | null;
     online_booking_enabled: boolean | null;
     initial_consultation_service_id: string | null;

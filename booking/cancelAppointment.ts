@@ -1,13 +1,12 @@
-import type { Sequelize } from 'sequelize';
-import { Appointment, type AppointmentStatus } from '../models/appointment';
-import { AuditEntry } from '../models/auditEntry';
+import { type Appointment, type AppointmentStatus } from '../models/appointment';
+
 import type { CancellationPolicy } from '../models/practice';
-import { TimeHold } from '../models/timeHold';
+
 import { cancellationCutoff, classifyCancellation } from './cancellationPolicy';
 import { BookingError } from './errors';
-import { Practice } from '../models/practice';
 import { phoneOnlyMessage } from './rules/cancelation';
 import { hasStarted } from './rules/started';
+import type { Store } from '../models/store';
 
 /** The two ways an appointment ends canceled. */
 export type CanceledStatus = Exclude<AppointmentStatus, 'scheduled'>;
@@ -111,12 +110,12 @@ export function canceledResult(appointment: Appointment, changed: boolean): Canc
  * Late Canceled by the policy booked with the appointment (never the practice's current one), judged at
  * requestedAt; the practice picks the status. An appointment already canceled answers with that first result.
  */
-export async function cancelAppointment(db: Sequelize, input: CancelAppointmentInput): Promise<CancelResult> {
+export async function cancelAppointment(db: Store, input: CancelAppointmentInput): Promise<CancelResult> {
   if (input.by === 'client' && input.status)
     throw new Error('cancelAppointment: only staff choose the status');
-  return db.transaction(async (transaction) => {
+  return db.sequelize.transaction(async (transaction) => {
     // The row lock orders a client's and the practice's cancelations of the same appointment.
-    const appointment = await Appointment.findByPk(input.appointmentId, {
+    const appointment = await db.Appointment.findByPk(input.appointmentId, {
       transaction,
       lock: transaction.LOCK.UPDATE,
     });
@@ -125,7 +124,7 @@ export async function cancelAppointment(db: Sequelize, input: CancelAppointmentI
     // The client is told the practice's number however the refusal reaches them (API precheck or this step).
     const phoneOnly = input.by === 'client' && appointment.cancellationPolicy === 'phone_call';
     const practicePhone = phoneOnly
-      ? ((await Practice.findByPk(appointment.practiceId, { transaction }))?.phone ?? null)
+      ? ((await db.Practice.findByPk(appointment.practiceId, { transaction }))?.phone ?? null)
       : null;
     const refusal = cancelRefusal(appointment, { ...input, practicePhone });
     if (refusal) throw refusal;
@@ -148,8 +147,8 @@ export async function cancelAppointment(db: Sequelize, input: CancelAppointmentI
       },
       { transaction },
     );
-    await TimeHold.destroy({ where: { id: holdId }, transaction });
-    await AuditEntry.record(
+    await db.TimeHold.destroy({ where: { id: holdId }, transaction });
+    await db.AuditEntry.record(
       {
         practiceId: appointment.practiceId,
         actorType: input.by,

@@ -1,14 +1,11 @@
-import { Op, fn, col, where, type Sequelize, type Transaction } from 'sequelize';
-import { AppointmentRequest, type RequestStatus } from '../models/appointmentRequest';
-import { Appointment } from '../models/appointment';
-import { Client } from '../models/client';
-import { Practice } from '../models/practice';
-import { Service } from '../models/service';
-import { TimeHold } from '../models/timeHold';
+import { Op, fn, col, where, type Transaction } from 'sequelize';
+import type { AppointmentRequest, RequestStatus } from '../models/appointmentRequest';
+
 import { isSlotOffered } from '../scheduling';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
 import { pendingRefusal, startedRefusal } from './rules/requests';
 import { hasStarted } from './rules/started';
+import type { Store } from '../models/store';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
@@ -25,8 +22,8 @@ export type CloseOutcome =
   | { ok: true; status: RequestStatus }
   | { ok: false; code: 'REQUEST_NOT_PENDING' | 'REQUEST_NOT_FOUND'; status?: RequestStatus };
 
-async function lockedRequest(requestId: string, transaction: Transaction) {
-  return AppointmentRequest.findByPk(requestId, { transaction, lock: transaction.LOCK.UPDATE });
+async function lockedRequest(db: Store, requestId: string, transaction: Transaction) {
+  return db.AppointmentRequest.findByPk(requestId, { transaction, lock: transaction.LOCK.UPDATE });
 }
 
 /**
@@ -36,14 +33,14 @@ async function lockedRequest(requestId: string, transaction: Transaction) {
  * approvals can never both book.
  */
 export async function approveRequest(
-  db: Sequelize,
+  db: Store,
   opts: { requestId: string; actorId: string | null; now: Date },
 ): Promise<ApprovalOutcome> {
-  return db.transaction(async (transaction) => {
-    const peek = await AppointmentRequest.findByPk(opts.requestId, { transaction });
+  return db.sequelize.transaction(async (transaction) => {
+    const peek = await db.AppointmentRequest.findByPk(opts.requestId, { transaction });
     if (!peek) return { ok: false, code: 'REQUEST_NOT_FOUND', message: 'No such request.' };
     await lockClinicianSchedule(db, peek.clinicianId, transaction);
-    const request = (await lockedRequest(opts.requestId, transaction))!;
+    const request = (await lockedRequest(db, opts.requestId, transaction))!;
     // A retried attempt (the worker died after this committed, before Temporal heard) finds its own work done:
     // answering "not pending" would leave the workflow waiting for a decision already made, and no email sent.
     if (request.status === 'approved' && request.appointmentId && request.clientId)
@@ -53,11 +50,11 @@ export async function approveRequest(
     // The expiry timer may not have run yet (no worker, a clock ahead of Temporal's): a slot already under way
     // is never booked, and the request ends as it would have a moment later, its hold released now.
     if (hasStarted(request, opts.now)) {
-      await expire(request, opts.now, transaction);
+      await expire(db, request, opts.now, transaction);
       return { ok: false, ...startedRefusal('expired') };
     }
-    const practice = await Practice.findByPk(request.practiceId, { transaction });
-    const service = await Service.findByPk(request.serviceId, { transaction });
+    const practice = await db.Practice.findByPk(request.practiceId, { transaction });
+    const service = await db.Service.findByPk(request.serviceId, { transaction });
     // Judged as at submission (notice was met then), against what is booked now: time off, rule or buffer
     // changes since, and appointments approved meanwhile.
     const query = await loadSlotQuery(db, {
@@ -81,7 +78,7 @@ export async function approveRequest(
     let clientId = request.clientId;
     if (!clientId) {
       const details = request.newClient!;
-      const existing = await Client.findOne({
+      const existing = await db.Client.findOne({
         where: {
           practiceId: request.practiceId,
           [Op.and]: [where(fn('lower', col('email')), details.email.toLowerCase())],
@@ -91,7 +88,7 @@ export async function approveRequest(
       clientId =
         existing?.id ??
         (
-          await Client.create(
+          await db.Client.create(
             {
               practiceId: request.practiceId,
               firstName: details.firstName,
@@ -109,8 +106,8 @@ export async function approveRequest(
       { status: 'approved', holdId: null, clientId, decidedBy: opts.actorId, decidedAt: opts.now },
       { transaction },
     );
-    await TimeHold.update({ kind: 'appointment' }, { where: { id: holdId }, transaction });
-    const appointment = await Appointment.create(
+    await db.TimeHold.update({ kind: 'appointment' }, { where: { id: holdId }, transaction });
+    const appointment = await db.Appointment.create(
       {
         practiceId: request.practiceId,
         clinicianId: request.clinicianId,
@@ -131,6 +128,7 @@ export async function approveRequest(
 
 /** Ends a locked pending request with `status` and frees its slot, in the caller's transaction. */
 async function close(
+  db: Store,
   request: AppointmentRequest,
   opts: {
     status: 'declined' | 'withdrawn' | 'expired';
@@ -151,15 +149,15 @@ async function close(
     },
     { transaction },
   );
-  await TimeHold.destroy({ where: { id: holdId }, transaction });
+  await db.TimeHold.destroy({ where: { id: holdId }, transaction });
 }
 
-const expire = (request: AppointmentRequest, now: Date, transaction: Transaction) =>
-  close(request, { status: 'expired', note: null, actorId: null, now }, transaction);
+const expire = (db: Store, request: AppointmentRequest, now: Date, transaction: Transaction) =>
+  close(db, request, { status: 'expired', note: null, actorId: null, now }, transaction);
 
 /** Ends a pending request as declined, withdrawn or expired and releases its slot at once. */
 export async function closeRequest(
-  db: Sequelize,
+  db: Store,
   opts: {
     requestId: string;
     status: 'declined' | 'withdrawn' | 'expired';
@@ -168,14 +166,19 @@ export async function closeRequest(
     now: Date;
   },
 ): Promise<CloseOutcome> {
-  return db.transaction(async (transaction) => {
-    const request = await lockedRequest(opts.requestId, transaction);
+  return db.sequelize.transaction(async (transaction) => {
+    const request = await lockedRequest(db, opts.requestId, transaction);
     if (!request) return { ok: false, code: 'REQUEST_NOT_FOUND' };
     // As for approvals: a retried attempt finds the same outcome already recorded.
     if (request.status === opts.status) return { ok: true, status: opts.status };
     const notPending = pendingRefusal(request);
     if (notPending) return { ok: false, code: notPending.code, status: notPending.status };
-    await close(request, { ...opts, note: opts.note ?? null, actorId: opts.actorId ?? null }, transaction);
+    await close(
+      db,
+      request,
+      { ...opts, note: opts.note ?? null, actorId: opts.actorId ?? null },
+      transaction,
+    );
     return { ok: true, status: opts.status };
   });
 }

@@ -1,5 +1,6 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import type { OneTimeCodes } from './oneTimeCodes';
+import type { Store } from '../models/store';
 
 /**
  * A code is good for 15 minutes and 5 wrong tries until its first use with a request; from then on the address
@@ -11,23 +12,23 @@ export const EMAIL_VERIFICATION = { validForMinutes: 15, maxAttempts: 5, verifie
 
 /** Records a new code for the address at the practice, superseding any older one; returns its row id. */
 export async function issueEmailVerification(
-  db: Sequelize,
+  db: Store,
   input: { practiceId: string; email: string; now: Date },
 ): Promise<string> {
   const email = input.email.trim().toLowerCase();
   const expiresAt = new Date(input.now.getTime() + EMAIL_VERIFICATION.validForMinutes * 60_000);
-  return db.transaction(async (transaction) => {
+  return db.sequelize.transaction(async (transaction) => {
     // Two requests for one address at once queue here, so the one-live-code index never refuses the later one.
-    await db.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
+    await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
       replacements: { key: `email-verification:${input.practiceId}:${email}` },
       transaction,
     });
-    await db.query(
+    await db.sequelize.query(
       `UPDATE email_verifications SET superseded_at = :now
         WHERE practice_id = :practiceId AND email = :email AND superseded_at IS NULL`,
       { replacements: { now: input.now, practiceId: input.practiceId, email }, transaction },
     );
-    const [row] = await db.query<{ id: string }>(
+    const [row] = await db.sequelize.query<{ id: string }>(
       `INSERT INTO email_verifications (practice_id, email, created_at, expires_at)
        VALUES (:practiceId, :email, :now, :expiresAt) RETURNING id`,
       {
@@ -37,7 +38,7 @@ export async function issueEmailVerification(
       },
     );
     // Spent codes are of no use to anyone; keep the table to what could still be checked.
-    await db.query(
+    await db.sequelize.query(
       `DELETE FROM email_verifications
         WHERE expires_at < :cutoff AND (verified_at IS NULL OR verified_at < :cutoff)`,
       { replacements: { cutoff: new Date(input.now.getTime() - 86_400_000) }, transaction },
@@ -52,14 +53,14 @@ export async function issueEmailVerification(
  * transaction of its own, so a try still counts when the request it came with is refused afterwards.
  */
 export async function confirmEmailVerification(
-  db: Sequelize,
+  db: Store,
   codes: OneTimeCodes,
   input: { practiceId: string; email: string; code: string | null; now: Date },
 ): Promise<boolean> {
   const email = input.email.trim().toLowerCase();
   const { now } = input;
-  return db.transaction(async (transaction) => {
-    const [row] = await db.query<{
+  return db.sequelize.transaction(async (transaction) => {
+    const [row] = await db.sequelize.query<{
       id: string;
       expires_at: Date;
       verified_at: Date | null;
@@ -78,14 +79,14 @@ export async function confirmEmailVerification(
     const live = now.getTime() < liveUntil && row.attempts < EMAIL_VERIFICATION.maxAttempts;
     if (live && matches) {
       if (!row.verified_at) {
-        await db.query('UPDATE email_verifications SET verified_at = :now WHERE id = :id', {
+        await db.sequelize.query('UPDATE email_verifications SET verified_at = :now WHERE id = :id', {
           replacements: { now, id: row.id },
           transaction,
         });
       }
       return true;
     }
-    await db.query(
+    await db.sequelize.query(
       'UPDATE email_verifications SET attempts = attempts + 1 WHERE id = :id AND attempts < :max',
       { replacements: { id: row.id, max: EMAIL_VERIFICATION.maxAttempts }, transaction },
     );

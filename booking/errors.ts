@@ -13,6 +13,8 @@ export type BookingErrorCode =
   | 'EMAIL_NOT_VERIFIED'
   | 'APPOINTMENT_NOT_FOUND'
   | 'APPOINTMENT_NOT_CANCELABLE'
+  /** Canceled by the other side (the client, or the practice) first. */
+  | 'APPOINTMENT_ALREADY_CANCELED'
   | 'CANCEL_BY_PHONE_ONLY'
   /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
   | 'DATA_REJECTED';
@@ -32,6 +34,7 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   EMAIL_NOT_VERIFIED: 422,
   APPOINTMENT_NOT_FOUND: 404,
   APPOINTMENT_NOT_CANCELABLE: 409,
+  APPOINTMENT_ALREADY_CANCELED: 409,
   CANCEL_BY_PHONE_ONLY: 409,
   DATA_REJECTED: 422,
 };

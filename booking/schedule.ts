@@ -1,6 +1,7 @@
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import { defaultBookingPreferences } from '../models/bookingPreferences';
 import type { SlotQuery } from '../scheduling';
+import type { Store } from '../models/store';
 
 const DAY_MS = 86_400_000;
 // Buffers (at most 240 + 240 minutes) and a service (at most 480) reach at most 16 hours past a busy interval;
@@ -35,7 +36,7 @@ interface ScheduleRow {
  * submission and approval all judge a slot from the same data.
  */
 export async function loadSlotQuery(
-  db: Sequelize,
+  db: Store,
   opts: {
     clinicianId: string;
     durationMinutes: number;
@@ -48,7 +49,7 @@ export async function loadSlotQuery(
     transaction?: Transaction;
   },
 ): Promise<SlotQuery> {
-  const [row] = await db.query<ScheduleRow>(
+  const [row] = await db.sequelize.query<ScheduleRow>(
     `SELECT
        (SELECT row_to_json(p) FROM (
           SELECT start_time_interval_minutes, minimum_notice_hours, buffer_before_minutes, buffer_after_minutes
@@ -110,11 +111,11 @@ export async function loadSlotQuery(
 
 /** Serialises every slot decision for one clinician (submit, approve) until the transaction ends. */
 export async function lockClinicianSchedule(
-  db: Sequelize,
+  db: Store,
   clinicianId: string,
   transaction: Transaction,
 ): Promise<void> {
-  await db.query('SELECT id FROM staff_users WHERE id = :clinicianId FOR UPDATE', {
+  await db.sequelize.query('SELECT id FROM staff_users WHERE id = :clinicianId FOR UPDATE', {
     replacements: { clinicianId },
     transaction,
   });

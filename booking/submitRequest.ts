@@ -6,12 +6,10 @@ import {
   fn,
   col,
   where,
-  type Sequelize,
   type Transaction,
 } from 'sequelize';
-import { AppointmentRequest, type NewClientDetails } from '../models/appointmentRequest';
-import { Client } from '../models/client';
-import { TimeHold } from '../models/timeHold';
+import { type AppointmentRequest, type NewClientDetails } from '../models/appointmentRequest';
+
 import type { Practice } from '../models/practice';
 import { isSlotOffered } from '../scheduling';
 import { BookingError } from './errors';
@@ -21,6 +19,7 @@ import { toRequestView, type RequestView } from './requestView';
 import { confirmEmailVerification } from './emailVerification';
 import { mailboxOf } from './mailbox';
 import type { OneTimeCodes } from './oneTimeCodes';
+import type { Store } from '../models/store';
 
 /**
  * Who is asking: a signed-in client, or a new client with the details they typed and the code that proves the
@@ -62,7 +61,7 @@ export const MAX_PENDING_PER_EMAIL = 3;
  * workflow whose transaction then rolls back finds no row and ends by itself.
  */
 export async function submitRequest(
-  db: Sequelize,
+  db: Store,
   input: SubmitRequestInput,
   startWorkflow: (w: RequestWorkflowInput) => Promise<void>,
 ): Promise<{ request: RequestView; created: boolean }> {
@@ -87,14 +86,15 @@ export async function submitRequest(
     }
   }
   try {
-    return await db.transaction(async (transaction) => {
+    return await db.sequelize.transaction(async (transaction) => {
       // Taken first, so a retried submission waits for the first one and then finds it by its key.
       await lockClinicianSchedule(db, input.clinicianId, transaction);
       if (input.idempotencyKey) {
-        const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey, transaction);
+        const earlier = await findByIdempotencyKey(db, practice.id, input.idempotencyKey, transaction);
         if (earlier) return { request: replayOf(earlier, input), created: false };
       }
       const { clinician, service } = await bookableFor(
+        db,
         practice,
         input.clinicianId,
         input.serviceId,
@@ -105,7 +105,7 @@ export async function submitRequest(
       let email: string;
       if ('newClient' in requester) {
         email = requester.newClient.email;
-        const existing = await Client.findOne({
+        const existing = await db.Client.findOne({
           where: {
             practiceId: practice.id,
             [Op.and]: [where(fn('lower', col('email')), email.toLowerCase())],
@@ -114,7 +114,7 @@ export async function submitRequest(
         });
         possibleDuplicateClientId = existing?.id ?? null;
       } else {
-        const client = await Client.findOne({
+        const client = await db.Client.findOne({
           where: { id: requester.clientId, practiceId: practice.id },
           transaction,
         });
@@ -140,11 +140,11 @@ export async function submitRequest(
           '/startsAt',
         );
       }
-      const hold = await TimeHold.create(
-        { clinicianId: clinician.id, during: TimeHold.range(input.startsAt, endsAt), kind: 'request' },
+      const hold = await db.TimeHold.create(
+        { clinicianId: clinician.id, during: db.TimeHold.range(input.startsAt, endsAt), kind: 'request' },
         { transaction },
       );
-      const request = await AppointmentRequest.create(
+      const request = await db.AppointmentRequest.create(
         {
           practiceId: practice.id,
           clinicianId: clinician.id,
@@ -184,15 +184,15 @@ export async function submitRequest(
       );
     }
     if (err instanceof UniqueConstraintError && input.idempotencyKey) {
-      const earlier = await findByIdempotencyKey(practice.id, input.idempotencyKey);
+      const earlier = await findByIdempotencyKey(db, practice.id, input.idempotencyKey);
       if (earlier) return { request: replayOf(earlier, input), created: false };
     }
     throw err;
   }
 }
 
-function findByIdempotencyKey(practiceId: string, key: string, transaction?: Transaction) {
-  return AppointmentRequest.findOne({ where: { practiceId, idempotencyKey: key }, transaction });
+function findByIdempotencyKey(db: Store, practiceId: string, key: string, transaction?: Transaction) {
+  return db.AppointmentRequest.findOne({ where: { practiceId, idempotencyKey: key }, transaction });
 }
 
 /**
@@ -252,17 +252,17 @@ function replayOf(earlier: AppointmentRequest, input: SubmitRequestInput): Reque
  * a lock of its own until the transaction ends: simultaneous requests to several clinicians count one by one.
  */
 async function enforcePendingCap(
-  db: Sequelize,
+  db: Store,
   practiceId: string,
   requester: Requester,
   mailbox: string,
   transaction: Transaction,
 ): Promise<void> {
-  await db.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
+  await db.sequelize.query('SELECT pg_advisory_xact_lock(hashtext(:key))', {
     replacements: { key: `pending-cap:${practiceId}:${mailbox}` },
     transaction,
   });
-  const pending = await AppointmentRequest.count({
+  const pending = await db.AppointmentRequest.count({
     where: {
       practiceId,
       status: 'pending',

@@ -1,11 +1,7 @@
-import { Action, Detail, Layout, P } from './_components/Layout';
-import {
-  formatDateTime,
-  formatShortDateTime,
-  formatSlot,
-  type Instant,
-  type SlotProps,
-} from './_components/format';
+import { Action, Layout, P } from './_components/Layout';
+import { CancelationDetails } from './_components/AppointmentDetails';
+import { previewForClinician } from './_components/preview';
+import { formatShortDateTime, formatSlot, type Instant, type SlotProps } from './_components/format';
 
 /** Props of the email telling a clinician that an appointment was canceled. */
 export interface AppointmentCanceledClinicianProps extends SlotProps {
@@ -35,11 +31,14 @@ export default function AppointmentCanceledClinician(props: AppointmentCanceledC
     <Layout practiceName={props.practiceName} preview={`${outcome}: ${slot}`}>
       <P>{`Hi ${props.clinicianName},`}</P>
       <P>{`${who} canceled the appointment below. The time is free again on your calendar.`}</P>
-      <Detail label="Status" value={outcome} />
-      <Detail label="Client" value={props.clientName} />
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
-      <Detail label="Cancelation asked for" value={formatDateTime(props.requestedAt, props.timeZone)} />
+      <CancelationDetails
+        outcome={outcome}
+        clientName={props.clientName}
+        serviceName={props.serviceName}
+        slot={slot}
+        requestedAt={props.requestedAt}
+        timeZone={props.timeZone}
+      />
       {props.status === 'late_canceled' ? (
         <P>
           It was asked for after the cutoff of the practice's cancelation policy, so it counts as a late
@@ -52,14 +51,9 @@ export default function AppointmentCanceledClinician(props: AppointmentCanceledC
 }
 
 AppointmentCanceledClinician.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clinicianName: 'Dr. Maya Chen',
-  clientName: 'Jordan Lee',
+  ...previewForClinician,
   serviceName: 'Individual therapy',
   status: 'late_canceled',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
   requestedAt: '2026-11-02T22:10:00Z',
-  timeZone: 'America/New_York',
   dashboardUrl: 'http://localhost:3000/app/calendar',
 } satisfies AppointmentCanceledClinicianProps;

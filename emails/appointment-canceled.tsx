@@ -1,11 +1,7 @@
-import { Action, Detail, Layout, P } from './_components/Layout';
-import {
-  formatDateTime,
-  formatShortDateTime,
-  formatSlot,
-  type Instant,
-  type SlotProps,
-} from './_components/format';
+import { Action, Layout, P } from './_components/Layout';
+import { CancelationDetails } from './_components/AppointmentDetails';
+import { previewForClient } from './_components/preview';
+import { formatShortDateTime, formatSlot, type Instant, type SlotProps } from './_components/format';
 
 /** Props of the email confirming to a client that an appointment was canceled. */
 export interface AppointmentCanceledProps extends SlotProps {
@@ -38,10 +34,13 @@ export default function AppointmentCanceled(props: AppointmentCanceledProps) {
     <Layout practiceName={props.practiceName} preview={`${outcome}: ${slot}`}>
       <P>{`Hi ${props.clientFirstName},`}</P>
       <P>{opening}</P>
-      <Detail label="Status" value={outcome} />
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
-      <Detail label="Cancelation asked for" value={formatDateTime(props.requestedAt, props.timeZone)} />
+      <CancelationDetails
+        outcome={outcome}
+        serviceName={props.serviceName}
+        slot={slot}
+        requestedAt={props.requestedAt}
+        timeZone={props.timeZone}
+      />
       {props.status === 'late_canceled' ? (
         <P>
           Because it came after the cutoff of the practice's cancelation policy, it counts as a late
@@ -54,14 +53,8 @@ export default function AppointmentCanceled(props: AppointmentCanceledProps) {
 }
 
 AppointmentCanceled.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clientFirstName: 'Jordan',
-  clinicianName: 'Dr. Maya Chen',
+  ...previewForClient,
   serviceName: 'Individual therapy',
   status: 'canceled',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
   requestedAt: '2026-10-30T18:00:00Z',
-  timeZone: 'America/Chicago',
-  portalUrl: 'http://localhost:3000/portal/demo',
 } satisfies AppointmentCanceledProps;

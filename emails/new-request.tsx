@@ -1,4 +1,6 @@
 import { Action, Callout, Detail, Layout, P } from './_components/Layout';
+import { AppointmentDetails } from './_components/AppointmentDetails';
+import { previewForClinician } from './_components/preview';
 import { formatShortDateTime, formatSlot, type SlotProps } from './_components/format';
 
 /** Props of the email telling a clinician that a client asked for an appointment. */
@@ -30,8 +32,7 @@ export default function NewRequest(props: NewRequestProps) {
         label="Client"
         value={`${props.clientName} (${props.clientType === 'new' ? 'new client' : 'existing client'})`}
       />
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
+      <AppointmentDetails serviceName={props.serviceName} slot={slot} />
       {props.message ? <Detail label="Message from the client" value={props.message} /> : null}
       {props.possibleExistingClient ? (
         <Callout>
@@ -47,15 +48,9 @@ export default function NewRequest(props: NewRequestProps) {
 }
 
 NewRequest.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clinicianName: 'Dr. Maya Chen',
-  clientName: 'Jordan Lee',
+  ...previewForClinician,
   clientType: 'new',
   possibleExistingClient: true,
-  serviceName: 'Initial consultation',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
-  timeZone: 'America/New_York',
   message: 'Evenings work best for me if anything opens up.',
   dashboardUrl: 'http://localhost:3000/app/appointment-requests',
 } satisfies NewRequestProps;

@@ -1,4 +1,6 @@
-import { Action, Callout, Detail, Layout, P } from './_components/Layout';
+import { Action, Callout, Layout, P } from './_components/Layout';
+import { AppointmentDetails } from './_components/AppointmentDetails';
+import { previewForClient } from './_components/preview';
 import {
   formatDateTime,
   formatShortDateTime,
@@ -56,9 +58,7 @@ export default function RequestApproved(props: RequestApprovedProps) {
     <Layout practiceName={props.practiceName} preview={`You're booked with ${props.clinicianName}: ${slot}`}>
       <P>{`Hi ${props.clientFirstName},`}</P>
       <P>{`Good news: ${props.clinicianName} approved your request. Your appointment is booked.`}</P>
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
-      <Detail label="With" value={props.clinicianName} />
+      <AppointmentDetails serviceName={props.serviceName} slot={slot} clinicianName={props.clinicianName} />
       <Callout>
         <P>{cancellationText(props.cancellation, props.timeZone, props.practicePhone)}</P>
       </Callout>
@@ -68,13 +68,6 @@ export default function RequestApproved(props: RequestApprovedProps) {
 }
 
 RequestApproved.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clientFirstName: 'Jordan',
-  clinicianName: 'Dr. Maya Chen',
-  serviceName: 'Initial consultation',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
-  timeZone: 'America/Chicago',
+  ...previewForClient,
   cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z', bookedAt: '2026-10-30T18:20:00Z' },
-  portalUrl: 'http://localhost:3000/portal/demo',
 } satisfies RequestApprovedProps;

@@ -1,4 +1,6 @@
-import { Action, Callout, Detail, Layout, P } from './_components/Layout';
+import { Action, Callout, Layout, P } from './_components/Layout';
+import { AppointmentDetails } from './_components/AppointmentDetails';
+import { previewForClient } from './_components/preview';
 import { formatSlot, type SlotProps } from './_components/format';
 
 /** Props of the email telling a client their request was declined. */
@@ -25,8 +27,7 @@ export default function RequestDeclined(props: RequestDeclinedProps) {
     <Layout practiceName={props.practiceName} preview={`Your request for ${slot} couldn't be booked`}>
       <P>{`Hi ${props.clientFirstName},`}</P>
       <P>{`We're sorry: ${props.clinicianName} couldn't approve your appointment request, so the time below is not booked.`}</P>
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
+      <AppointmentDetails serviceName={props.serviceName} slot={slot} />
       {note ? (
         <Callout>
           <P>{`A note from ${props.clinicianName}:`}</P>
@@ -40,13 +41,6 @@ export default function RequestDeclined(props: RequestDeclinedProps) {
 }
 
 RequestDeclined.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clientFirstName: 'Jordan',
-  clinicianName: 'Dr. Maya Chen',
-  serviceName: 'Initial consultation',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
-  timeZone: 'America/Chicago',
+  ...previewForClient,
   note: 'I am fully booked that week. Thursday afternoons are usually open.',
-  portalUrl: 'http://localhost:3000/portal/demo',
 } satisfies RequestDeclinedProps;

@@ -1,4 +1,6 @@
-import { Action, Detail, Layout, P } from './_components/Layout';
+import { Action, Layout, P } from './_components/Layout';
+import { AppointmentDetails } from './_components/AppointmentDetails';
+import { previewForClient } from './_components/preview';
 import { formatSlot, type SlotProps } from './_components/format';
 
 /** Props of the email telling a client their request ran out of time without an answer. */
@@ -22,21 +24,11 @@ export default function RequestExpired(props: RequestExpiredProps) {
     <Layout practiceName={props.practiceName} preview={`Your request for ${slot} expired`}>
       <P>{`Hi ${props.clientFirstName},`}</P>
       <P>{`We're sorry: your appointment request with ${props.clinicianName} wasn't answered in time, so it has expired and the time below is not booked.`}</P>
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
+      <AppointmentDetails serviceName={props.serviceName} slot={slot} />
       <P>You're welcome to request another time, or contact the practice directly.</P>
       {props.portalUrl ? <Action href={props.portalUrl} label="Request another time" /> : null}
     </Layout>
   );
 }
 
-RequestExpired.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clientFirstName: 'Jordan',
-  clinicianName: 'Dr. Maya Chen',
-  serviceName: 'Initial consultation',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
-  timeZone: 'America/Chicago',
-  portalUrl: 'http://localhost:3000/portal/demo',
-} satisfies RequestExpiredProps;
+RequestExpired.PreviewProps = { ...previewForClient } satisfies RequestExpiredProps;

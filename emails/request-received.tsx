@@ -1,4 +1,6 @@
-import { Action, Detail, Layout, P } from './_components/Layout';
+import { Action, Layout, P } from './_components/Layout';
+import { AppointmentDetails } from './_components/AppointmentDetails';
+import { previewForClient } from './_components/preview';
 import { formatSlot, type SlotProps } from './_components/format';
 
 /** Props of the receipt a client gets right after sending a request. */
@@ -30,9 +32,7 @@ export default function RequestReceived(props: RequestReceivedProps) {
     >
       <P>{`Hi ${props.clientFirstName},`}</P>
       <P>{`Thank you for your request. ${props.clinicianName} will review it and you'll get another email once it is approved or declined. Until then the time is held for you.`}</P>
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
-      <Detail label="With" value={props.clinicianName} />
+      <AppointmentDetails serviceName={props.serviceName} slot={slot} clinicianName={props.clinicianName} />
       {props.clientType === 'existing' ? (
         props.myRequestsUrl ? (
           <Action href={props.myRequestsUrl} label="View your requests" />
@@ -50,13 +50,6 @@ export default function RequestReceived(props: RequestReceivedProps) {
 }
 
 RequestReceived.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clientFirstName: 'Jordan',
-  clinicianName: 'Dr. Maya Chen',
-  serviceName: 'Initial consultation',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
-  timeZone: 'America/Chicago',
+  ...previewForClient,
   clientType: 'new',
-  portalUrl: 'http://localhost:3000/portal/demo',
 } satisfies RequestReceivedProps;

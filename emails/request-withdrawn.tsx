@@ -1,4 +1,6 @@
-import { Action, Detail, Layout, P } from './_components/Layout';
+import { Action, Layout, P } from './_components/Layout';
+import { AppointmentDetails } from './_components/AppointmentDetails';
+import { previewForClinician } from './_components/preview';
 import { formatShortDateTime, formatSlot, type SlotProps } from './_components/format';
 
 /** Props of the email telling a clinician that the client withdrew a pending request. */
@@ -22,20 +24,13 @@ export default function RequestWithdrawn(props: RequestWithdrawnProps) {
     <Layout practiceName={props.practiceName} preview={`A request for ${slot} was withdrawn`}>
       <P>{`Hi ${props.clinicianName},`}</P>
       <P>{`${props.clientName} withdrew their appointment request. The time is free again and there is nothing for you to do.`}</P>
-      <Detail label="Service" value={props.serviceName} />
-      <Detail label="When" value={slot} />
+      <AppointmentDetails serviceName={props.serviceName} slot={slot} />
       <Action href={props.dashboardUrl} label="Open your dashboard" />
     </Layout>
   );
 }
 
 RequestWithdrawn.PreviewProps = {
-  practiceName: 'Riverside Counseling',
-  clinicianName: 'Dr. Maya Chen',
-  clientName: 'Jordan Lee',
-  serviceName: 'Initial consultation',
-  startsAt: '2026-11-03T15:00:00Z',
-  endsAt: '2026-11-03T15:50:00Z',
-  timeZone: 'America/New_York',
+  ...previewForClinician,
   dashboardUrl: 'http://localhost:3000/app/appointment-requests',
 } satisfies RequestWithdrawnProps;

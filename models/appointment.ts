@@ -12,7 +12,7 @@ export const appointmentStatuses = ['scheduled', 'canceled', 'late_canceled'] as
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
 
 /** A calendar entry; keeps the cancelation policy in force when it was booked. */
-export class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttributes<Appointment>> {
+class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttributes<Appointment>> {
   declare id: CreationOptional<string>;
   declare practiceId: string;
   declare clinicianId: string;
@@ -30,29 +30,33 @@ export class Appointment extends Model<InferAttributes<Appointment>, InferCreati
   declare cancelReason: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+}
+export type { Appointment };
 
-  static setup(sequelize: Sequelize): void {
-    Appointment.init(
-      {
-        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-        practiceId: { type: DataTypes.UUID, allowNull: false },
-        clinicianId: { type: DataTypes.UUID, allowNull: false },
-        serviceId: { type: DataTypes.UUID, allowNull: false },
-        clientId: { type: DataTypes.UUID, allowNull: false },
-        requestId: { type: DataTypes.UUID },
-        startsAt: { type: DataTypes.DATE, allowNull: false },
-        endsAt: { type: DataTypes.DATE, allowNull: false },
-        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'scheduled' },
-        cancellationPolicy: { type: DataTypes.TEXT, allowNull: false },
-        holdId: { type: DataTypes.UUID },
-        cancelRequestedAt: { type: DataTypes.DATE },
-        canceledAt: { type: DataTypes.DATE },
-        canceledBy: { type: DataTypes.TEXT },
-        cancelReason: { type: DataTypes.TEXT },
-        createdAt: DataTypes.DATE,
-        updatedAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'appointments', underscored: true },
-    );
-  }
+/** Appointment bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function defineAppointment(sequelize: Sequelize): typeof Appointment {
+  class BoundAppointment extends Appointment {}
+  BoundAppointment.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+      practiceId: { type: DataTypes.UUID, allowNull: false },
+      clinicianId: { type: DataTypes.UUID, allowNull: false },
+      serviceId: { type: DataTypes.UUID, allowNull: false },
+      clientId: { type: DataTypes.UUID, allowNull: false },
+      requestId: { type: DataTypes.UUID },
+      startsAt: { type: DataTypes.DATE, allowNull: false },
+      endsAt: { type: DataTypes.DATE, allowNull: false },
+      status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'scheduled' },
+      cancellationPolicy: { type: DataTypes.TEXT, allowNull: false },
+      holdId: { type: DataTypes.UUID },
+      cancelRequestedAt: { type: DataTypes.DATE },
+      canceledAt: { type: DataTypes.DATE },
+      canceledBy: { type: DataTypes.TEXT },
+      cancelReason: { type: DataTypes.TEXT },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, modelName: 'Appointment', tableName: 'appointments', underscored: true },
+  );
+  return BoundAppointment;
 }

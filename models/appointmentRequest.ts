@@ -19,7 +19,7 @@ export interface NewClientDetails {
 }
 
 /** A client's request for a slot, pending until the clinician decides, the client withdraws or it expires. */
-export class AppointmentRequest extends Model<
+class AppointmentRequest extends Model<
   InferAttributes<AppointmentRequest>,
   InferCreationAttributes<AppointmentRequest>
 > {
@@ -47,34 +47,38 @@ export class AppointmentRequest extends Model<
   declare mailbox: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+}
+export type { AppointmentRequest };
 
-  static setup(sequelize: Sequelize): void {
-    AppointmentRequest.init(
-      {
-        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-        practiceId: { type: DataTypes.UUID, allowNull: false },
-        clinicianId: { type: DataTypes.UUID, allowNull: false },
-        serviceId: { type: DataTypes.UUID, allowNull: false },
-        clientId: { type: DataTypes.UUID },
-        newClient: { type: DataTypes.JSONB },
-        possibleDuplicateClientId: { type: DataTypes.UUID },
-        message: { type: DataTypes.TEXT },
-        clientTimeZone: { type: DataTypes.TEXT },
-        startsAt: { type: DataTypes.DATE, allowNull: false },
-        endsAt: { type: DataTypes.DATE, allowNull: false },
-        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'pending' },
-        holdId: { type: DataTypes.UUID },
-        declineNote: { type: DataTypes.TEXT },
-        appointmentId: { type: DataTypes.UUID },
-        decidedBy: { type: DataTypes.UUID },
-        decidedAt: { type: DataTypes.DATE },
-        idempotencyKey: { type: DataTypes.TEXT },
-        idempotencyBodyHash: { type: DataTypes.TEXT },
-        mailbox: { type: DataTypes.TEXT },
-        createdAt: DataTypes.DATE,
-        updatedAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'appointment_requests', underscored: true },
-    );
-  }
+/** AppointmentRequest bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function defineAppointmentRequest(sequelize: Sequelize): typeof AppointmentRequest {
+  class BoundAppointmentRequest extends AppointmentRequest {}
+  BoundAppointmentRequest.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+      practiceId: { type: DataTypes.UUID, allowNull: false },
+      clinicianId: { type: DataTypes.UUID, allowNull: false },
+      serviceId: { type: DataTypes.UUID, allowNull: false },
+      clientId: { type: DataTypes.UUID },
+      newClient: { type: DataTypes.JSONB },
+      possibleDuplicateClientId: { type: DataTypes.UUID },
+      message: { type: DataTypes.TEXT },
+      clientTimeZone: { type: DataTypes.TEXT },
+      startsAt: { type: DataTypes.DATE, allowNull: false },
+      endsAt: { type: DataTypes.DATE, allowNull: false },
+      status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'pending' },
+      holdId: { type: DataTypes.UUID },
+      declineNote: { type: DataTypes.TEXT },
+      appointmentId: { type: DataTypes.UUID },
+      decidedBy: { type: DataTypes.UUID },
+      decidedAt: { type: DataTypes.DATE },
+      idempotencyKey: { type: DataTypes.TEXT },
+      idempotencyBodyHash: { type: DataTypes.TEXT },
+      mailbox: { type: DataTypes.TEXT },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, modelName: 'AppointmentRequest', tableName: 'appointment_requests', underscored: true },
+  );
+  return BoundAppointmentRequest;
 }

@@ -9,7 +9,7 @@ import {
 } from 'sequelize';
 
 /** Who changed what, when, from which value to which. */
-export class AuditEntry extends Model<InferAttributes<AuditEntry>, InferCreationAttributes<AuditEntry>> {
+class AuditEntry extends Model<InferAttributes<AuditEntry>, InferCreationAttributes<AuditEntry>> {
   declare id: CreationOptional<number>;
   declare practiceId: string | null;
   declare actorType: 'staff' | 'client' | 'system';
@@ -21,29 +21,33 @@ export class AuditEntry extends Model<InferAttributes<AuditEntry>, InferCreation
   declare newValue: unknown;
   declare createdAt: CreationOptional<Date>;
 
-  static setup(sequelize: Sequelize): void {
-    AuditEntry.init(
-      {
-        id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
-        practiceId: { type: DataTypes.UUID },
-        actorType: { type: DataTypes.TEXT, allowNull: false },
-        actorId: { type: DataTypes.UUID },
-        action: { type: DataTypes.TEXT, allowNull: false },
-        entity: { type: DataTypes.TEXT, allowNull: false },
-        entityId: { type: DataTypes.TEXT },
-        oldValue: { type: DataTypes.JSONB },
-        newValue: { type: DataTypes.JSONB },
-        createdAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'audit_log', underscored: true, updatedAt: false },
-    );
-  }
-
   /** Writes one audit entry inside the caller's transaction, so the change and its record commit together. */
   static async record(
     entry: Omit<InferCreationAttributes<AuditEntry>, 'id' | 'createdAt'>,
     transaction: Transaction,
   ): Promise<void> {
-    await AuditEntry.create(entry, { transaction });
+    await this.create(entry, { transaction });
   }
+}
+export type { AuditEntry };
+
+/** AuditEntry bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function defineAuditEntry(sequelize: Sequelize): typeof AuditEntry {
+  class BoundAuditEntry extends AuditEntry {}
+  BoundAuditEntry.init(
+    {
+      id: { type: DataTypes.BIGINT, primaryKey: true, autoIncrement: true },
+      practiceId: { type: DataTypes.UUID },
+      actorType: { type: DataTypes.TEXT, allowNull: false },
+      actorId: { type: DataTypes.UUID },
+      action: { type: DataTypes.TEXT, allowNull: false },
+      entity: { type: DataTypes.TEXT, allowNull: false },
+      entityId: { type: DataTypes.TEXT },
+      oldValue: { type: DataTypes.JSONB },
+      newValue: { type: DataTypes.JSONB },
+      createdAt: DataTypes.DATE,
+    },
+    { sequelize, modelName: 'AuditEntry', tableName: 'audit_log', underscored: true, updatedAt: false },
+  );
+  return BoundAuditEntry;
 }

@@ -18,7 +18,7 @@ export const defaultBookingPreferences = {
 } as const;
 
 /** A clinician's online-booking preferences (Settings > Availabilities > Preferences). */
-export class BookingPreferences extends Model<
+class BookingPreferences extends Model<
   InferAttributes<BookingPreferences>,
   InferCreationAttributes<BookingPreferences>
 > {
@@ -30,20 +30,30 @@ export class BookingPreferences extends Model<
   declare bufferBeforeMinutes: CreationOptional<number>;
   declare bufferAfterMinutes: CreationOptional<number>;
   declare updatedAt: CreationOptional<Date>;
+}
+export type { BookingPreferences };
 
-  static setup(sequelize: Sequelize): void {
-    BookingPreferences.init(
-      {
-        clinicianId: { type: DataTypes.UUID, primaryKey: true },
-        onlineBookingEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-        initialConsultationServiceId: { type: DataTypes.UUID },
-        startTimeIntervalMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 15 },
-        minimumNoticeHours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 24 },
-        bufferBeforeMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-        bufferAfterMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-        updatedAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'booking_preferences', underscored: true, createdAt: false },
-    );
-  }
+/** BookingPreferences bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function defineBookingPreferences(sequelize: Sequelize): typeof BookingPreferences {
+  class BoundBookingPreferences extends BookingPreferences {}
+  BoundBookingPreferences.init(
+    {
+      clinicianId: { type: DataTypes.UUID, primaryKey: true },
+      onlineBookingEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      initialConsultationServiceId: { type: DataTypes.UUID },
+      startTimeIntervalMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 15 },
+      minimumNoticeHours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 24 },
+      bufferBeforeMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      bufferAfterMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      updatedAt: DataTypes.DATE,
+    },
+    {
+      sequelize,
+      modelName: 'BookingPreferences',
+      tableName: 'booking_preferences',
+      underscored: true,
+      createdAt: false,
+    },
+  );
+  return BoundBookingPreferences;
 }

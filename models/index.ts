@@ -1,4 +1,5 @@
 export * from './db';
+export * from './store';
 export * from './migrate';
 export * from './practice';
 export * from './staffUser';

@@ -8,10 +8,7 @@ import {
 } from 'sequelize';
 
 /** A bell item for a staff user. */
-export class Notification extends Model<
-  InferAttributes<Notification>,
-  InferCreationAttributes<Notification>
-> {
+class Notification extends Model<InferAttributes<Notification>, InferCreationAttributes<Notification>> {
   declare id: CreationOptional<string>;
   declare userId: string;
   declare kind: string;
@@ -21,20 +18,24 @@ export class Notification extends Model<
   declare dedupeKey: string;
   declare readAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
+}
+export type { Notification };
 
-  static setup(sequelize: Sequelize): void {
-    Notification.init(
-      {
-        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-        userId: { type: DataTypes.UUID, allowNull: false },
-        kind: { type: DataTypes.TEXT, allowNull: false },
-        requestId: { type: DataTypes.UUID },
-        appointmentId: { type: DataTypes.UUID },
-        dedupeKey: { type: DataTypes.TEXT, allowNull: false },
-        readAt: { type: DataTypes.DATE },
-        createdAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'notifications', underscored: true, updatedAt: false },
-    );
-  }
+/** Notification bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function defineNotification(sequelize: Sequelize): typeof Notification {
+  class BoundNotification extends Notification {}
+  BoundNotification.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+      userId: { type: DataTypes.UUID, allowNull: false },
+      kind: { type: DataTypes.TEXT, allowNull: false },
+      requestId: { type: DataTypes.UUID },
+      appointmentId: { type: DataTypes.UUID },
+      dedupeKey: { type: DataTypes.TEXT, allowNull: false },
+      readAt: { type: DataTypes.DATE },
+      createdAt: DataTypes.DATE,
+    },
+    { sequelize, modelName: 'Notification', tableName: 'notifications', underscored: true, updatedAt: false },
+  );
+  return BoundNotification;
 }

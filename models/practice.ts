@@ -11,7 +11,7 @@ export const cancellationPolicies = ['phone_call', '24h', '48h', '72h'] as const
 export type CancellationPolicy = (typeof cancellationPolicies)[number];
 
 /** A practice and its client-portal settings. */
-export class Practice extends Model<InferAttributes<Practice>, InferCreationAttributes<Practice>> {
+class Practice extends Model<InferAttributes<Practice>, InferCreationAttributes<Practice>> {
   declare id: CreationOptional<string>;
   declare name: string;
   declare slug: string;
@@ -23,23 +23,27 @@ export class Practice extends Model<InferAttributes<Practice>, InferCreationAttr
   declare requestLifetimeHours: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+}
+export type { Practice };
 
-  static setup(sequelize: Sequelize): void {
-    Practice.init(
-      {
-        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-        name: { type: DataTypes.TEXT, allowNull: false },
-        slug: { type: DataTypes.TEXT, allowNull: false },
-        timeZone: { type: DataTypes.TEXT, allowNull: false },
-        phone: { type: DataTypes.TEXT },
-        portalEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-        allowNewClients: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-        cancellationPolicy: { type: DataTypes.TEXT, allowNull: false, defaultValue: '24h' },
-        requestLifetimeHours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 168 },
-        createdAt: DataTypes.DATE,
-        updatedAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'practices', underscored: true },
-    );
-  }
+/** Practice bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function definePractice(sequelize: Sequelize): typeof Practice {
+  class BoundPractice extends Practice {}
+  BoundPractice.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+      name: { type: DataTypes.TEXT, allowNull: false },
+      slug: { type: DataTypes.TEXT, allowNull: false },
+      timeZone: { type: DataTypes.TEXT, allowNull: false },
+      phone: { type: DataTypes.TEXT },
+      portalEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      allowNewClients: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      cancellationPolicy: { type: DataTypes.TEXT, allowNull: false, defaultValue: '24h' },
+      requestLifetimeHours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 168 },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, modelName: 'Practice', tableName: 'practices', underscored: true },
+  );
+  return BoundPractice;
 }

@@ -1,11 +1,5 @@
-import type { Sequelize } from 'sequelize';
-import { hashPassword } from '../app/passwords';
-import { AuditEntry } from './auditEntry';
-import { AvailabilityRule } from './availabilityRule';
-import { BookingPreferences } from './bookingPreferences';
-import { Practice } from './practice';
-import { Service } from './service';
-import { StaffUser } from './staffUser';
+import { hashPassword } from '../lib/passwords';
+import type { Store } from './store';
 
 /** The demo accounts, printed at start so a developer can sign in. */
 export const demoAccounts = [
@@ -21,16 +15,16 @@ const SEED_ACTION = 'seed.demo';
  * change) records that it ran, so a restart never re-creates what a developer deleted or renamed.
  */
 export async function seedDemoPractice(
-  sequelize: Sequelize,
+  db: Store,
   // requestLifetimeHours: REQUEST_LIFETIME_HOURS, the lifetime a practice starts with (it keeps its own after).
   opts: { password: string; today: string; requestLifetimeHours: number },
 ): Promise<boolean> {
   const passwordHash = await hashPassword(opts.password);
-  return sequelize.transaction(async (transaction) => {
+  return db.sequelize.transaction(async (transaction) => {
     // Two processes starting at once must not both seed.
-    await sequelize.query("SELECT pg_advisory_xact_lock(hashtext('seed.demo'))", { transaction });
-    if (await AuditEntry.findOne({ where: { action: SEED_ACTION }, transaction })) return false;
-    const practice = await Practice.create(
+    await db.sequelize.query("SELECT pg_advisory_xact_lock(hashtext('seed.demo'))", { transaction });
+    if (await db.AuditEntry.findOne({ where: { action: SEED_ACTION }, transaction })) return false;
+    const practice = await db.Practice.create(
       {
         name: 'Demo Practice',
         slug: 'demo',
@@ -43,7 +37,7 @@ export async function seedDemoPractice(
       },
       { transaction },
     );
-    const [consultation, therapy] = await Service.bulkCreate(
+    const [consultation, therapy] = await db.Service.bulkCreate(
       [
         { practiceId: practice.id, name: 'Initial consultation', durationMinutes: 30, bookableOnline: true },
         { practiceId: practice.id, name: 'Individual therapy', durationMinutes: 50, bookableOnline: true },
@@ -58,12 +52,12 @@ export async function seedDemoPractice(
       { transaction, returning: true },
     );
     for (const account of demoAccounts) {
-      const user = await StaffUser.create(
+      const user = await db.StaffUser.create(
         { ...account, practiceId: practice.id, passwordHash, timeZone: null },
         { transaction },
       );
       if (account.role === 'practice_manager') continue;
-      await BookingPreferences.create(
+      await db.BookingPreferences.create(
         {
           clinicianId: user.id,
           initialConsultationServiceId: consultation.id,
@@ -74,7 +68,7 @@ export async function seedDemoPractice(
         },
         { transaction },
       );
-      await AvailabilityRule.create(
+      await db.AvailabilityRule.create(
         {
           clinicianId: user.id,
           rrule:
@@ -88,7 +82,7 @@ export async function seedDemoPractice(
         { transaction },
       );
     }
-    await AuditEntry.record(
+    await db.AuditEntry.record(
       {
         practiceId: practice.id,
         actorType: 'system',

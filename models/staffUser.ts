@@ -11,7 +11,7 @@ export const staffRoles = ['admin_clinician', 'clinician', 'practice_manager'] a
 export type StaffRole = (typeof staffRoles)[number];
 
 /** A clinician, admin clinician or practice manager who signs in to the dashboard. */
-export class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAttributes<StaffUser>> {
+class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAttributes<StaffUser>> {
   declare id: CreationOptional<string>;
   declare practiceId: string;
   declare email: string;
@@ -22,22 +22,26 @@ export class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAt
   declare timeZone: string | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+}
+export type { StaffUser };
 
-  static setup(sequelize: Sequelize): void {
-    StaffUser.init(
-      {
-        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-        practiceId: { type: DataTypes.UUID, allowNull: false },
-        email: { type: DataTypes.TEXT, allowNull: false },
-        firstName: { type: DataTypes.TEXT, allowNull: false },
-        lastName: { type: DataTypes.TEXT, allowNull: false },
-        role: { type: DataTypes.TEXT, allowNull: false },
-        passwordHash: { type: DataTypes.TEXT, allowNull: false },
-        timeZone: { type: DataTypes.TEXT },
-        createdAt: DataTypes.DATE,
-        updatedAt: DataTypes.DATE,
-      },
-      { sequelize, tableName: 'staff_users', underscored: true },
-    );
-  }
+/** StaffUser bound to one database: a class of its own per call, so no other database can re-bind it. */
+export function defineStaffUser(sequelize: Sequelize): typeof StaffUser {
+  class BoundStaffUser extends StaffUser {}
+  BoundStaffUser.init(
+    {
+      id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+      practiceId: { type: DataTypes.UUID, allowNull: false },
+      email: { type: DataTypes.TEXT, allowNull: false },
+      firstName: { type: DataTypes.TEXT, allowNull: false },
+      lastName: { type: DataTypes.TEXT, allowNull: false },
+      role: { type: DataTypes.TEXT, allowNull: false },
+      passwordHash: { type: DataTypes.TEXT, allowNull: false },
+      timeZone: { type: DataTypes.TEXT },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, modelName: 'StaffUser', tableName: 'staff_users', underscored: true },
+  );
+  return BoundStaffUser;
 }

@@ -6,7 +6,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { CancelOutcome } from '../activities/cancellations';
+import type { CancelOutcome } from '../booking/cancelOutcome';
 import {
   cancellationOutcomeUpdate,
   cancellationWorkflow,
@@ -14,6 +14,9 @@ import {
 } from '../workflows/cancellation';
 import { isTemporalUnavailable } from './errors';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from './searchAttributes';
+
+/** The API builds a cancelation's input here, the one place it talks to Temporal, not in workflow code. */
+export type { CancellationWorkflowInput };
 
 /** Workflow id of an appointment's cancelation: one per appointment, from its id only. */
 export const cancellationWorkflowId = (appointmentId: string) => `appointment-cancel-${appointmentId}`;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { resolveTemporalCli } from './binaries';
+import { resolveTemporalCli } from '../tools/temporal/resolve';
 import { bookingSearchAttributes } from './searchAttributes';
 
 /** A Temporal dev server started by this process; stop() ends it. */

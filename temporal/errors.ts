@@ -1,6 +1,5 @@
 import { status } from '@grpc/grpc-js';
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { serviceUnavailable, type ProblemError } from '../api/errors';
 
 /** True when err means the Temporal frontend could not be reached (down, restarting, or too slow to answer). */
 export function isTemporalUnavailable(err: unknown): boolean {
@@ -21,23 +20,26 @@ export function isTemporalUnavailable(err: unknown): boolean {
  */
 export type TemporalCall = 'submission' | 'decision';
 
-/** Runs a Temporal call for the API: an unreachable server becomes 503 with Retry-After, never a 500. */
+/**
+ * Temporal did not answer a call the API made. The API's error middleware turns it into 503 with Retry-After,
+ * worded by `call`: this folder knows what happened, api/ knows how to say it over HTTP.
+ */
+export class TemporalUnavailableError extends Error {
+  constructor(
+    readonly call: TemporalCall,
+    options?: { cause?: unknown },
+  ) {
+    super(`Temporal did not answer the ${call} in time`, options);
+    this.name = 'TemporalUnavailableError';
+  }
+}
+
+/** Runs a Temporal call for the API: an unreachable server becomes a TemporalUnavailableError, never a 500. */
 export async function withTemporal<T>(fn: () => Promise<T>, call: TemporalCall = 'submission'): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (isTemporalUnavailable(err)) throw temporalDown(call);
+    if (isTemporalUnavailable(err)) throw new TemporalUnavailableError(call, { cause: err });
     throw err;
   }
-}
-
-function temporalDown(call: TemporalCall): ProblemError {
-  return serviceUnavailable(
-    call === 'decision'
-      ? // The update may be waiting on a stalled activity and complete after this answer: never claim it did not.
-        'We could not confirm this in time, and it may still have been recorded. ' +
-          'Reload the request to see its status before trying again.'
-      : 'Bookings are briefly unavailable. Nothing was recorded; please try again shortly.',
-    5,
-  );
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { portalEmailWorkflow, type PortalEmailInput } from '../workflows/portalEmail';
+import type { PortalEmailInput } from '../booking/portalEmail';
+import { portalEmailWorkflow } from '../workflows/portalEmail';
 
 /** Workflow id of a portal code email: derived from the code row's id only, never from the address. */
 export const portalEmailWorkflowId = (id: string) => `portal-email-${id}`;

@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import {
-  Practice,
-  StaffUser,
-  Service,
-  Client,
-  BookingPreferences,
-  AvailabilityRule,
-  Appointment,
-  TimeHold,
+  type Practice,
+  type StaffUser,
+  type Service,
+  type Client,
+  type BookingPreferences,
+  type AvailabilityRule,
+  type Appointment,
   type CancellationPolicy,
   type StaffRole,
+  type Store,
 } from '../models';
 
 const unique = () => randomUUID().slice(0, 8);
 
-/** A practice with its portal on; slug unique per call. */
-export function aPractice(overrides: Partial<Practice['_creationAttributes']> = {}): Promise<Practice> {
-  return Practice.create({
+/** A practice with its portal on; slug unique per call. Every builder writes through the store it is given. */
+export function aPractice(
+  db: Store,
+  overrides: Partial<Practice['_creationAttributes']> = {},
+): Promise<Practice> {
+  return db.Practice.create({
     name: 'Riverside Therapy',
     slug: `riverside-${unique()}`,
     timeZone: 'America/New_York',
@@ -35,11 +38,12 @@ const fixturePasswordHash =
 
 /** A staff user of the practice; role clinician unless told. */
 export function aStaffUser(
+  db: Store,
   practice: Practice,
   overrides: Partial<StaffUser['_creationAttributes']> & { role?: StaffRole } = {},
 ): Promise<StaffUser> {
   const id = unique();
-  return StaffUser.create({
+  return db.StaffUser.create({
     practiceId: practice.id,
     email: `staff-${id}@example.test`,
     firstName: 'Sam',
@@ -53,6 +57,7 @@ export function aStaffUser(
 
 /** A clinician with booking preferences and, unless told otherwise, a weekday 09:00-17:00 availability rule. */
 export async function aClinician(
+  db: Store,
   practice: Practice,
   opts: {
     preferences?: Partial<BookingPreferences['_creationAttributes']>;
@@ -60,14 +65,14 @@ export async function aClinician(
     role?: StaffRole;
   } = {},
 ): Promise<StaffUser> {
-  const user = await aStaffUser(practice, { role: opts.role ?? 'clinician' });
-  await BookingPreferences.create({
+  const user = await aStaffUser(db, practice, { role: opts.role ?? 'clinician' });
+  await db.BookingPreferences.create({
     clinicianId: user.id,
     initialConsultationServiceId: null,
     ...opts.preferences,
   });
   for (const rule of opts.rules ?? [{}]) {
-    await AvailabilityRule.create({
+    await db.AvailabilityRule.create({
       clinicianId: user.id,
       rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
       startDate: '2026-01-01',
@@ -83,10 +88,11 @@ export async function aClinician(
 
 /** A service of the practice, 50 minutes and bookable online unless told. */
 export function aService(
+  db: Store,
   practice: Practice,
   overrides: Partial<Service['_creationAttributes']> = {},
 ): Promise<Service> {
-  return Service.create({
+  return db.Service.create({
     practiceId: practice.id,
     name: `Therapy session ${unique()}`,
     durationMinutes: 50,
@@ -97,11 +103,12 @@ export function aService(
 
 /** An existing client of the practice with a unique email. */
 export function aClient(
+  db: Store,
   practice: Practice,
   overrides: Partial<Client['_creationAttributes']> = {},
 ): Promise<Client> {
   const id = unique();
-  return Client.create({
+  return db.Client.create({
     practiceId: practice.id,
     firstName: 'Casey',
     lastName: `Client ${id}`,
@@ -113,21 +120,24 @@ export function aClient(
 }
 
 /** A scheduled appointment with its time hold, as an approval leaves it; the practice's policy unless told. */
-export async function anAppointment(opts: {
-  practice: Practice;
-  clinician: StaffUser;
-  client: Client;
-  service: Service;
-  startsAt: Date;
-  cancellationPolicy?: CancellationPolicy;
-}): Promise<Appointment> {
+export async function anAppointment(
+  db: Store,
+  opts: {
+    practice: Practice;
+    clinician: StaffUser;
+    client: Client;
+    service: Service;
+    startsAt: Date;
+    cancellationPolicy?: CancellationPolicy;
+  },
+): Promise<Appointment> {
   const endsAt = new Date(opts.startsAt.getTime() + opts.service.durationMinutes * 60_000);
-  const hold = await TimeHold.create({
+  const hold = await db.TimeHold.create({
     clinicianId: opts.clinician.id,
-    during: TimeHold.range(opts.startsAt, endsAt),
+    during: db.TimeHold.range(opts.startsAt, endsAt),
     kind: 'appointment',
   });
-  return Appointment.create({
+  return db.Appointment.create({
     practiceId: opts.practice.id,
     clinicianId: opts.clinician.id,
     serviceId: opts.service.id,

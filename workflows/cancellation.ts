@@ -13,7 +13,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { CancelOutcome } from '../activities/cancellations';
+import type { CancelOutcome } from '../booking/cancelOutcome';
 import type { CanceledBy, CanceledStatus } from '../booking/cancelAppointment';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
 import { notificationSteps } from './notifications';

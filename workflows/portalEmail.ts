@@ -8,18 +8,10 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { PortalEmailInput, PortalEmailOutcome } from '../booking/portalEmail';
 import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
 
 type Activities = ReturnType<typeof createActivities>;
-
-/** Which code row the email is about: ids only, so no code or address ever reaches Temporal's history. */
-export interface PortalEmailInput {
-  kind: 'sign-in-code' | 'email-verification';
-  id: string;
-}
-
-/** sent: delivered (or replayed by key); skipped: nobody to send to, or the code can no longer be used. */
-export type PortalEmailOutcome = 'sent' | 'skipped' | 'rejected';
 
 /** The send step, as operators see it while it is retried. */
 export const getPortalEmailStatusQuery = defineQuery<{ failingStep: FailingStep | null }>('getStatus');

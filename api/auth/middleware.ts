@@ -1,15 +1,15 @@
 import type { RequestHandler } from 'express';
-import type { Sequelize } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 import { unauthenticated } from '../errors';
 import { bearerToken, type TokenService } from './tokens';
 import { clientTokenRevoked } from './revocations';
 import type { ClientPrincipal } from './principal';
 import { resumeSession, type SessionPolicy } from './sessions';
+import type { Store } from '../../models/store';
 
 /** Requires a live staff session; sets res.locals.staff. */
 export function requireStaff(deps: {
-  db: Sequelize;
+  db: Store;
   clock: Clock;
   tokens: TokenService;
   sessions: SessionPolicy;
@@ -32,7 +32,7 @@ export function requireStaff(deps: {
 
 /** The client a bearer token stands for: null when it is malformed, forged, expired or signed out. */
 async function clientFromToken(
-  deps: { tokens: TokenService; db: Sequelize },
+  deps: { tokens: TokenService; db: Store },
   token: string | null,
 ): Promise<ClientPrincipal | null> {
   const claims = token ? await deps.tokens.verify(token, 'client') : null;
@@ -46,7 +46,7 @@ async function clientFromToken(
 }
 
 /** Requires a portal client token (not signed out) for the practice the route is about; sets res.locals.client. */
-export function requireClient(deps: { tokens: TokenService; db: Sequelize }): RequestHandler {
+export function requireClient(deps: { tokens: TokenService; db: Store }): RequestHandler {
   return async (req, res, next) => {
     const client = await clientFromToken(deps, bearerToken(req.get('authorization')));
     if (!client) throw unauthenticated();
@@ -56,7 +56,7 @@ export function requireClient(deps: { tokens: TokenService; db: Sequelize }): Re
 }
 
 /** Reads a portal client token when one is sent (a new client sends none); a token that does not verify is 401. */
-export function optionalClient(deps: { tokens: TokenService; db: Sequelize }): RequestHandler {
+export function optionalClient(deps: { tokens: TokenService; db: Store }): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization');
     if (!header) return next();

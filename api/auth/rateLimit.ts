@@ -1,6 +1,6 @@
-import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
+import type { Store } from '../../models/store';
 
 /** How many failures a key may have in the window before further attempts are refused. */
 export interface FailureLimit {
@@ -9,8 +9,8 @@ export interface FailureLimit {
 }
 
 /** Forgets a key's failures (after a successful sign-in). */
-export async function clearFailures(db: Sequelize, key: string): Promise<void> {
-  await db.query('DELETE FROM auth_failures WHERE key = :key', { replacements: { key } });
+export async function clearFailures(db: Store, key: string): Promise<void> {
+  await db.sequelize.query('DELETE FROM auth_failures WHERE key = :key', { replacements: { key } });
 }
 
 /**
@@ -50,24 +50,24 @@ const isBackoff = (limit: FailureLimit | Backoff): limit is Backoff => 'free' in
  * through to check a password. Returns the seconds to wait when refused.
  */
 export async function takeAttempt(
-  db: Sequelize,
+  db: Store,
   clock: Clock,
   keys: AttemptKey[],
 ): Promise<{ refusedFor: number } | Attempt> {
   const now = clock.now();
-  const ids = await db.transaction(async (transaction) => {
-    const locks = await db.query<{ h: number }>(
+  const ids = await db.sequelize.transaction(async (transaction) => {
+    const locks = await db.sequelize.query<{ h: number }>(
       'SELECT DISTINCT hashtext(k) AS h FROM unnest(ARRAY[:keys]::text[]) AS k ORDER BY h',
       { replacements: { keys: keys.map((k) => k.key) }, type: QueryTypes.SELECT, transaction },
     );
     for (const { h } of locks) {
-      await db.query('SELECT pg_advisory_xact_lock(:h)', { replacements: { h }, transaction });
+      await db.sequelize.query('SELECT pg_advisory_xact_lock(:h)', { replacements: { h }, transaction });
     }
     let wait = 0;
     for (const { key, limit } of keys) {
       if (limit === null) continue;
       const since = new Date(now.getTime() - limit.windowMinutes * 60_000);
-      const [row] = await db.query<{ n: string; oldest: Date | null; latest: Date | null }>(
+      const [row] = await db.sequelize.query<{ n: string; oldest: Date | null; latest: Date | null }>(
         'SELECT count(*) AS n, min(at) AS oldest, max(at) AS latest FROM auth_failures WHERE key = :key AND at > :since',
         { replacements: { key, since }, type: QueryTypes.SELECT, transaction },
       );
@@ -78,11 +78,11 @@ export async function takeAttempt(
       if (until && until > now.getTime()) wait = Math.max(wait, Math.ceil((until - now.getTime()) / 1000));
     }
     if (wait > 0) return wait;
-    const inserted = await db.query<{ id: string }>(
+    const inserted = await db.sequelize.query<{ id: string }>(
       `INSERT INTO auth_failures (key, at) SELECT k, :now FROM unnest(ARRAY[:keys]::text[]) AS k RETURNING id`,
       { replacements: { keys: keys.map((k) => k.key), now }, type: QueryTypes.SELECT, transaction },
     );
-    await db.query('DELETE FROM auth_failures WHERE at < :cutoff', {
+    await db.sequelize.query('DELETE FROM auth_failures WHERE at < :cutoff', {
       replacements: { cutoff: new Date(now.getTime() - 86_400_000) },
       transaction,
     });
@@ -91,7 +91,7 @@ export async function takeAttempt(
   if (typeof ids === 'number') return { refusedFor: ids };
   return {
     succeeded: async () => {
-      await db.query('DELETE FROM auth_failures WHERE id IN (:ids)', { replacements: { ids } });
+      await db.sequelize.query('DELETE FROM auth_failures WHERE id IN (:ids)', { replacements: { ids } });
     },
   };
 }

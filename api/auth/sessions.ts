@@ -1,7 +1,7 @@
-import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 import type { StaffRole } from '../../models/staffUser';
+import type { Store } from '../../models/store';
 
 /** Session lifetimes: idle timeout and absolute lifetime. */
 export interface SessionPolicy {
@@ -14,14 +14,14 @@ const TOUCH_AFTER_MS = 30_000;
 
 /** Creates a session row; returns its id and absolute expiry. */
 export async function openSession(
-  db: Sequelize,
+  db: Store,
   clock: Clock,
   policy: SessionPolicy,
   userId: string,
 ): Promise<{ id: string; expiresAt: Date }> {
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);
-  const [row] = await db.query<{ id: string }>(
+  const [row] = await db.sequelize.query<{ id: string }>(
     `INSERT INTO staff_sessions (user_id, created_at, last_seen_at, expires_at) VALUES (:userId, :now, :now, :expiresAt) RETURNING id`,
     { replacements: { userId, now, expiresAt }, type: QueryTypes.SELECT },
   );
@@ -33,14 +33,14 @@ export async function openSession(
  * touching last_seen_at; null when the session is over.
  */
 export async function resumeSession(
-  db: Sequelize,
+  db: Store,
   clock: Clock,
   policy: SessionPolicy,
   sessionId: string,
   userId: string,
 ): Promise<{ practiceId: string; role: StaffRole } | null> {
   const now = clock.now();
-  const rows = await db.query<{ practice_id: string; role: StaffRole; last_seen_at: Date }>(
+  const rows = await db.sequelize.query<{ practice_id: string; role: StaffRole; last_seen_at: Date }>(
     `SELECT u.practice_id, u.role, s.last_seen_at
        FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
       WHERE s.id = :sessionId AND s.user_id = :userId AND s.revoked_at IS NULL
@@ -57,7 +57,7 @@ export async function resumeSession(
   );
   if (rows.length === 0) return null;
   if (now.getTime() - new Date(rows[0].last_seen_at).getTime() > TOUCH_AFTER_MS) {
-    await db.query('UPDATE staff_sessions SET last_seen_at = :now WHERE id = :sessionId', {
+    await db.sequelize.query('UPDATE staff_sessions SET last_seen_at = :now WHERE id = :sessionId', {
       replacements: { now, sessionId },
     });
   }
@@ -65,8 +65,11 @@ export async function resumeSession(
 }
 
 /** Revokes a session so its token stops working at once. */
-export async function revokeSession(db: Sequelize, clock: Clock, sessionId: string): Promise<void> {
-  await db.query('UPDATE staff_sessions SET revoked_at = :now WHERE id = :sessionId AND revoked_at IS NULL', {
-    replacements: { now: clock.now(), sessionId },
-  });
+export async function revokeSession(db: Store, clock: Clock, sessionId: string): Promise<void> {
+  await db.sequelize.query(
+    'UPDATE staff_sessions SET revoked_at = :now WHERE id = :sessionId AND revoked_at IS NULL',
+    {
+      replacements: { now: clock.now(), sessionId },
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../lib/clock';
 
 /** What a staff token carries: the user, their session (revocable) and practice. */
 export interface StaffClaims {

@@ -18,9 +18,9 @@ describe('email steps honour the provider’s Retry-After (time-skipping)', func
   const tb = useWorkflowTestbed();
 
   it('answered 429 with Retry-After: 600, the next attempt comes no earlier than 10 minutes later, and delivers once', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
-    const [{ id }] = await tb.db.query<{ id: string }>(
+    const practice = await aPractice(tb.db);
+    const client = await aClient(tb.db, practice);
+    const [{ id }] = await tb.db.sequelize.query<{ id: string }>(
       `INSERT INTO client_sign_in_codes (client_id, created_at, expires_at)
        VALUES (:clientId, :now, :now::timestamptz + interval '10 minutes') RETURNING id`,
       { replacements: { clientId: client.id, now: NOW }, type: QueryTypes.SELECT },

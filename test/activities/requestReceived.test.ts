@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { createActivities } from '../../activities';
-import { fixedClock } from '../../app/clock';
-import { createLogger } from '../../app/logger';
+import { fixedClock } from '../../lib/clock';
+import { createLogger } from '../../lib/logger';
 import { createResendMailer } from '../../emails/mailer';
 import { approveRequest } from '../../booking/decisions';
 import { issueEmailVerification } from '../../booking/emailVerification';
 import { submitRequest } from '../../booking/submitRequest';
 import { startRequestWorkflow } from '../../temporal/requests';
-import { AppointmentRequest, type Practice, type Service, type StaffUser } from '../../models';
+import type { Practice, Service, StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { uniqueTaskQueue } from '../support/temporal';
 import { aClient, aClinician, aPractice, aService } from '../fixtures';
@@ -23,9 +23,9 @@ describe('the receipt email, sent again after the request was approved', functio
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice();
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(tb.db);
+    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(tb.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,
@@ -51,7 +51,7 @@ describe('the receipt email, sent again after the request was approved', functio
   it('renders as submitted, so the provider answers the retry with the first id and it counts as sent', async () => {
     // An existing client whom the "new client" turns out to be: approval books for this profile, whose name
     // and address (case) differ from what was typed in the portal.
-    await aClient(practice, {
+    await aClient(tb.db, practice, {
       firstName: 'Roberta',
       lastName: 'Reyes',
       email: 'Robin.Reyes@Example.test',
@@ -80,7 +80,9 @@ describe('the receipt email, sent again after the request was approved', functio
       // Started on a queue no worker polls: this test plays the workflow's steps itself.
       (input) => startRequestWorkflow(tb.env.client, uniqueTaskQueue('idle'), input),
     );
-    expect((await AppointmentRequest.findByPk(request.id))!.possibleDuplicateClientId).to.be.a('string');
+    expect((await tb.db.AppointmentRequest.findByPk(request.id))!.possibleDuplicateClientId).to.be.a(
+      'string',
+    );
 
     // First attempt: delivered, but the answer never reached Temporal (worker crash, timeout), so it is retried.
     await activities().sendRequestReceived({ requestId: request.id });

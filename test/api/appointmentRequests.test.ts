@@ -5,9 +5,7 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import { aClient, aClinician, aPractice, aService, fixturePassword } from '../fixtures';
 import { startRequestWorkflow } from '../../temporal/requests';
 import {
-  AppointmentRequest,
-  Client,
-  TimeHold,
+  type Client,
   type NewClientDetails,
   type Practice,
   type Service,
@@ -38,9 +36,9 @@ describe('deciding requests: what the approval says it did, and one request relo
   let service: Service;
   let token: string;
   beforeEach(async () => {
-    practice = await aPractice();
-    service = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(practice, { preferences: { startTimeIntervalMinutes: 60 } });
+    practice = await aPractice(ctx.db);
+    service = await aService(ctx.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(ctx.db, practice, { preferences: { startTimeIntervalMinutes: 60 } });
     token = await ctx.http.signIn(clinician.email, fixturePassword);
   });
 
@@ -53,16 +51,16 @@ describe('deciding requests: what the approval says it did, and one request relo
   async function submitted(who: { newClient: NewClientDetails } | { client: Client }) {
     const startsAt = at(SLOT, slotNo++ * HOUR);
     const endsAt = at(startsAt, 30 * 60_000);
-    const hold = await TimeHold.create({
+    const hold = await ctx.db.TimeHold.create({
       clinicianId: clinician.id,
-      during: TimeHold.range(startsAt, endsAt),
+      during: ctx.db.TimeHold.range(startsAt, endsAt),
       kind: 'request',
     });
     const duplicate =
       'newClient' in who
-        ? await Client.findOne({ where: { practiceId: practice.id, email: who.newClient.email } })
+        ? await ctx.db.Client.findOne({ where: { practiceId: practice.id, email: who.newClient.email } })
         : null;
-    const request = await AppointmentRequest.create({
+    const request = await ctx.db.AppointmentRequest.create({
       practiceId: practice.id,
       clinicianId: clinician.id,
       serviceId: service.id,
@@ -97,7 +95,7 @@ describe('deciding requests: what the approval says it did, and one request relo
   });
 
   it('approving a flagged request says the existing client was booked (created: false); a new one says created', async () => {
-    const existing = await aClient(practice, { firstName: 'Jordan', lastName: 'Lee' });
+    const existing = await aClient(ctx.db, practice, { firstName: 'Jordan', lastName: 'Lee' });
     const flagged = await submitted({ newClient: details(existing.email) });
     expect(flagged.possibleDuplicateClientId).to.equal(existing.id);
     const res = await approve(flagged.id);
@@ -138,7 +136,7 @@ describe('deciding requests: what the approval says it did, and one request relo
     const approved = await ctx.http.get(`/api/appointment-requests/${request.id}`, { token });
     expect(approved.body).to.include({ status: 'approved' });
 
-    const colleague = await aClinician(practice);
+    const colleague = await aClinician(ctx.db, practice);
     const colleagueToken = await ctx.http.signIn(colleague.email, fixturePassword);
     expect(
       (await ctx.http.get(`/api/appointment-requests/${request.id}`, { token: colleagueToken })).status,
@@ -155,7 +153,7 @@ describe('deciding requests: what the approval says it did, and one request relo
     expect(toNew.text).to.not.include('View your requests');
     expect(toNew.html).to.include(`href="http://portal.test/portal/${practice.slug}"`);
 
-    const existing = await aClient(practice);
+    const existing = await aClient(ctx.db, practice);
     const known = await submitted({ client: existing });
     const toExisting = await emailKeyed(`request-received/${known.id}`);
     expect(toExisting.text).to.include('View your requests');

@@ -14,8 +14,7 @@ import {
   anAppointment,
 } from '../fixtures';
 import {
-  Appointment,
-  TimeHold,
+  type Appointment,
   type CancellationPolicy,
   type Client,
   type Practice,
@@ -48,17 +47,17 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
   let client: Client;
   beforeEach(async () => {
     capture.reset();
-    practice = await aPractice({ cancellationPolicy: '24h', phone: '+1 555 0199' });
-    clinician = await aClinician(practice);
-    service = await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
-    client = await aClient(practice, { firstName: 'Casey' });
+    practice = await aPractice(ctx.db, { cancellationPolicy: '24h', phone: '+1 555 0199' });
+    clinician = await aClinician(ctx.db, practice);
+    service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    client = await aClient(ctx.db, practice, { firstName: 'Casey' });
   });
 
   /** A scheduled appointment holding its time, as approval leaves it. */
   const booked = (
     opts: { startsAt?: Date; policy?: CancellationPolicy; of?: Client; with?: StaffUser } = {},
   ) =>
-    anAppointment({
+    anAppointment(ctx.db, {
       practice,
       clinician: opts.with ?? clinician,
       client: opts.of ?? client,
@@ -97,7 +96,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
     const free = await booked({ policy: '24h' });
     const byPhone = await booked({ policy: 'phone_call', startsAt: at(SLOT, 24 * HOUR) });
     const past = await booked({ startsAt: new Date('2026-05-20T14:00:00Z') });
-    await booked({ of: await aClient(practice), startsAt: at(SLOT, 48 * HOUR) });
+    await booked({ of: await aClient(ctx.db, practice), startsAt: at(SLOT, 48 * HOUR) });
     const token = await portalToken();
 
     const res = await ctx.http.get(`/portal/${practice.slug}/me/appointments?timeZone=America/Chicago`, {
@@ -149,7 +148,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ appointmentId: appointment.id, status: 'canceled' });
     expect(res.body.cancelRequestedAt).to.equal(ctx.clock.now().toISOString());
-    expect(await TimeHold.findByPk(appointment.holdId!)).to.equal(null);
+    expect(await ctx.db.TimeHold.findByPk(appointment.holdId!)).to.equal(null);
     await appointment.reload();
     expect(appointment).to.include({
       status: 'canceled',
@@ -193,7 +192,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
 
   it('the policy booked with the appointment applies, not the one the practice has switched to since', async () => {
     const appointment = await booked({ policy: '72h' });
-    const manager = await aStaffUser(practice, { role: 'practice_manager' });
+    const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
     const managerToken = await ctx.http.signIn(manager.email, fixturePassword);
     const patched = await ctx.http.patch(
       '/api/practice/client-portal',
@@ -216,7 +215,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
     expect(res.body.detail).to.include('+1 555 0199');
     await appointment.reload();
     expect(appointment).to.include({ status: 'scheduled', cancelRequestedAt: null });
-    expect(await TimeHold.findByPk(appointment.holdId!)).to.not.equal(null);
+    expect(await ctx.db.TimeHold.findByPk(appointment.holdId!)).to.not.equal(null);
     let missing: unknown = null;
     await ctx.stack.temporal.workflow
       .getHandle(cancellationWorkflowId(appointment.id))
@@ -228,14 +227,14 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
   });
 
   it("another client's appointment is 404, as is a token for another practice; a started or practice-canceled one is 409", async () => {
-    const theirs = await booked({ of: await aClient(practice) });
+    const theirs = await booked({ of: await aClient(ctx.db, practice) });
     const res = await portalCancel(theirs);
     expect(res.status).to.equal(404);
     expect(res.body.code).to.equal('APPOINTMENT_NOT_FOUND');
-    expect((await Appointment.findByPk(theirs.id))!.status).to.equal('scheduled');
+    expect((await ctx.db.Appointment.findByPk(theirs.id))!.status).to.equal('scheduled');
 
     const mine = await booked({ startsAt: at(SLOT, 3 * HOUR) });
-    const elsewhere = await aPractice();
+    const elsewhere = await aPractice(ctx.db);
     const foreign = await portalToken(client, elsewhere.id);
     expect((await portalCancel(mine, {}, foreign)).status).to.equal(404);
 
@@ -275,7 +274,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
           { token: staffToken },
         ),
       ]);
-      const row = (await Appointment.findByPk(appointment.id))!;
+      const row = (await ctx.db.Appointment.findByPk(appointment.id))!;
       const label = `round ${round}: client ${fromClient.status} ${JSON.stringify(fromClient.body)}, staff ${fromStaff.status} ${JSON.stringify(fromStaff.body)}`;
       expect([fromClient.status, fromStaff.status].sort(), label).to.deep.equal([200, 409]);
       const [winner, loser] = fromClient.status === 200 ? [fromClient, fromStaff] : [fromStaff, fromClient];
@@ -303,10 +302,10 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
   });
 
   it('staff cancel: the clinician of the appointment, admins and managers may; a colleague 403, another practice 404, nobody 401', async () => {
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
-    const manager = await aStaffUser(practice, { role: 'practice_manager' });
-    const colleague = await aClinician(practice);
-    const outsider = await aStaffUser(await aPractice(), { role: 'admin_clinician' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
+    const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
+    const colleague = await aClinician(ctx.db, practice);
+    const outsider = await aStaffUser(ctx.db, await aPractice(ctx.db), { role: 'admin_clinician' });
     const cells: [string, StaffUser | null, number][] = [
       ['clinician', clinician, 200],
       ['admin', admin, 200],
@@ -324,7 +323,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
         { token },
       );
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).to.equal(expected);
-      const row = (await Appointment.findByPk(appointment.id))!;
+      const row = (await ctx.db.Appointment.findByPk(appointment.id))!;
       if (expected === 200) {
         expect(res.body.status, name).to.equal('late_canceled');
         expect(row, name).to.include({ status: 'late_canceled', canceledBy: 'staff', holdId: null });
@@ -332,11 +331,11 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
         expect(row.status, name).to.equal('scheduled');
       }
     }
-    const managerCanceled = (await Appointment.findOne({ where: { startsAt: at(SLOT, 4 * HOUR) } }))!;
+    const managerCanceled = (await ctx.db.Appointment.findOne({ where: { startsAt: at(SLOT, 4 * HOUR) } }))!;
     const toClient = await keyed(`appointment-canceled/${managerCanceled.id}`);
     expect(toClient.text).to.include('The practice canceled your appointment');
     // The clinician canceled their own: nobody else needs telling, and notifyClient was false.
-    const ownId = (await Appointment.findOne({ where: { startsAt: SLOT } }))!.id;
+    const ownId = (await ctx.db.Appointment.findOne({ where: { startsAt: SLOT } }))!.id;
     expect(capture.deliveries().filter((e) => e.idempotencyKey?.endsWith(ownId))).to.have.length(0);
 
     const again = await ctx.http.post(
@@ -357,9 +356,9 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
   });
 
   it('the calendar: a clinician sees their own, managers any clinician of the practice, with statuses', async () => {
-    const colleague = await aClinician(practice);
-    const manager = await aStaffUser(practice, { role: 'practice_manager' });
-    const outsider = await aStaffUser(await aPractice(), { role: 'admin_clinician' });
+    const colleague = await aClinician(ctx.db, practice);
+    const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
+    const outsider = await aStaffUser(ctx.db, await aPractice(ctx.db), { role: 'admin_clinician' });
     const mine = await booked();
     const canceled = await booked({ startsAt: at(SLOT, 2 * HOUR) });
     const theirs = await booked({ with: colleague });

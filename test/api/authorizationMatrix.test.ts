@@ -1,7 +1,8 @@
 import { expect } from 'chai';
+import type { Store } from '../../models/store';
 import { useApi } from './context';
 import { aPractice, aStaffUser, aClinician, aService, fixturePassword } from '../fixtures';
-import { AvailabilityRule, TimeOff, type Practice, type Service, type StaffUser } from '../../models';
+import { type Practice, type Service, type StaffUser } from '../../models';
 import type { HttpClient } from '../support/http';
 
 type Actor = 'admin' | 'manager' | 'clinician' | 'colleague' | 'outsider' | 'none' | 'expired' | 'forged';
@@ -17,6 +18,7 @@ const actors: Actor[] = [
 ];
 
 interface World {
+  db: Store;
   practice: Practice;
   clinician: StaffUser;
   service: Service;
@@ -68,10 +70,10 @@ const rule = {
   timeZone: 'America/New_York',
 };
 const newRule = async (w: World) =>
-  (await AvailabilityRule.create({ clinicianId: w.clinician.id, ...rule, until: null })).id;
+  (await w.db.AvailabilityRule.create({ clinicianId: w.clinician.id, ...rule, until: null })).id;
 const newTimeOff = async (w: World) =>
   (
-    await TimeOff.create({
+    await w.db.TimeOff.create({
       clinicianId: w.clinician.id,
       startsAt: new Date('2026-07-01T00:00:00Z'),
       endsAt: new Date('2026-07-08T00:00:00Z'),
@@ -119,7 +121,7 @@ const table: Cell[] = [
   {
     name: 'remove a service',
     method: 'DELETE',
-    path: async (w) => `/api/services/${(await aService(w.practice)).id}`,
+    path: async (w) => `/api/services/${(await aService(w.db, w.practice)).id}`,
     expect: managersOnly(204, 404),
   },
   { name: 'list clinicians', method: 'GET', path: () => '/api/clinicians', expect: everyStaff(200) },
@@ -186,16 +188,16 @@ const table: Cell[] = [
 async function tokensFor(
   http: HttpClient,
   world: World,
-  db: import('sequelize').Sequelize,
+  db: Store,
 ): Promise<Record<Actor, string | undefined>> {
-  const admin = await aStaffUser(world.practice, { role: 'admin_clinician' });
-  const manager = await aStaffUser(world.practice, { role: 'practice_manager' });
-  const colleague = await aClinician(world.practice);
-  const other = await aPractice();
-  const outsider = await aStaffUser(other, { role: 'admin_clinician' });
+  const admin = await aStaffUser(db, world.practice, { role: 'admin_clinician' });
+  const manager = await aStaffUser(db, world.practice, { role: 'practice_manager' });
+  const colleague = await aClinician(db, world.practice);
+  const other = await aPractice(db);
+  const outsider = await aStaffUser(db, other, { role: 'admin_clinician' });
   const expired = await http.signIn(admin.email, fixturePassword);
   // Idle past the 30-minute timeout, as if the dashboard had been left open.
-  await db.query(
+  await db.sequelize.query(
     `UPDATE staff_sessions SET last_seen_at = last_seen_at - interval '31 minutes' WHERE id = (SELECT id FROM staff_sessions ORDER BY created_at DESC, id LIMIT 1)`,
   );
   const adminToken = await http.signIn(admin.email, fixturePassword);
@@ -217,11 +219,12 @@ describe('authorization matrix: every staff route x every role, practice and tok
 
   for (const cell of table) {
     it(`${cell.method} ${cell.name}`, async () => {
-      const practice = await aPractice();
+      const practice = await aPractice(ctx.db);
       const world: World = {
+        db: ctx.db,
         practice,
-        clinician: await aClinician(practice),
-        service: await aService(practice),
+        clinician: await aClinician(ctx.db, practice),
+        service: await aService(ctx.db, practice),
       };
       const tokens = await tokensFor(ctx.http, world, ctx.db);
       const outcomes: string[] = [];

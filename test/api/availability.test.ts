@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
-import { Appointment, TimeHold, type Practice, type Service, type StaffUser } from '../../models';
+import { type Practice, type Service, type StaffUser } from '../../models';
 
 describe('portal availability and clinicians', () => {
   const ctx = useApi({ now: '2026-03-05T12:00:00Z' });
@@ -13,10 +13,10 @@ describe('portal availability and clinicians', () => {
   let consultation: Service;
   let therapy: Service;
   beforeEach(async () => {
-    practice = await aPractice({ timeZone: 'America/New_York' });
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    therapy = await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(ctx.db, { timeZone: 'America/New_York' });
+    consultation = await aService(ctx.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    therapy = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    clinician = await aClinician(ctx.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,
@@ -40,8 +40,10 @@ describe('portal availability and clinicians', () => {
   const base = () => ({ clinicianId: clinician.id, serviceId: consultation.id });
 
   it('lists clinicians with their bookable services and whether new clients can book them', async () => {
-    const noInitial = await aClinician(practice, { preferences: { initialConsultationServiceId: null } });
-    await aService(practice, { name: 'Assessment', bookableOnline: false });
+    const noInitial = await aClinician(ctx.db, practice, {
+      preferences: { initialConsultationServiceId: null },
+    });
+    await aService(ctx.db, practice, { name: 'Assessment', bookableOnline: false });
     const res = await ctx.http.get(`/portal/${practice.slug}/clinicians`);
     const byId = Object.fromEntries(res.body.map((c: { id: string }) => [c.id, c]));
     expect(byId[clinician.id].newClients).to.deep.equal({
@@ -83,13 +85,13 @@ describe('portal availability and clinicians', () => {
 
   it("does not list a slot inside a booking's after-buffer, and refuses to accept it either (listing and booking agree)", async () => {
     // Monday 9 March 09:00-09:30 New York is booked; with a 15-minute after-buffer 09:30 is not offered, 10:00 is.
-    const client = await aClient(practice);
-    const hold = await TimeHold.create({
+    const client = await aClient(ctx.db, practice);
+    const hold = await ctx.db.TimeHold.create({
       clinicianId: clinician.id,
-      during: TimeHold.range(new Date('2026-03-09T13:00:00Z'), new Date('2026-03-09T13:30:00Z')),
+      during: ctx.db.TimeHold.range(new Date('2026-03-09T13:00:00Z'), new Date('2026-03-09T13:30:00Z')),
       kind: 'appointment',
     });
-    await Appointment.create({
+    await ctx.db.Appointment.create({
       practiceId: practice.id,
       clinicianId: clinician.id,
       serviceId: consultation.id,

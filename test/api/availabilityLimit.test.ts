@@ -4,15 +4,15 @@ import { aClient, aClinician, aPractice, aService } from '../fixtures';
 import { TokenService } from '../../api/auth/tokens';
 import { MAX_SLOTS } from '../../api/availability';
 import { AvailabilityCache } from '../../api/availabilityCache';
-import type { Practice, Service, StaffUser } from '../../models';
+import type { Practice, Service, StaffUser, Store } from '../../models';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** A clinician open around the clock every day on the finest grid: the dearest answers the endpoint can give. */
-async function aFineGrid(practice: Practice, notice = 0) {
-  const service = await aService(practice, { durationMinutes: 30 });
-  const clinician = await aClinician(practice, {
+async function aFineGrid(db: Store, practice: Practice, notice = 0) {
+  const service = await aService(db, practice, { durationMinutes: 30 });
+  const clinician = await aClinician(db, practice, {
     preferences: {
       initialConsultationServiceId: service.id,
       startTimeIntervalMinutes: 5,
@@ -53,8 +53,8 @@ describe('availability: limit, cost and cache', () => {
     const from = new Date('2026-06-08T00:00:00Z');
 
     it('answers 20 week questions a minute from one address, then 429 with Retry-After; others are not affected', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice);
       for (let i = 0; i < 20; i++) {
         expect(
           (await ask(practice, who, { from, days: 7 }, { from: '198.51.100.1' })).status,
@@ -79,8 +79,8 @@ describe('availability: limit, cost and cache', () => {
     });
 
     it('charges a 62-day question one token per started week', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice);
       expect((await ask(practice, who, { from, days: 62 })).status).to.equal(200);
       expect((await ask(practice, who, { from, days: 62 })).status).to.equal(200);
       const refused = await ask(practice, who, { from, days: 62 });
@@ -92,8 +92,8 @@ describe('availability: limit, cost and cache', () => {
     });
 
     it('counts an IPv6 client by its /64, so rotating the interface part does not escape', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice);
       const statuses: number[] = [];
       for (let i = 0; i < 21; i++) {
         statuses.push(
@@ -110,8 +110,8 @@ describe('availability: limit, cost and cache', () => {
     const ask = asker(ctx);
 
     it('never refuses', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice);
       for (let i = 0; i < 30; i++) {
         expect(
           (await ask(practice, who, { from: new Date('2026-06-08T00:00:00Z'), days: 62 })).status,
@@ -125,8 +125,8 @@ describe('availability: limit, cost and cache', () => {
     const ask = asker(ctx);
 
     it('cuts a 62-day fine grid at a week of slots and says where to continue; a week is never cut', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice);
       const from = new Date('2026-06-08T00:00:00Z');
       const week = await ask(practice, who, { from, days: 7 });
       expect(week.body.nextFrom).to.equal(null);
@@ -150,12 +150,12 @@ describe('availability: limit, cost and cache', () => {
     });
 
     it('never offers from its cache a slot that a request committed before the question holds', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice, 24);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice, 24);
       const from = new Date('2026-06-03T00:00:00Z');
       for (let i = 0; i < 5; i++) {
         // A client each: one client may hold only a few pending requests.
-        const client = await aClient(practice);
+        const client = await aClient(ctx.db, practice);
         const token = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
           { typ: 'client', sub: client.id, pid: practice.id },
           new Date(ctx.clock.now().getTime() + 2 * HOUR_MS),
@@ -178,8 +178,8 @@ describe('availability: limit, cost and cache', () => {
     });
 
     it('never offers from its cache a slot whose minimum notice has passed', async () => {
-      const practice = await aPractice();
-      const who = await aFineGrid(practice, 24);
+      const practice = await aPractice(ctx.db);
+      const who = await aFineGrid(ctx.db, practice, 24);
       const from = new Date('2026-06-02T00:00:00Z');
       const first = await ask(practice, who, { from, days: 7 });
       const s0 = first.body.slots[0].startsAt as string;

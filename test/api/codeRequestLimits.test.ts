@@ -20,7 +20,7 @@ describe('code request limits under parallel requests', function () {
   const ctx = useApi();
 
   const countedUnder = async (prefix: string) => {
-    const [{ n }] = await ctx.db.query<{ n: string }>(
+    const [{ n }] = await ctx.db.sequelize.query<{ n: string }>(
       'SELECT count(*) AS n FROM auth_failures WHERE key LIKE :prefix',
       { replacements: { prefix: `${prefix}%` }, type: QueryTypes.SELECT },
     );
@@ -28,7 +28,7 @@ describe('code request limits under parallel requests', function () {
   };
 
   it('sends 5 sign-in codes for one address out of 20 asked for at once, and counts each once', async () => {
-    const practice = await aPractice();
+    const practice = await aPractice(ctx.db);
     const result = await burst(() =>
       ctx.http.post(`/portal/${practice.slug}/auth/code`, { email: 'burst@example.test' }),
     );
@@ -37,7 +37,7 @@ describe('code request limits under parallel requests', function () {
   });
 
   it('sends 5 email verification codes for one mailbox out of 20 asked for at once', async () => {
-    const practice = await aPractice({ allowNewClients: true });
+    const practice = await aPractice(ctx.db, { allowNewClients: true });
     const result = await burst(() =>
       ctx.http.post(`/portal/${practice.slug}/email-verifications`, { email: 'burst@example.test' }),
     );

@@ -1,5 +1,5 @@
-import type { Sequelize } from 'sequelize';
-import { fixedClock } from '../../app/clock';
+import type { Store } from '../../models/store';
+import { fixedClock } from '../../lib/clock';
 import { freshDatabase } from '../support/database';
 import { startStack, type TestStack } from '../support/stack';
 import { httpClient, type HttpClient } from '../support/http';
@@ -14,7 +14,7 @@ export function useApi(
   } = {},
 ) {
   const state: {
-    db?: Sequelize;
+    db?: Store;
     stack?: TestStack;
     http?: HttpClient;
     drop?: () => Promise<void>;

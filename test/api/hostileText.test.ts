@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { errorHandler } from '../../api/errors';
-import { createLogger } from '../../app/logger';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { createLogger } from '../../lib/logger';
+import { QueryTypes } from 'sequelize';
 import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { validate, type Schema } from '../../api/validation';
 import { aClient, aClinician, aPractice, aStaffUser, fixturePassword } from '../fixtures';
+import type { Store } from '../../models/store';
 
 type JsonSchema = Record<string, unknown> & {
   type?: string | string[];
@@ -100,8 +101,8 @@ function setAt(target: Record<string, unknown>, pointer: string, value: unknown,
 }
 
 /** Row count and content hash of every table a request could write. */
-async function snapshot(db: Sequelize): Promise<Record<string, string>> {
-  const tables = await db.query<{ t: string }>(
+async function snapshot(db: Store): Promise<Record<string, string>> {
+  const tables = await db.sequelize.query<{ t: string }>(
     "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('SequelizeMeta', 'sessions', 'auth_failures') ORDER BY 1",
     { type: QueryTypes.SELECT },
   );
@@ -111,7 +112,7 @@ async function snapshot(db: Sequelize): Promise<Record<string, string>> {
         `SELECT '${t}' AS t, count(*) || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${t}" x`,
     )
     .join(' UNION ALL ');
-  const rows = await db.query<{ t: string; h: string }>(sql, { type: QueryTypes.SELECT });
+  const rows = await db.sequelize.query<{ t: string; h: string }>(sql, { type: QueryTypes.SELECT });
   return Object.fromEntries(rows.map((r) => [r.t, r.h]));
 }
 
@@ -120,10 +121,13 @@ describe('hostile text: every string field of every route refuses NUL, control c
   const ctx = useApi();
 
   it('answers 400 naming the field and writes nothing, on every route in the OpenAPI document', async function () {
-    const practice = await aPractice({ slug: `riverside-${randomUUID().slice(0, 8)}`, portalEnabled: true });
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
-    await aClinician(practice);
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db, {
+      slug: `riverside-${randomUUID().slice(0, 8)}`,
+      portalEnabled: true,
+    });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
+    await aClinician(ctx.db, practice);
+    const client = await aClient(ctx.db, practice);
     const staffToken = await ctx.http.signIn(admin.email, fixturePassword);
     const clientToken = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
       { typ: 'client', sub: client.id, pid: practice.id },
@@ -250,9 +254,9 @@ describe('hostile text: every string field of every route refuses NUL, control c
   });
 
   it('dates PostgreSQL or Date cannot hold get 400 on the routes that take them, never 500', async () => {
-    const practice = await aPractice();
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
-    const clinician = await aClinician(practice);
+    const practice = await aPractice(ctx.db);
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
+    const clinician = await aClinician(ctx.db, practice);
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const before = await snapshot(ctx.db);
     for (const bad of ['0000-01-01T00:00:00Z', '2026-06-30T23:59:60Z']) {
@@ -297,7 +301,9 @@ describe('hostile text: every string field of every route refuses NUL, control c
     const lines: string[] = [];
     const app = express();
     app.post('/echo', async () => {
-      await ctx.db.query('SELECT $1::jsonb', { bind: [JSON.stringify({ note: 'Divorce hearing \u0000' })] });
+      await ctx.db.sequelize.query('SELECT $1::jsonb', {
+        bind: [JSON.stringify({ note: 'Divorce hearing \u0000' })],
+      });
     });
     app.use(errorHandler(createLogger('info', 'test', { write: (l: string) => void lines.push(l) })));
     const server = app.listen(0);

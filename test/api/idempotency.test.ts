@@ -3,14 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { aClient, aClinician, aPractice, aService } from '../fixtures';
-import {
-  AppointmentRequest,
-  TimeHold,
-  type Client,
-  type Practice,
-  type Service,
-  type StaffUser,
-} from '../../models';
+import { type Client, type Practice, type Service, type StaffUser } from '../../models';
 
 // The clock is Monday 1 June 2026, 12:00 UTC; the slots are Wednesday 10 June, 10:00 and 11:00 in New York.
 const SLOT = '2026-06-10T14:00:00.000Z';
@@ -25,10 +18,10 @@ describe('Idempotency-Key on portal submissions (API, PostgreSQL, Temporal)', fu
   let service: Service;
   let client: Client;
   beforeEach(async () => {
-    practice = await aPractice();
-    service = await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
-    clinician = await aClinician(practice, { preferences: { startTimeIntervalMinutes: 60 } });
-    client = await aClient(practice);
+    practice = await aPractice(ctx.db);
+    service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    clinician = await aClinician(ctx.db, practice, { preferences: { startTimeIntervalMinutes: 60 } });
+    client = await aClient(ctx.db, practice);
   });
 
   // A signed-in client needs no email verification, so these requests test the key and nothing else.
@@ -44,8 +37,8 @@ describe('Idempotency-Key on portal submissions (API, PostgreSQL, Temporal)', fu
       { token: await token(), headers: { 'idempotency-key': key } },
     );
   const held = async () => ({
-    requests: await AppointmentRequest.count({ where: { practiceId: practice.id } }),
-    holds: await TimeHold.count({ where: { clinicianId: clinician.id } }),
+    requests: await ctx.db.AppointmentRequest.count({ where: { practiceId: practice.id } }),
+    holds: await ctx.db.TimeHold.count({ where: { clinicianId: clinician.id } }),
   });
 
   it('same key and same body: the first answer again (201, Idempotent-Replayed), one request, one hold', async () => {
@@ -78,7 +71,7 @@ describe('Idempotency-Key on portal submissions (API, PostgreSQL, Temporal)', fu
       expect(reused.body.detail).to.match(/different request/);
     }
     expect(await held()).to.deep.equal({ requests: 1, holds: 1 });
-    const row = (await AppointmentRequest.findByPk(first.body.id as string))!;
+    const row = (await ctx.db.AppointmentRequest.findByPk(first.body.id as string))!;
     expect(row.startsAt.toISOString()).to.equal(SLOT);
     expect(row.idempotencyBodyHash).to.match(/^[0-9a-f]{64}$/);
     // A new key for the new request works as usual.

@@ -14,7 +14,7 @@ describe('staff sign-in throttling', () => {
 
   let user: StaffUser;
   beforeEach(async () => {
-    user = await aStaffUser(await aPractice());
+    user = await aStaffUser(ctx.db, await aPractice(ctx.db));
   });
 
   const login = (password: string, from: string) =>
@@ -81,7 +81,7 @@ describe('staff sign-in throttling', () => {
     const answers = await Promise.all(botnet.slice(0, 20).map((from, i) => login(`parallel-${i}`, from)));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).to.deep.equal([...Array(5).fill(401), ...Array(15).fill(429)]);
-    const [row] = await ctx.db.query<{ n: string }>(
+    const [row] = await ctx.db.sequelize.query<{ n: string }>(
       'SELECT count(*) AS n FROM auth_failures WHERE key = :key',
       {
         replacements: { key: `account:${user.email.toLowerCase()}` },

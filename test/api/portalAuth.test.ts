@@ -8,7 +8,7 @@ import type { Client, Practice } from '../../models';
 import { oneTimeCodes } from '../../booking/oneTimeCodes';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { runApi } from '../../app/runtime';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { httpClient } from '../support/http';
 
 describe('portal sign-in for existing clients', () => {
@@ -61,7 +61,7 @@ describe('portal sign-in for existing clients', () => {
    * nothing else has arrived by then.
    */
   async function settle(practice: Practice): Promise<void> {
-    const sentinel = await aClient(practice);
+    const sentinel = await aClient(ctx.db, practice);
     await codeFor(practice, sentinel);
     await sleep(100);
   }
@@ -75,8 +75,8 @@ describe('portal sign-in for existing clients', () => {
   const wrongCodeFor = (code: string) => (code === '000000' ? '111111' : '000000');
 
   it('emails a 6-digit code to a known client (address in any case) and answers 202', async () => {
-    const practice = await aPractice({ name: 'Harbor Counseling' });
-    const client = await aClient(practice, { email: 'jordan.rivera@example.test' });
+    const practice = await aPractice(ctx.db, { name: 'Harbor Counseling' });
+    const client = await aClient(ctx.db, practice, { email: 'jordan.rivera@example.test' });
     const res = await requestCode(practice.slug, 'Jordan.Rivera@Example.TEST');
     expect(res.status).to.equal(202);
     const [email] = await deliveriesTo('jordan.rivera@example.test', 1);
@@ -89,8 +89,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('still delivers the code, once, when the provider fails for a while after the 202', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     // Three 503s: the old in-process sender tried three times and dropped the code.
     capture.failNext(3, 503);
     expect((await requestCode(practice.slug, client.email)).status).to.equal(202);
@@ -103,10 +103,10 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('answers an unknown address (or a client of another practice) identically and sends nothing', async () => {
-    const practice = await aPractice();
-    const other = await aPractice();
-    const known = await aClient(practice);
-    const elsewhere = await aClient(other, { email: 'only-at-other@example.test' });
+    const practice = await aPractice(ctx.db);
+    const other = await aPractice(ctx.db);
+    const known = await aClient(ctx.db, practice);
+    const elsewhere = await aClient(ctx.db, other, { email: 'only-at-other@example.test' });
     const knownRes = await requestCode(practice.slug, known.email);
     const unknownRes = await requestCode(practice.slug, 'nobody@example.test');
     const elsewhereRes = await requestCode(practice.slug, elsewhere.email);
@@ -123,8 +123,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('exchanges the emailed code for a 2-hour client token that opens GET /portal/:slug/me', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice, { firstName: 'Robin', lastName: 'Okafor' });
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice, { firstName: 'Robin', lastName: 'Okafor' });
     const code = await codeFor(practice, client);
     const res = await verify(practice.slug, client.email.toUpperCase(), code);
     expect(res.status).to.equal(200);
@@ -152,8 +152,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('accepts a code once only', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     const code = await codeFor(practice, client);
     expect((await verify(practice.slug, client.email, code)).status).to.equal(200);
     const again = await verify(practice.slug, client.email, code);
@@ -162,8 +162,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('counts wrong codes and kills the code after 5, even for the right code; unknown addresses get the same 401', async () => {
-    const practice = await aPractice();
-    const fourWrong = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const fourWrong = await aClient(ctx.db, practice);
     const code1 = await codeFor(practice, fourWrong);
     for (let i = 0; i < 4; i++) {
       expect((await verify(practice.slug, fourWrong.email, wrongCodeFor(code1))).status).to.equal(401);
@@ -172,7 +172,7 @@ describe('portal sign-in for existing clients', () => {
       200,
     );
 
-    const fiveWrong = await aClient(practice);
+    const fiveWrong = await aClient(ctx.db, practice);
     const code2 = await codeFor(practice, fiveWrong);
     let wrong;
     for (let i = 0; i < 5; i++) {
@@ -190,8 +190,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('expires a code after 10 minutes', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     const stale = await codeFor(practice, client);
     ctx.clock.advance(10 * 60_000 + 1000);
     const expired = await verify(practice.slug, client.email, stale);
@@ -204,8 +204,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('lets a new code supersede an older unused one', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     const first = await codeFor(practice, client);
     const second = await codeFor(practice, client);
     expect((await verify(practice.slug, client.email, first)).status, 'older code').to.equal(401);
@@ -213,8 +213,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('sends at most 5 codes per address and practice in an hour, then answers 429 alike for clients and strangers', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     for (let i = 1; i <= 5; i++) await codeFor(practice, client);
     const stranger = 'nobody@example.test';
     for (let i = 1; i <= 5; i++) expect((await requestCode(practice.slug, stranger)).status).to.equal(202);
@@ -235,8 +235,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('sends at most 30 codes per network address in an hour', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     for (let i = 0; i < 30; i++) {
       expect((await requestCode(practice.slug, `stranger-${i}@example.test`, '203.0.113.7')).status).to.equal(
         202,
@@ -254,9 +254,9 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it("answers 404 to a token of practice A on practice B's portal", async () => {
-    const practiceA = await aPractice();
-    const practiceB = await aPractice();
-    const client = await aClient(practiceA, { lastName: 'Vasquez-Lind' });
+    const practiceA = await aPractice(ctx.db);
+    const practiceB = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practiceA, { lastName: 'Vasquez-Lind' });
     const token = await signIn(practiceA, client);
     const res = await ctx.http.get(`/portal/${practiceB.slug}/me`, { token });
     expect(res.status).to.equal(404);
@@ -266,8 +266,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('answers 404 on every sign-in route when the portal is off', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     const token = await signIn(practice, client);
     const code = await codeFor(practice, client);
     await practice.update({ portalEnabled: false });
@@ -277,12 +277,12 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('stores nothing from which a code could be read: the code is derived from the row id with AUTH_SECRET', async () => {
-    const practice = await aPractice();
-    const first = await aClient(practice);
-    const second = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const first = await aClient(ctx.db, practice);
+    const second = await aClient(ctx.db, practice);
     const codes = [await codeFor(practice, first), await codeFor(practice, second)];
     expect((await requestCode(practice.slug, 'nobody@example.test')).status).to.equal(202);
-    const rows = await ctx.db.query<Record<string, unknown>>(
+    const rows = await ctx.db.sequelize.query<Record<string, unknown>>(
       'SELECT * FROM client_sign_in_codes ORDER BY created_at, client_id',
       { type: QueryTypes.SELECT },
     );
@@ -302,8 +302,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('refuses malformed input with 400 naming the field, and sends nothing', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     const cases: [string, Record<string, unknown>, string][] = [
       ['code', { email: 'not-an-email' }, '/email'],
       ['code', { email: client.email, remember: true }, '/remember'],
@@ -321,7 +321,7 @@ describe('portal sign-in for existing clients', () => {
     }
     await settle(practice);
     expect(capture.deliveries().filter((e) => e.to.includes(client.email))).to.have.length(0);
-    const [{ n }] = await ctx.db.query<{ n: string }>(
+    const [{ n }] = await ctx.db.sequelize.query<{ n: string }>(
       "SELECT count(*) AS n FROM auth_failures WHERE key LIKE 'sign-in-code:%'",
       {
         type: QueryTypes.SELECT,
@@ -331,8 +331,8 @@ describe('portal sign-in for existing clients', () => {
   });
 
   it('signs out: the token is refused with 401 at once on every client route, other devices stay signed in', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     const token = await signIn(practice, client);
     const otherDevice = await signIn(practice, client);
     expect((await ctx.http.get(`/portal/${practice.slug}/me`, { token })).status).to.equal(200);
@@ -355,15 +355,18 @@ describe('portal sign-in for existing clients', () => {
     expect(
       (await ctx.http.post(`/portal/${practice.slug}/auth/logout`, undefined, { token: later })).status,
     ).to.equal(204);
-    const [{ n }] = await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM revoked_client_tokens', {
-      type: QueryTypes.SELECT,
-    });
+    const [{ n }] = await ctx.db.sequelize.query<{ n: string }>(
+      'SELECT count(*) AS n FROM revoked_client_tokens',
+      {
+        type: QueryTypes.SELECT,
+      },
+    );
     expect(Number(n)).to.equal(1);
   });
 
   it('answers 503 and sends nothing when the email cannot be handed to Temporal, alike for clients and strangers', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const client = await aClient(ctx.db, practice);
     // The same API and database, with a Temporal client that can reach no server.
     const unreachable = new TemporalClient({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     const api = await runApi(
@@ -378,7 +381,7 @@ describe('portal sign-in for existing clients', () => {
       expect(known.headers.get('retry-after')).to.match(/^\d+$/);
       expect(unknown.status).to.equal(503);
       expect(unknown.body).to.deep.equal(known.body);
-      const [{ n }] = await ctx.db.query<{ n: string }>(
+      const [{ n }] = await ctx.db.sequelize.query<{ n: string }>(
         "SELECT count(*) AS n FROM auth_failures WHERE key LIKE 'sign-in-code%'",
         { type: QueryTypes.SELECT },
       );

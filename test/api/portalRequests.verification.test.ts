@@ -10,9 +10,9 @@ import { httpClient } from '../support/http';
 import { MAX_PENDING_PER_EMAIL } from '../../booking/submitRequest';
 import { oneTimeCodes } from '../../booking/oneTimeCodes';
 import { runApi } from '../../app/runtime';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { TokenService } from '../../api/auth/tokens';
-import { AppointmentRequest, TimeHold, type Practice, type Service, type StaffUser } from '../../models';
+import { type Practice, type Service, type StaffUser } from '../../models';
 
 // Monday 1 June 2026, 12:00 UTC. Clinicians see clients 09:00-17:00 New York time on weekdays, every 30 minutes.
 const NOW = '2026-06-01T12:00:00Z';
@@ -44,12 +44,12 @@ describe('new clients verify their email before anything is held', function () {
   let clinicians: StaffUser[];
   beforeEach(async () => {
     capture.reset();
-    practice = await aPractice();
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
+    practice = await aPractice(ctx.db);
+    consultation = await aService(ctx.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
     clinicians = [];
     for (let i = 0; i < 2; i++) {
       clinicians.push(
-        await aClinician(practice, {
+        await aClinician(ctx.db, practice, {
           preferences: {
             initialConsultationServiceId: consultation.id,
             startTimeIntervalMinutes: 30,
@@ -98,7 +98,7 @@ describe('new clients verify their email before anything is held', function () {
   }
   /** A code that is not the live one for this address (whatever it is), as a stranger would guess. */
   async function wrongCodeFor(email: string): Promise<string> {
-    const [row] = await ctx.db.query<{ id: string }>(
+    const [row] = await ctx.db.sequelize.query<{ id: string }>(
       'SELECT id FROM email_verifications WHERE practice_id = :p AND email = :email AND superseded_at IS NULL',
       { replacements: { p: practice.id, email: email.toLowerCase() }, type: QueryTypes.SELECT },
     );
@@ -126,8 +126,8 @@ describe('new clients verify their email before anything is held', function () {
       Array(34).fill('422 EMAIL_NOT_VERIFIED'),
     );
     expect(answers[0].body.field).to.equal('/emailVerificationCode');
-    expect(await TimeHold.count()).to.equal(0);
-    expect(await AppointmentRequest.count()).to.equal(0);
+    expect(await ctx.db.TimeHold.count()).to.equal(0);
+    expect(await ctx.db.AppointmentRequest.count()).to.equal(0);
     expect(await openSlots(clinicians[0])).to.equal(before);
   });
 
@@ -163,8 +163,8 @@ describe('new clients verify their email before anything is held', function () {
       ...Array(MAX_PENDING_PER_EMAIL).fill('201'),
       ...Array(10 - MAX_PENDING_PER_EMAIL).fill('429 TOO_MANY_PENDING_REQUESTS'),
     ]);
-    expect(await TimeHold.count()).to.equal(MAX_PENDING_PER_EMAIL);
-    const rows = await AppointmentRequest.findAll();
+    expect(await ctx.db.TimeHold.count()).to.equal(MAX_PENDING_PER_EMAIL);
+    const rows = await ctx.db.AppointmentRequest.findAll();
     expect(rows.map((r) => r.mailbox)).to.deep.equal(
       Array(MAX_PENDING_PER_EMAIL).fill('jordanrivera@gmail.com'),
     );
@@ -197,7 +197,7 @@ describe('new clients verify their email before anything is held', function () {
     const fresh = await verify(unused);
     ctx.clock.advance(14 * 60_000);
     expect((await request({ email: unused, code: fresh, n: 3 })).status, 'within 15 minutes').to.equal(201);
-    expect(await TimeHold.count()).to.equal(3);
+    expect(await ctx.db.TimeHold.count()).to.equal(3);
   });
 
   it('a code proves one address only, dies after 5 wrong tries, and a newer code replaces it', async () => {
@@ -214,11 +214,11 @@ describe('new clients verify their email before anything is held', function () {
       second === third ? 201 : 422,
     );
     expect((await request({ email, code: third, n: 1 })).status, 'the newest code').to.equal(201);
-    expect(await TimeHold.count()).to.equal(second === third ? 2 : 1);
+    expect(await ctx.db.TimeHold.count()).to.equal(second === third ? 2 : 1);
   });
 
   it('answers every address alike, refuses bad input with 400 naming the field, and needs no code from a signed-in client', async () => {
-    const client = await aClient(practice);
+    const client = await aClient(ctx.db, practice);
     const forClient = await askCode(client.email);
     const forStranger = await askCode('nobody-here@example.test');
     expect(forClient.status).to.equal(202);
@@ -270,7 +270,7 @@ describe('new clients verify their email before anything is held', function () {
         email: 'during-outage@example.test',
       });
       expect([down.status, down.body.code]).to.deep.equal([503, 'SERVICE_UNAVAILABLE']);
-      const [{ n }] = await ctx.db.query<{ n: string }>(
+      const [{ n }] = await ctx.db.sequelize.query<{ n: string }>(
         "SELECT count(*) AS n FROM auth_failures WHERE key LIKE 'email-verification:%'",
         { type: QueryTypes.SELECT },
       );

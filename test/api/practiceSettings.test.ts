@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import { useApi } from './context';
 import { aPractice, aStaffUser, aClinician, fixturePassword } from '../fixtures';
-import { AuditEntry } from '../../models';
 
 describe('client portal settings', () => {
   const ctx = useApi();
 
   it('shows the settings with the portal link that Copy Link copies', async () => {
-    const practice = await aPractice({ slug: 'harbor-therapy', cancellationPolicy: '48h' });
-    const manager = await aStaffUser(practice, { role: 'practice_manager' });
+    const practice = await aPractice(ctx.db, { slug: 'harbor-therapy', cancellationPolicy: '48h' });
+    const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
     const token = await ctx.http.signIn(manager.email, fixturePassword);
     const res = await ctx.http.get('/api/practice/client-portal', { token });
     expect(res.body).to.deep.equal({
@@ -21,8 +20,8 @@ describe('client portal settings', () => {
   });
 
   it('turning the portal off makes every portal address answer 404 as if the practice did not exist', async () => {
-    const practice = await aPractice({ slug: 'harbor-therapy' });
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+    const practice = await aPractice(ctx.db, { slug: 'harbor-therapy' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     expect((await ctx.http.get('/portal/harbor-therapy')).status).to.equal(200);
     expect(
@@ -37,8 +36,8 @@ describe('client portal settings', () => {
   });
 
   it('a new web address is case-folded, works at once, and the old one stops working', async () => {
-    const practice = await aPractice({ slug: 'harbor-therapy' });
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+    const practice = await aPractice(ctx.db, { slug: 'harbor-therapy' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const res = await ctx.http.patch('/api/practice/client-portal', { slug: 'Harbor-Counseling' }, { token });
     expect(res.status).to.equal(200);
@@ -49,8 +48,8 @@ describe('client portal settings', () => {
   });
 
   it('toggles new clients and sets the cancelation policy, shown on the portal', async () => {
-    const practice = await aPractice({ slug: 'harbor-therapy' });
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+    const practice = await aPractice(ctx.db, { slug: 'harbor-therapy' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     await ctx.http.patch(
       '/api/practice/client-portal',
@@ -62,8 +61,8 @@ describe('client portal settings', () => {
   });
 
   it('writes an audit entry per change: who, when, old value, new value; none for a no-op', async () => {
-    const practice = await aPractice({ slug: 'harbor-therapy', cancellationPolicy: '24h' });
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+    const practice = await aPractice(ctx.db, { slug: 'harbor-therapy', cancellationPolicy: '24h' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     await ctx.http.patch(
       '/api/practice/client-portal',
@@ -71,7 +70,7 @@ describe('client portal settings', () => {
       { token },
     );
     await ctx.http.patch('/api/practice/client-portal', { cancellationPolicy: '72h' }, { token });
-    const entries = await AuditEntry.findAll({
+    const entries = await ctx.db.AuditEntry.findAll({
       where: { practiceId: practice.id, action: 'practice.client_portal.update' },
     });
     expect(entries).to.have.length(1);
@@ -83,9 +82,9 @@ describe('client portal settings', () => {
   });
 
   it('audits services, preferences, rules and time off with old and new values', async () => {
-    const practice = await aPractice();
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
-    const clinician = await aClinician(practice, { rules: [] });
+    const practice = await aPractice(ctx.db);
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
+    const clinician = await aClinician(ctx.db, practice, { rules: [] });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const service = await ctx.http.post('/api/services', { name: 'Intake', durationMinutes: 30 }, { token });
     await ctx.http.patch(`/api/services/${service.body.id}`, { durationMinutes: 45 }, { token });
@@ -106,7 +105,10 @@ describe('client portal settings', () => {
       { token },
     );
     await ctx.http.delete(`/api/clinicians/${clinician.id}/availability-rules/${rule.body.id}`, { token });
-    const entries = await AuditEntry.findAll({ where: { practiceId: practice.id }, order: [['id', 'ASC']] });
+    const entries = await ctx.db.AuditEntry.findAll({
+      where: { practiceId: practice.id },
+      order: [['id', 'ASC']],
+    });
     expect(entries.map((e) => e.action)).to.deep.equal([
       'service.create',
       'service.update',
@@ -130,8 +132,8 @@ describe('booking preferences and availability', () => {
   const ctx = useApi();
 
   it('gives a new clinician the documented defaults', async () => {
-    const practice = await aPractice();
-    const clinician = await aStaffUser(practice);
+    const practice = await aPractice(ctx.db);
+    const clinician = await aStaffUser(ctx.db, practice);
     const token = await ctx.http.signIn(clinician.email, fixturePassword);
     const res = await ctx.http.get(`/api/clinicians/${clinician.id}/booking-preferences`, { token });
     expect(res.body).to.deep.equal({
@@ -145,8 +147,8 @@ describe('booking preferences and availability', () => {
   });
 
   it('stores the three example rules and summarises them for people', async () => {
-    const practice = await aPractice({ timeZone: 'America/Chicago' });
-    const clinician = await aStaffUser(practice, { timeZone: 'America/Denver' });
+    const practice = await aPractice(ctx.db, { timeZone: 'America/Chicago' });
+    const clinician = await aStaffUser(ctx.db, practice, { timeZone: 'America/Denver' });
     const token = await ctx.http.signIn(clinician.email, fixturePassword);
     const path = `/api/clinicians/${clinician.id}/availability-rules`;
     const weekdays = await ctx.http.post(
@@ -198,8 +200,8 @@ describe('booking preferences and availability', () => {
   });
 
   it('replaces and removes time off within a range', async () => {
-    const practice = await aPractice();
-    const clinician = await aStaffUser(practice);
+    const practice = await aPractice(ctx.db);
+    const clinician = await aStaffUser(ctx.db, practice);
     const token = await ctx.http.signIn(clinician.email, fixturePassword);
     const path = `/api/clinicians/${clinician.id}/time-off`;
     const vacation = await ctx.http.post(

@@ -3,8 +3,7 @@ import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
 import {
-  AppointmentRequest,
-  TimeHold,
+  type AppointmentRequest,
   type Client,
   type Practice,
   type RequestStatus,
@@ -28,11 +27,11 @@ describe('request lists a page at a time (API, PostgreSQL)', function () {
   let client: Client;
   let token: string;
   beforeEach(async () => {
-    practice = await aPractice({ requestLifetimeHours: 72 });
-    service = await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
-    clinician = await aClinician(practice);
-    client = await aClient(practice);
-    const manager = await aStaffUser(practice, { role: 'practice_manager' });
+    practice = await aPractice(ctx.db, { requestLifetimeHours: 72 });
+    service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    clinician = await aClinician(ctx.db, practice);
+    client = await aClient(ctx.db, practice);
+    const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
     token = await ctx.http.signIn(manager.email, fixturePassword);
   });
 
@@ -50,13 +49,13 @@ describe('request lists a page at a time (API, PostgreSQL)', function () {
     const status = o.status ?? 'pending';
     const hold =
       status === 'pending'
-        ? await TimeHold.create({
+        ? await ctx.db.TimeHold.create({
             clinicianId: clinician.id,
-            during: TimeHold.range(startsAt, endsAt),
+            during: ctx.db.TimeHold.range(startsAt, endsAt),
             kind: 'request',
           })
         : null;
-    return AppointmentRequest.create({
+    return ctx.db.AppointmentRequest.create({
       practiceId: practice.id,
       clinicianId: clinician.id,
       serviceId: service.id,
@@ -164,10 +163,10 @@ describe('request lists a page at a time (API, PostgreSQL)', function () {
       // A request further down is declined while the clinician reads the first page: it just drops out.
       between: async (page) => {
         if (page !== 1) return;
-        const row = (await AppointmentRequest.findByPk(expected[8]))!;
+        const row = (await ctx.db.AppointmentRequest.findByPk(expected[8]))!;
         const holdId = row.holdId!;
         await row.update({ status: 'declined', holdId: null });
-        await TimeHold.destroy({ where: { id: holdId } });
+        await ctx.db.TimeHold.destroy({ where: { id: holdId } });
         decided = row.id;
       },
     });
@@ -198,7 +197,7 @@ describe('request lists a page at a time (API, PostgreSQL)', function () {
   });
 
   it("the portal's own requests: newest first, paged, never another client's", async () => {
-    const other = await aClient(practice);
+    const other = await aClient(ctx.db, practice);
     const mine: AppointmentRequest[] = [];
     for (let i = 0; i < 12; i++) {
       mine.push(await aRequest({ createdAt: at(NOW, -i * HOUR), status: i % 2 ? 'declined' : 'pending' }));

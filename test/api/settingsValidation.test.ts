@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import type { Sequelize } from 'sequelize';
 import { useApi } from './context';
 import { aPractice, aStaffUser, aClinician, aService, fixturePassword } from '../fixtures';
+import type { Store } from '../../models/store';
 
 /** Row counts of every table a settings route writes, to prove a refused request changed nothing. */
-async function snapshot(db: Sequelize): Promise<string> {
-  const [rows] = await db.query(`
+async function snapshot(db: Store): Promise<string> {
+  const [rows] = await db.sequelize.query(`
     SELECT (SELECT count(*) FROM services) s, (SELECT count(*) FROM availability_rules) r,
            (SELECT count(*) FROM time_off) t, (SELECT count(*) FROM audit_log) a,
            (SELECT string_agg(slug || portal_enabled || allow_new_clients || cancellation_policy, ',' ORDER BY id) FROM practices) p,
@@ -20,14 +20,14 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
   const ctx = useApi();
 
   it('refuses every bad body on every settings route', async () => {
-    const practice = await aPractice({ slug: 'riverside-main' });
-    await aPractice({ slug: 'taken-address' });
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
-    const clinician = await aClinician(practice);
-    const offline = await aService(practice, { bookableOnline: false });
-    const otherPractice = await aPractice();
-    const foreign = await aService(otherPractice);
-    const service = await aService(practice);
+    const practice = await aPractice(ctx.db, { slug: 'riverside-main' });
+    await aPractice(ctx.db, { slug: 'taken-address' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
+    const clinician = await aClinician(ctx.db, practice);
+    const offline = await aService(ctx.db, practice, { bookableOnline: false });
+    const otherPractice = await aPractice(ctx.db);
+    const foreign = await aService(ctx.db, otherPractice);
+    const service = await aService(ctx.db, practice);
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const c = `/api/clinicians/${clinician.id}`;
     const rule = {
@@ -145,8 +145,8 @@ describe('settings validation: malformed and hostile input gets 400 naming the f
   });
 
   it('refuses bodies over 64 KB with 413 before reading them', async () => {
-    const practice = await aPractice();
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+    const practice = await aPractice(ctx.db);
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const res = await ctx.http.post(
       '/api/services',

@@ -1,15 +1,14 @@
 import { expect } from 'chai';
 import { useApi } from './context';
 import { aPractice, aStaffUser, fixturePassword } from '../fixtures';
-import { hashPassword } from '../../app/passwords';
-import { AuditEntry } from '../../models';
+import { hashPassword } from '../../lib/passwords';
 
 describe('staff sign-in', () => {
   const ctx = useApi();
 
   it('signs in with email (any case) and password, and the token opens staff routes', async () => {
-    const practice = await aPractice();
-    const user = await aStaffUser(practice, {
+    const practice = await aPractice(ctx.db);
+    const user = await aStaffUser(ctx.db, practice, {
       email: 'dr.lee@example.test',
       passwordHash: await hashPassword('s3cret-pass'),
     });
@@ -26,8 +25,8 @@ describe('staff sign-in', () => {
   });
 
   it('answers a wrong password and an unknown email the same way', async () => {
-    const practice = await aPractice();
-    const user = await aStaffUser(practice);
+    const practice = await aPractice(ctx.db);
+    const user = await aStaffUser(ctx.db, practice);
     const wrong = await ctx.http.post('/api/auth/login', { email: user.email, password: 'nope' });
     const unknown = await ctx.http.post('/api/auth/login', {
       email: 'nobody@example.test',
@@ -40,8 +39,8 @@ describe('staff sign-in', () => {
   });
 
   it('locks an account after 5 failures in 15 minutes, even for the right password, and lets it in after', async () => {
-    const practice = await aPractice();
-    const user = await aStaffUser(practice);
+    const practice = await aPractice(ctx.db);
+    const user = await aStaffUser(ctx.db, practice);
     for (let i = 0; i < 5; i++) {
       expect(
         (await ctx.http.post('/api/auth/login', { email: user.email, password: `guess-${i}` })).status,
@@ -57,8 +56,8 @@ describe('staff sign-in', () => {
   });
 
   it('expires a session after 30 idle minutes and at its absolute lifetime, and revokes it on logout', async () => {
-    const practice = await aPractice();
-    const user = await aStaffUser(practice);
+    const practice = await aPractice(ctx.db);
+    const user = await aStaffUser(ctx.db, practice);
     const token = await ctx.http.signIn(user.email, fixturePassword);
     ctx.clock.advance(29 * 60_000);
     expect((await ctx.http.get('/api/auth/me', { token })).status, 'used within the idle time').to.equal(200);
@@ -78,7 +77,7 @@ describe('staff sign-in', () => {
   });
 
   it('refuses malformed bodies with 400 naming the field and writes nothing', async () => {
-    const before = await AuditEntry.count();
+    const before = await ctx.db.AuditEntry.count();
     const missing = await ctx.http.post('/api/auth/login', { email: 'a@b.test' });
     expect(missing.status).to.equal(400);
     expect(missing.body.field).to.equal('/password');
@@ -91,6 +90,6 @@ describe('staff sign-in', () => {
     const notJson = await ctx.http.request('POST', '/api/auth/login', { rawBody: '{"email":' });
     expect(notJson.status).to.equal(400);
     expect(notJson.body.code).to.equal('INVALID_JSON');
-    expect(await AuditEntry.count()).to.equal(before);
+    expect(await ctx.db.AuditEntry.count()).to.equal(before);
   });
 });

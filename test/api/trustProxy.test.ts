@@ -24,10 +24,10 @@ function limitsBehind(env: Record<string, string>) {
 
   /** A signed-in client's submission for a time the clinician never offers: refused (409), but counted. */
   async function submitter() {
-    const practice = await aPractice();
-    const service = await aService(practice);
-    const clinician = await aClinician(practice);
-    const client = await aClient(practice);
+    const practice = await aPractice(ctx.db);
+    const service = await aService(ctx.db, practice);
+    const clinician = await aClinician(ctx.db, practice);
+    const client = await aClient(ctx.db, practice);
     const token = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
       { typ: 'client', sub: client.id, pid: practice.id },
       new Date(ctx.clock.now().getTime() + 3_600_000),

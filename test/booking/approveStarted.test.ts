@@ -3,14 +3,7 @@ import { submitRequest, type Requester } from '../../booking/submitRequest';
 import { issueEmailVerification } from '../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../temporal/requests';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
-import {
-  Appointment,
-  AppointmentRequest,
-  TimeHold,
-  type Practice,
-  type Service,
-  type StaffUser,
-} from '../../models';
+import type { Practice, Service, StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { aClinician, aPractice, aService } from '../fixtures';
 
@@ -25,9 +18,9 @@ describe('approving a request whose time has started (time-skipping)', function 
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice();
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(tb.db);
+    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(tb.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,
@@ -75,10 +68,10 @@ describe('approving a request whose time has started (time-skipping)', function 
         actorId: clinician.id,
       });
       expect(answer).to.include({ ok: false, code: 'REQUEST_NOT_PENDING', status: 'expired' });
-      expect(await Appointment.count(), 'nothing booked').to.equal(0);
-      const row = await AppointmentRequest.findByPk(request.id);
+      expect(await tb.db.Appointment.count(), 'nothing booked').to.equal(0);
+      const row = await tb.db.AppointmentRequest.findByPk(request.id);
       expect(row).to.include({ status: 'expired', holdId: null });
-      expect(await TimeHold.count(), 'the slot is released at once').to.equal(0);
+      expect(await tb.db.TimeHold.count(), 'the slot is released at once').to.equal(0);
       // When the workflow's own deadline comes, it finds the request expired and tells the client.
       await tb.env.sleep('10 days');
       expect(await handle.result()).to.include({ status: 'expired' });

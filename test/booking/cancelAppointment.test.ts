@@ -6,9 +6,7 @@ import {
 } from '../../booking/cancelAppointment';
 import { BookingError } from '../../booking/errors';
 import {
-  Appointment,
-  AuditEntry,
-  TimeHold,
+  type Appointment,
   type CancellationPolicy,
   type Client,
   type Practice,
@@ -31,15 +29,22 @@ describe('cancelAppointment (PostgreSQL)', () => {
   let client: Client;
 
   beforeEach(async () => {
-    practice = await aPractice({ cancellationPolicy: '24h' });
-    clinician = await aClinician(practice);
-    service = await aService(practice);
-    client = await aClient(practice);
+    practice = await aPractice(database.db, { cancellationPolicy: '24h' });
+    clinician = await aClinician(database.db, practice);
+    service = await aService(database.db, practice);
+    client = await aClient(database.db, practice);
   });
 
   /** A scheduled appointment holding its time, booked under `policy`. */
   const booked = (policy: CancellationPolicy = '24h', startsAt = STARTS) =>
-    anAppointment({ practice, clinician, client, service, startsAt, cancellationPolicy: policy });
+    anAppointment(database.db, {
+      practice,
+      clinician,
+      client,
+      service,
+      startsAt,
+      cancellationPolicy: policy,
+    });
 
   const cancel = (appointment: Appointment, input: Partial<CancelAppointmentInput> & { requestedAt: Date }) =>
     cancelAppointment(database.db, { appointmentId: appointment.id, by: 'client', now: NOW, ...input });
@@ -84,7 +89,7 @@ describe('cancelAppointment (PostgreSQL)', () => {
         expect(appointment).to.include({ status: expected, holdId: null, canceledBy: 'client' });
         expect(appointment.cancelRequestedAt!.toISOString()).to.equal(requestedAt.toISOString());
         expect(appointment.canceledAt!.toISOString()).to.equal(now.toISOString());
-        expect(await TimeHold.findByPk(holdId)).to.equal(null);
+        expect(await database.db.TimeHold.findByPk(holdId)).to.equal(null);
       });
     }
   }
@@ -92,9 +97,9 @@ describe('cancelAppointment (PostgreSQL)', () => {
   it('the freed time can be held again (the exclusion constraint no longer sees it)', async () => {
     const appointment = await booked('24h');
     const hold = () =>
-      TimeHold.create({
+      database.db.TimeHold.create({
         clinicianId: clinician.id,
-        during: TimeHold.range(STARTS, at(30 * 60_000)),
+        during: database.db.TimeHold.range(STARTS, at(30 * 60_000)),
         kind: 'request',
       });
     let blocked = false;
@@ -112,8 +117,8 @@ describe('cancelAppointment (PostgreSQL)', () => {
     expect(err.code).to.equal('CANCEL_BY_PHONE_ONLY');
     await appointment.reload();
     expect(appointment).to.include({ status: 'scheduled', canceledAt: null, cancelRequestedAt: null });
-    expect(await TimeHold.findByPk(appointment.holdId!)).to.not.equal(null);
-    expect(await AuditEntry.count()).to.equal(0);
+    expect(await database.db.TimeHold.findByPk(appointment.holdId!)).to.not.equal(null);
+    expect(await database.db.AuditEntry.count()).to.equal(0);
   });
 
   it("phone_call: the cancelation step tells the client the practice's number, as the API's precheck does", async () => {
@@ -137,7 +142,7 @@ describe('cancelAppointment (PostgreSQL)', () => {
     expect(result).to.include({ status: 'late_canceled', canceledBy: 'staff' });
     await appointment.reload();
     expect(appointment.cancelReason).to.equal('Called in sick at 8am');
-    const audit = await AuditEntry.findOne({ where: { entityId: appointment.id } });
+    const audit = await database.db.AuditEntry.findOne({ where: { entityId: appointment.id } });
     expect(audit).to.include({ action: 'appointment.cancel', actorType: 'staff', actorId: clinician.id });
   });
 
@@ -160,8 +165,8 @@ describe('cancelAppointment (PostgreSQL)', () => {
       requestedAt: at(-HOUR),
     });
     expect(staffTry).to.deep.equal({ ...first, changed: false });
-    expect((await Appointment.findByPk(appointment.id))!.status).to.equal('canceled');
-    expect(await AuditEntry.count()).to.equal(1);
+    expect((await database.db.Appointment.findByPk(appointment.id))!.status).to.equal('canceled');
+    expect(await database.db.AuditEntry.count()).to.equal(1);
   });
 
   it('an appointment that has started, or does not exist, is refused', async () => {
@@ -181,7 +186,7 @@ describe('cancelAppointment (PostgreSQL)', () => {
         )
       ).code,
     ).to.equal('APPOINTMENT_NOT_FOUND');
-    expect((await Appointment.findByPk(appointment.id))!.status).to.equal('scheduled');
+    expect((await database.db.Appointment.findByPk(appointment.id))!.status).to.equal('scheduled');
   });
 });
 

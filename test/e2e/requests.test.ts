@@ -4,16 +4,7 @@ import { useApi } from '../api/context';
 import { startCaptureServer, type CaptureServer, type CapturedEmail } from '../support/captureServer';
 import { emailVerificationCode } from '../support/verification';
 import { aPractice, aStaffUser, aClinician, aService, aClient, fixturePassword } from '../fixtures';
-import {
-  Appointment,
-  AppointmentRequest,
-  BookingPreferences,
-  Client,
-  TimeHold,
-  type Practice,
-  type Service,
-  type StaffUser,
-} from '../../models';
+import { type Practice, type Service, type StaffUser } from '../../models';
 
 // Monday 1 June 2026, 12:00 UTC (08:00 in New York). The slot is Wednesday 10 June, 10:00 New York time.
 const SLOT = '2026-06-10T14:00:00.000Z';
@@ -49,10 +40,10 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
   let therapy: Service;
   beforeEach(async () => {
     capture.reset();
-    practice = await aPractice();
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    therapy = await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(ctx.db);
+    consultation = await aService(ctx.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    therapy = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    clinician = await aClinician(ctx.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,
@@ -131,14 +122,16 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     });
     expect(approved.status, JSON.stringify(approved.body)).to.equal(200);
     expect(approved.body.appointment).to.include({ startsAt: SLOT, status: 'scheduled' });
-    const client = await Client.findOne({ where: { email: details.email } });
+    const client = await ctx.db.Client.findOne({ where: { email: details.email } });
     expect(client).to.include({
       firstName: 'Robin',
       lastName: 'Reyes',
       phone: '+1 555 0123',
       practiceId: practice.id,
     });
-    expect(await Appointment.findByPk(approved.body.appointment.id)).to.include({ clientId: client!.id });
+    expect(await ctx.db.Appointment.findByPk(approved.body.appointment.id)).to.include({
+      clientId: client!.id,
+    });
 
     const confirmation = await emailTo(details.email, key('request-approved/'));
     const ics = readIcs(confirmation.attachments.find((a) => a.filename.endsWith('.ics'))!.utf8);
@@ -149,7 +142,7 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
   });
 
   it('an existing client signs in with an emailed code, requests any bookable service, and is approved', async () => {
-    const client = await aClient(practice);
+    const client = await aClient(ctx.db, practice);
     await ctx.http.post(`/portal/${practice.slug}/auth/code`, { email: client.email });
     const codeEmail = await emailTo(client.email);
     const code = /\b(\d{6})\b/.exec(codeEmail.text!)![1];
@@ -172,7 +165,7 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     ).to.equal(200);
     const confirmation = await emailTo(client.email, key('request-approved/'));
     expect(readIcs(confirmation.attachments[0].utf8).DTSTART).to.equal('20260610T140000Z');
-    expect(await Client.count()).to.equal(1);
+    expect(await ctx.db.Client.count()).to.equal(1);
   });
 
   it('a decline with a note reaches the client and frees the slot for the next request', async () => {
@@ -228,7 +221,7 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     expect(retried.status).to.equal(201);
     expect(retried.body).to.deep.equal(first.body);
     expect(retried.headers.get('idempotent-replayed')).to.equal('true');
-    expect(await AppointmentRequest.count()).to.equal(1);
+    expect(await ctx.db.AppointmentRequest.count()).to.equal(1);
     const repeat = await sendRequest(body);
     expect(repeat.status).to.equal(409);
     expect(repeat.body.code).to.equal('SLOT_UNAVAILABLE');
@@ -256,12 +249,12 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
       statuses.join(','),
     ).to.have.length(1);
     expect(statuses.filter((s) => s === 409)).to.have.length(19);
-    expect(await TimeHold.count()).to.equal(1);
-    expect(await AppointmentRequest.count()).to.equal(1);
+    expect(await ctx.db.TimeHold.count()).to.equal(1);
+    expect(await ctx.db.AppointmentRequest.count()).to.equal(1);
   });
 
   it('two staff approving two requests that now conflict (buffer raised meanwhile) at once book exactly one', async () => {
-    const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+    const admin = await aStaffUser(ctx.db, practice, { role: 'admin_clinician' });
     const a = await sendRequest(
       await verified({
         clinicianId: clinician.id,
@@ -279,7 +272,10 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
       }),
     );
     expect([a.status, b.status]).to.deep.equal([201, 201]);
-    await BookingPreferences.update({ bufferAfterMinutes: 15 }, { where: { clinicianId: clinician.id } });
+    await ctx.db.BookingPreferences.update(
+      { bufferAfterMinutes: 15 },
+      { where: { clinicianId: clinician.id } },
+    );
     const [adminToken, clinicianToken] = [
       await ctx.http.signIn(admin.email, fixturePassword),
       await ctx.http.signIn(clinician.email, fixturePassword),
@@ -290,9 +286,9 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     ]);
     expect(outcomes.map((o) => o.status).sort()).to.deep.equal([200, 409]);
     expect(outcomes.find((o) => o.status === 409)!.body.code).to.equal('SLOT_UNAVAILABLE');
-    expect(await Appointment.count()).to.equal(1);
+    expect(await ctx.db.Appointment.count()).to.equal(1);
     expect(
-      await AppointmentRequest.count({ where: { status: 'pending' } }),
+      await ctx.db.AppointmentRequest.count({ where: { status: 'pending' } }),
       'the refused one stays pending',
     ).to.equal(1);
   });
@@ -336,12 +332,12 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     ]);
     await practice.update({ portalEnabled: false });
     expect((await sendRequest(body)).status).to.equal(404);
-    expect(await AppointmentRequest.count()).to.equal(0);
-    expect(await TimeHold.count()).to.equal(0);
+    expect(await ctx.db.AppointmentRequest.count()).to.equal(0);
+    expect(await ctx.db.TimeHold.count()).to.equal(0);
   });
 
   it("authorization: a client cannot see or withdraw another client's request; a clinician cannot decide a colleague's", async () => {
-    const [alice, bob] = [await aClient(practice), await aClient(practice)];
+    const [alice, bob] = [await aClient(ctx.db, practice), await aClient(ctx.db, practice)];
     const tokenOf = async (email: string) => {
       capture.reset();
       await ctx.http.post(`/portal/${practice.slug}/auth/code`, { email });
@@ -365,7 +361,7 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
         })
       ).status,
     ).to.equal(404);
-    const colleague = await aClinician(practice);
+    const colleague = await aClinician(ctx.db, practice);
     const colleagueToken = await ctx.http.signIn(colleague.email, fixturePassword);
     expect(
       (
@@ -377,7 +373,7 @@ describe('appointment requests end to end (HTTP, worker, PostgreSQL, Temporal de
     expect((await ctx.http.get('/api/appointment-requests', { token: colleagueToken })).body).to.deep.equal(
       [],
     );
-    const outsider = await aStaffUser(await aPractice(), { role: 'admin_clinician' });
+    const outsider = await aStaffUser(ctx.db, await aPractice(ctx.db), { role: 'admin_clinician' });
     const outsiderToken = await ctx.http.signIn(outsider.email, fixturePassword);
     expect(
       (

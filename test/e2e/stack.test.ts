@@ -6,8 +6,8 @@ import { Client, Connection } from '@temporalio/client';
 import { useApi } from '../api/context';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../app/config';
-import { createLogger } from '../../app/logger';
-import { systemClock } from '../../app/clock';
+import { createLogger } from '../../lib/logger';
+import { systemClock } from '../../lib/clock';
 import { createDatabase } from '../../models/db';
 import { createOutboxMailer } from '../../emails/mailer';
 import { diagnosticsWorkflow } from '../../workflows/diagnostics';
@@ -67,7 +67,7 @@ describe('/readyz when a dependency is down', () => {
       http: httpClient(`http://127.0.0.1:${port}`),
       close: async () => {
         server.close();
-        await db.close();
+        await db.sequelize.close();
         await temporal.connection.close().catch(() => {});
       },
     };

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../app/config';
 import { seedDemoPractice } from '../../models/seed';
-import { Practice } from '../../models';
 import { useFreshDatabase } from '../support/database';
 
 describe('REQUEST_LIFETIME_HOURS: the request lifetime a new practice starts with', () => {
@@ -16,7 +15,7 @@ describe('REQUEST_LIFETIME_HOURS: the request lifetime a new practice starts wit
       requestLifetimeHours: config.requestLifetimeHours,
     });
     expect(seeded).to.equal(true);
-    const practice = await Practice.findOne({ where: { slug: 'demo' } });
+    const practice = await database.db.Practice.findOne({ where: { slug: 'demo' } });
     expect(practice!.requestLifetimeHours).to.equal(72);
   });
 });

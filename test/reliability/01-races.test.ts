@@ -1,32 +1,23 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes } from 'sequelize';
-import { Appointment, BookingPreferences } from '../../models';
+
 import {
   aSubmission,
   aWorld,
   decide,
   emailProblems,
-  invariantViolations,
-  reliabilityStack,
+  useReliabilityStack,
   sized,
   submit,
   waitForFinal,
-  type Stack,
   waitFor,
   type World,
 } from './harness';
 
 /** Issue item 5: concurrent submissions for one slot, concurrent overlapping approvals, a cancel racing an approve. */
 describe('reliability: races (item 5)', function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
-  });
-  afterEach(async () => {
-    expect(await invariantViolations(stack.db), 'DESIGN.md section 4 invariants').to.deep.equal([]);
-  });
+  const stack = useReliabilityStack({ invariants: true });
 
   async function pendingRequests(world: World, count: number, clinician = 0): Promise<string[]> {
     const ids: string[] = [];
@@ -56,7 +47,7 @@ describe('reliability: races (item 5)', function () {
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === 'SLOT_UNAVAILABLE')).to.equal(
       true,
     );
-    const [row] = await stack.db.query<{ requests: string; holds: string }>(
+    const [row] = await stack.db.sequelize.query<{ requests: string; holds: string }>(
       `SELECT (SELECT count(*) FROM appointment_requests WHERE clinician_id = :c) AS requests,
               (SELECT count(*) FROM time_holds WHERE clinician_id = :c) AS holds`,
       { replacements: { c: slot.clinicianId }, type: QueryTypes.SELECT },
@@ -71,7 +62,7 @@ describe('reliability: races (item 5)', function () {
     const world = await aWorld(stack);
     const ids = await pendingRequests(world, 10);
     // Ten back-to-back half hours; a 10-hour buffer after each makes every pair conflict.
-    await BookingPreferences.update(
+    await stack.db.BookingPreferences.update(
       { bufferBeforeMinutes: 240, bufferAfterMinutes: 240 },
       { where: { clinicianId: world.clinicians[0].id } },
     );
@@ -84,7 +75,7 @@ describe('reliability: races (item 5)', function () {
     expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).to.deep.equal(
       Array(9).fill('SLOT_UNAVAILABLE'),
     );
-    const [row] = await stack.db.query<{ appointments: string; pending: string }>(
+    const [row] = await stack.db.sequelize.query<{ appointments: string; pending: string }>(
       `SELECT (SELECT count(*) FROM appointments WHERE clinician_id = :c AND status = 'scheduled') AS appointments,
               (SELECT count(*) FROM appointment_requests WHERE clinician_id = :c AND status = 'pending') AS pending`,
       { replacements: { c: world.clinicians[0].id }, type: QueryTypes.SELECT },
@@ -106,7 +97,7 @@ describe('reliability: races (item 5)', function () {
       expect(approved.status, JSON.stringify(approved.body)).to.equal(200);
       const appointmentId = approved.body.appointment.id as string;
       // The second request starts when the first ends; a buffer makes it conflict with the booked appointment.
-      await BookingPreferences.update(
+      await stack.db.BookingPreferences.update(
         { bufferAfterMinutes: 60 },
         { where: { clinicianId: world.clinicians[0].id } },
       );
@@ -127,7 +118,7 @@ describe('reliability: races (item 5)', function () {
       // A 202 means the cancelation is recorded and finishes as soon as the worker gets to it.
       await waitFor(
         'the cancelation',
-        async () => (await Appointment.findByPk(appointmentId))?.status === 'canceled',
+        async () => (await stack.db.Appointment.findByPk(appointmentId))?.status === 'canceled',
       );
       if (approve.status === 200) orders.cancelFirst++;
       else {
@@ -135,7 +126,7 @@ describe('reliability: races (item 5)', function () {
         expect(approve.body.code).to.equal('SLOT_UNAVAILABLE');
         await decide(stack, world, second, 'decline');
       }
-      const rows = await stack.db.query<{ status: string }>(
+      const rows = await stack.db.sequelize.query<{ status: string }>(
         'SELECT status FROM appointments WHERE clinician_id = :c ORDER BY starts_at',
         { replacements: { c: world.clinicians[0].id }, type: QueryTypes.SELECT },
       );

@@ -6,26 +6,17 @@ import {
   decide,
   emailFailures,
   emailProblems,
-  invariantViolations,
-  reliabilityStack,
+  useReliabilityStack,
   sized,
   submit,
   verifyNewClient,
   waitFor,
   waitForFinal,
-  type Stack,
 } from './harness';
 
 /** Issue item 4: the email provider answers 500, 429 and drops connections for a while, then recovers; and a 422. */
 describe('reliability: email provider faults (item 4)', function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
-  });
-  afterEach(async () => {
-    expect(await invariantViolations(stack.db)).to.deep.equal([]);
-  });
+  const stack = useReliabilityStack({ invariants: true });
 
   it('500s, 429s and dropped connections, then recovery: every email delivered exactly once, no failure shown', async function () {
     const world = await aWorld(stack, { clinicians: 2 });

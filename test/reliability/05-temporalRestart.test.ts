@@ -5,30 +5,17 @@ import type { TestResponse } from '../support/http';
 import {
   aSubmission,
   aWorld,
-  decide,
-  emailFailures,
-  emailProblems,
-  inPool,
-  invariantViolations,
-  reliabilityStack,
-  requestStatuses,
+  decideAsIntended,
+  expectFinalAsIntended,
+  useReliabilityStack,
   sized,
   submitUntilAnswered,
-  waitForFinal,
-  type Stack,
   type Submission,
 } from './harness';
 
 /** Issue item 2: the Temporal dev server (on its SQLite file) stopped and started in the middle of the load. */
 describe('reliability: Temporal server restart (item 2)', function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
-  });
-  after(async () => {
-    await stack?.ensureUp();
-  });
+  const stack = useReliabilityStack({ restore: true });
 
   it('killed and restarted under load: 503 with Retry-After while down, never a 5xx otherwise, every 201 kept to a final status', async function () {
     const world = await aWorld(stack, { clinicians: 4 });
@@ -99,7 +86,7 @@ describe('reliability: Temporal server restart (item 2)', function () {
       const last = a.at(-1);
       if (last?.status === 201) acknowledged.set(s.key, last.body.id as string);
     }
-    const rows = await stack.db.query<{ id: string; idempotency_key: string }>(
+    const rows = await stack.db.sequelize.query<{ id: string; idempotency_key: string }>(
       'SELECT id, idempotency_key FROM appointment_requests WHERE practice_id = :p',
       { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
     );
@@ -112,18 +99,8 @@ describe('reliability: Temporal server restart (item 2)', function () {
     for (const id of acknowledged.values()) expect(ids, 'every 201 is recorded').to.include(id);
 
     const intended = new Map(ids.map((id, i) => [id, i % 2 ? 'declined' : 'approved'] as const));
-    await inPool(ids, 6, async (id) => {
-      const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
-      if (res.status !== 200) expect(res.body.code, JSON.stringify(res.body)).to.equal('REQUEST_NOT_PENDING');
-    });
-    await waitForFinal(stack, ids, 240_000);
-    const statuses = await requestStatuses(stack.db, ids);
-    expect(ids.filter((id) => statuses.get(id) !== intended.get(id))).to.deep.equal([]);
-    expect((await emailProblems(stack, ids)).problems).to.deep.equal([]);
-    const failures: string[] = [];
-    for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
-    expect(failures).to.deep.equal([]);
-    expect(await invariantViolations(stack.db)).to.deep.equal([]);
+    await decideAsIntended(stack, world, ids, intended);
+    await expectFinalAsIntended(stack, ids, intended);
     this.test!.title += ` (${outages.length} restart(s); ${acknowledged.size} acknowledged, all final; answers ${tally(answers).join(' ')}; /readyz 503 x${readyz.length})`;
   });
 });

@@ -6,11 +6,13 @@ import {
   aSubmission,
   aWorld,
   decide,
+  decideAsIntended,
   emailFailures,
   emailProblems,
+  expectFinalAsIntended,
   inPool,
   invariantViolations,
-  reliabilityStack,
+  useReliabilityStack,
   requestStatuses,
   sized,
   submit,
@@ -18,20 +20,12 @@ import {
   verifyNewClient,
   waitFor,
   waitForFinal,
-  type Stack,
   type Submission,
 } from './harness';
 
 /** Issue item 3: PostgreSQL stopped under load; activities retry and finish after it returns, nothing half-written. */
 describe('reliability: database outage (item 3)', function () {
-  let stack: Stack;
-  before(async () => {
-    stack = await reliabilityStack();
-    await stack.ensureUp();
-  });
-  after(async () => {
-    await stack?.ensureUp();
-  });
+  const stack = useReliabilityStack({ restore: true });
 
   it('PostgreSQL stopped under load: /readyz says so, activities retry and finish, every transaction all or nothing', async function () {
     const outageMs = sized(12_000, 30_000);
@@ -128,7 +122,7 @@ describe('reliability: database outage (item 3)', function () {
       const ok = a.find((x) => x.status === 201);
       if (ok) acknowledged.set(s.key, ok.body.id as string);
     }
-    const rows = await stack.db.query<{ id: string; idempotency_key: string }>(
+    const rows = await stack.db.sequelize.query<{ id: string; idempotency_key: string }>(
       'SELECT id, idempotency_key FROM appointment_requests WHERE practice_id = :p',
       { replacements: { p: world.practice.id }, type: QueryTypes.SELECT },
     );
@@ -139,18 +133,8 @@ describe('reliability: database outage (item 3)', function () {
     const later = ids.filter((id) => !early.includes(id));
     const intended = new Map<string, string>(early.map((id) => [id, 'approved']));
     later.forEach((id, i) => intended.set(id, i % 2 ? 'declined' : 'approved'));
-    await inPool(later, 6, async (id) => {
-      const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
-      if (res.status !== 200) expect(res.body.code, JSON.stringify(res.body)).to.equal('REQUEST_NOT_PENDING');
-    });
-    await waitForFinal(stack, ids, 240_000);
-    const statuses = await requestStatuses(stack.db, ids);
-    expect(ids.filter((id) => statuses.get(id) !== intended.get(id))).to.deep.equal([]);
-    expect((await emailProblems(stack, ids)).problems).to.deep.equal([]);
-    const failures: string[] = [];
-    for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
-    expect(failures).to.deep.equal([]);
-    expect(await invariantViolations(stack.db)).to.deep.equal([]);
+    await decideAsIntended(stack, world, later, intended);
+    await expectFinalAsIntended(stack, ids, intended);
     const tally = [...new Set(answers.map((a) => a.status))]
       .sort()
       .map((st) => `${st}x${answers.filter((a) => a.status === st).length}`)
@@ -166,8 +150,8 @@ describe('reliability: database outage (item 3)', function () {
     await emailProblems(stack, [id]);
     // A stuck transaction holds the clinician's schedule lock past the approval activity's 30 s timeout: the
     // first attempt waits on it, Temporal times it out and starts a second, and both go on when it is released.
-    const stuck = await stack.db.transaction();
-    await stack.db.query('SELECT id FROM staff_users WHERE id = :c FOR UPDATE', {
+    const stuck = await stack.db.sequelize.transaction();
+    await stack.db.sequelize.query('SELECT id FROM staff_users WHERE id = :c FOR UPDATE', {
       replacements: { c: world.clinicians[0].id },
       transaction: stuck,
     });

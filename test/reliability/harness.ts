@@ -13,11 +13,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
 import { Client, Connection } from '@temporalio/client';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { rootDir } from '../../app/config';
 import { startEmbeddedPostgres, ensureDatabase, type EmbeddedPostgresHandle } from '../../app/postgres';
-import { resolveTemporalCli } from '../../temporal/binaries';
+import { resolveTemporalCli } from '../../tools/temporal/resolve';
 import { requestWorkflowId } from '../../temporal/requests';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import { createDatabase } from '../../models/db';
@@ -28,6 +29,7 @@ import { freePort } from '../support/ports';
 import { httpClient, type HttpClient, type TestResponse } from '../support/http';
 import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
 import { emailVerificationCode, VerificationRefused } from '../support/verification';
+import type { Store } from '../../models/store';
 
 /** RELIABILITY_FULL=1 runs the issue's full sizes; the default is a reduced size that fits CI. */
 export const FULL = process.env.RELIABILITY_FULL === '1';
@@ -211,7 +213,7 @@ export interface Stack {
   apiUrl: string;
   http: HttpClient;
   /** The test's own pool on the booking database (fixtures and invariant checks). */
-  db: Sequelize;
+  db: Store;
   /** The test's own Temporal client (queries, describe, list). */
   temporal: Client;
   temporalAddress: string;
@@ -289,7 +291,7 @@ export async function startLocalStack(
   const logs = new LogBook();
   const pg = await startPostgres(dir);
   const db = createDatabase(pg.url, { poolMax: 10 });
-  await migrate(db);
+  await migrate(db.sequelize);
   const capture = await startCaptureServer();
 
   const cli = await resolveTemporalCli({ log: () => {} });
@@ -406,7 +408,7 @@ export async function startLocalStack(
       await Promise.allSettled([api.kill('SIGTERM'), worker.kill('SIGTERM')]);
       await temporal.connection.close().catch(() => {});
       await temporalServer.kill('SIGTERM');
-      await db.close().catch(() => {});
+      await db.sequelize.close().catch(() => {});
       await capture.close().catch(() => {});
       await pg.stop().catch(() => {});
       killAllSync();
@@ -428,6 +430,39 @@ let shared: Promise<Stack> | null = null;
 export function reliabilityStack(): Promise<Stack> {
   shared ??= startLocalStack();
   return shared;
+}
+
+/**
+ * In a suite's describe block: the run's stack, brought up before the suite. The stack is read through the returned
+ * object, which forwards to it once the suite's before hook has run (as useWorkflowTestbed's getters do).
+ * `restore`: start again, after the suite, whatever it stopped (worker, Temporal, PostgreSQL), for the suites after
+ * it. `invariants`: check DESIGN.md section 4's invariants after each test.
+ */
+export function useReliabilityStack(opts: { restore?: boolean; invariants?: boolean } = {}): Stack {
+  let stack: Stack | null = null;
+  before(async () => {
+    stack = await reliabilityStack();
+    await stack.ensureUp();
+  });
+  if (opts.restore)
+    after(async () => {
+      await stack?.ensureUp();
+    });
+  if (opts.invariants)
+    afterEach(async () => {
+      expect(await invariantViolations(stack!.db), 'DESIGN.md section 4 invariants').to.deep.equal([]);
+    });
+  return new Proxy({} as Stack, {
+    get(_target, prop) {
+      if (!stack) {
+        // Not a thenable, so it may pass through promise machinery before the hook has run.
+        if (prop === 'then' || typeof prop === 'symbol') return undefined;
+        throw new Error(`stack.${prop} read before the suite's before hook started the stack`);
+      }
+      const value: unknown = Reflect.get(stack, prop, stack);
+      return typeof value === 'function' ? value.bind(stack) : value;
+    },
+  });
 }
 
 // Under mocha only: the benchmark imports this module too, and stops its own stack.
@@ -471,12 +506,15 @@ export interface World {
 
 /** Creates a fresh practice (portal on, new clients welcome) with n clinicians, and signs its admin in. */
 export async function aWorld(stack: Stack, opts: { clinicians?: number; firstDayOffset?: number } = {}) {
-  const practice = await aPractice({ timeZone: 'UTC', cancellationPolicy: '24h' });
-  const service = await aService(practice, { name: 'Initial consultation', durationMinutes: SLOT_MINUTES });
+  const practice = await aPractice(stack.db, { timeZone: 'UTC', cancellationPolicy: '24h' });
+  const service = await aService(stack.db, practice, {
+    name: 'Initial consultation',
+    durationMinutes: SLOT_MINUTES,
+  });
   const clinicians: StaffUser[] = [];
   for (let i = 0; i < (opts.clinicians ?? 1); i++) {
     clinicians.push(
-      await aClinician(practice, {
+      await aClinician(stack.db, practice, {
         preferences: {
           initialConsultationServiceId: service.id,
           startTimeIntervalMinutes: SLOT_MINUTES,
@@ -494,7 +532,7 @@ export async function aWorld(stack: Stack, opts: { clinicians?: number; firstDay
       }),
     );
   }
-  const admin = await aStaffUser(practice, { role: 'admin_clinician' });
+  const admin = await aStaffUser(stack.db, practice, { role: 'admin_clinician' });
   const adminToken = await stack.http.signIn(admin.email, fixturePassword);
   stack.secrets.add(adminToken);
   // Far enough ahead that no slot is inside the notice period, whenever the suite runs.
@@ -634,9 +672,9 @@ export async function decide(
 }
 
 /** Statuses of requests by id, read from the database. */
-export async function requestStatuses(db: Sequelize, ids: string[]): Promise<Map<string, string>> {
+export async function requestStatuses(db: Store, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = await db.query<{ id: string; status: string }>(
+  const rows = await db.sequelize.query<{ id: string; status: string }>(
     'SELECT id, status FROM appointment_requests WHERE id IN (:ids)',
     { replacements: { ids }, type: QueryTypes.SELECT },
   );
@@ -722,7 +760,7 @@ export async function emailFailures(stack: Stack, requestId: string): Promise<st
  * clients per email in a practice, every hold owned by a pending request or a scheduled appointment and every
  * pending request holding its slot (no half-written transaction). Returns the violations found.
  */
-export async function invariantViolations(db: Sequelize): Promise<string[]> {
+export async function invariantViolations(db: Store): Promise<string[]> {
   const checks: [string, string][] = [
     [
       'overlapping scheduled appointments',
@@ -779,7 +817,7 @@ export async function invariantViolations(db: Sequelize): Promise<string[]> {
   ];
   const violations: string[] = [];
   for (const [name, sql] of checks) {
-    const rows = await db.query<{ v: string }>(sql, { type: QueryTypes.SELECT });
+    const rows = await db.sequelize.query<{ v: string }>(sql, { type: QueryTypes.SELECT });
     for (const row of rows.slice(0, 5)) violations.push(`${name}: ${row.v}`);
     if (rows.length > 5) violations.push(`${name}: and ${rows.length - 5} more`);
   }
@@ -819,4 +857,45 @@ export async function inPool<T>(
       }
     }),
   );
+}
+
+/**
+ * The end state every load suite asserts: each request final with the status intended for it, each of its emails
+ * delivered exactly once, none reported as failed by its workflow, and the invariants kept. Returns how many sends
+ * the provider answered as replays of an idempotency key.
+ */
+export async function expectFinalAsIntended(
+  stack: Stack,
+  ids: string[],
+  intended: Map<string, string>,
+  timeoutMs = 240_000,
+): Promise<{ replays: number }> {
+  await waitForFinal(stack, ids, timeoutMs);
+  const statuses = await requestStatuses(stack.db, ids);
+  const wrong = ids.filter((id) => statuses.get(id) !== intended.get(id));
+  expect(wrong.map((id) => `${id}: ${statuses.get(id)} instead of ${intended.get(id)}`)).to.deep.equal([]);
+  const { problems, replays } = await emailProblems(stack, ids);
+  expect(problems).to.deep.equal([]);
+  const failures: string[] = [];
+  for (const id of ids) for (const f of await emailFailures(stack, id)) failures.push(`${id}: ${f}`);
+  expect(failures, 'notifications the workflows report as failed').to.deep.equal([]);
+  expect(await invariantViolations(stack.db)).to.deep.equal([]);
+  return { replays };
+}
+
+/**
+ * Decides every request as intended, six at a time. A decision that outlived the API's wait and was retried may
+ * find its first attempt already applied: REQUEST_NOT_PENDING is the only other answer allowed.
+ */
+export async function decideAsIntended(
+  stack: Stack,
+  world: World,
+  ids: string[],
+  intended: Map<string, string>,
+): Promise<void> {
+  await inPool(ids, 6, async (id) => {
+    const res = await decide(stack, world, id, intended.get(id) === 'approved' ? 'approve' : 'decline');
+    if (res.status !== 200)
+      expect(res.body.code, `${id}: ${JSON.stringify(res.body)}`).to.equal('REQUEST_NOT_PENDING');
+  });
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Sequelize } from 'sequelize';
+import type { Store } from '../../models/store';
 import { startEmbeddedPostgres, ensureDatabase, type EmbeddedPostgresHandle } from '../../app/postgres';
 import { createDatabase } from '../../models/db';
 import { migrate } from '../../models/migrate';
@@ -65,16 +65,16 @@ async function migratedTemplate(): Promise<TestServer> {
     await admin.end();
     await ensureDatabase(srv.url('postgres'), TEMPLATE);
     const db = createDatabase(srv.url(TEMPLATE));
-    await migrate(db);
-    await db.close();
+    await migrate(db.sequelize);
+    await db.sequelize.close();
   })();
   await templateReady;
   return srv;
 }
 
-/** A new, migrated, empty database of its own; drop() removes it. */
+/** A new, migrated, empty database of its own, and the store bound to it; drop() removes it. */
 export async function freshDatabase(): Promise<{
-  db: Sequelize;
+  db: Store;
   url: string;
   name: string;
   drop(): Promise<void>;
@@ -89,7 +89,7 @@ export async function freshDatabase(): Promise<{
     url,
     name,
     drop: async () => {
-      await db.close();
+      await db.sequelize.close();
       const admin = new pg.Client({ connectionString: srv.url('postgres') });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -99,7 +99,7 @@ export async function freshDatabase(): Promise<{
 }
 
 /** In a describe block: a fresh database per test, dropped after it. */
-export function useFreshDatabase(): { readonly db: Sequelize; readonly url: string } {
+export function useFreshDatabase(): { readonly db: Store; readonly url: string } {
   let current: Awaited<ReturnType<typeof freshDatabase>> | null = null;
   beforeEach(async function () {
     current = await freshDatabase();

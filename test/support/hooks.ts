@@ -1,7 +1,7 @@
 import { stopTestDatabaseServer } from './database';
 import { stopSharedTemporal } from './temporal';
 import { installTemporalRuntime } from '../../app/runtime';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 
 // Before any worker or connection exists: SDK chatter below warn stays out of the test output.
 installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error'));

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Sequelize } from 'sequelize';
+import type { Store } from '../../models/store';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../../app/config';
-import { createLogger } from '../../app/logger';
-import { systemClock, type Clock } from '../../app/clock';
+import { createLogger } from '../../lib/logger';
+import { systemClock, type Clock } from '../../lib/clock';
 import { runApi, runWorker, type Stopper } from '../../app/runtime';
 import { connectClient } from '../../temporal/connection';
 import { sharedDevServer, sharedWorkflowBundle, uniqueTaskQueue } from './temporal';
@@ -18,7 +18,7 @@ export interface TestStack {
 
 /** Starts the real HTTP API on a free port, and the real worker on a task queue of its own when asked. */
 export async function startStack(opts: {
-  db: Sequelize;
+  db: Store;
   clock?: Clock;
   worker?: boolean;
   env?: Record<string, string>;

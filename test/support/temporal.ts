@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { resolveTestServer } from '../../temporal/binaries';
+import { resolveTestServer } from '../../tools/temporal/resolve';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { bundleWorkflows } from '../../temporal/worker';
 import { ensureSearchAttributes } from '../../temporal/connection';

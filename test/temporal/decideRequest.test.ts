@@ -24,9 +24,9 @@ describe('decideRequest: only a refusal is REQUEST_NOT_PENDING, with the real st
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice();
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(tb.db);
+    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(tb.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { ProblemError } from '../../api/errors';
+import { problemFromTemporalUnavailable } from '../../api/errors';
 import { connectClient } from '../../temporal/connection';
-import { withTemporal } from '../../temporal/errors';
+import { TemporalUnavailableError, withTemporal } from '../../temporal/errors';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../temporal/requests';
 import { sharedDevServer, uniqueTaskQueue } from '../support/temporal';
 
@@ -47,8 +47,8 @@ describe('temporal/errors: what the API says when Temporal does not answer in ti
       () => null,
       (err: unknown) => err,
     );
-    expect(answer).to.be.instanceOf(ProblemError);
-    const problem = answer as ProblemError;
+    expect(answer).to.be.instanceOf(TemporalUnavailableError);
+    const problem = problemFromTemporalUnavailable(answer as TemporalUnavailableError);
     expect(problem.status).to.equal(503);
     expect(problem.headers['Retry-After']).to.equal('5');
     expect(problem.detail).to.not.match(/nothing was recorded/i);
@@ -65,8 +65,10 @@ describe('temporal/errors: what the API says when Temporal does not answer in ti
       () => null,
       (err: unknown) => err,
     );
-    expect((answer as ProblemError).status).to.equal(503);
-    expect((answer as ProblemError).detail).to.match(/Nothing was recorded/);
+    expect(answer).to.be.instanceOf(TemporalUnavailableError);
+    const problem = problemFromTemporalUnavailable(answer as TemporalUnavailableError);
+    expect(problem.status).to.equal(503);
+    expect(problem.detail).to.match(/Nothing was recorded/);
     await client.workflow.getHandle(requestWorkflowId(requestId)).terminate('test done');
   });
 });

@@ -9,7 +9,6 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import { emailVerificationCode } from '../support/verification';
 import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
 import { TokenService } from '../../api/auth/tokens';
-import { Appointment, AppointmentRequest, Practice } from '../../models';
 
 const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -104,10 +103,13 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
   }
 
   it('a new client books, the clinician approves from the bell, the client late-cancels, an admin closes the door to new clients', async () => {
-    const practice = await aPractice({ name: 'Riverside Therapy' });
-    const consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    await aService(practice, { name: 'Individual therapy', durationMinutes: 50 });
-    const clinician = await aClinician(practice, {
+    const practice = await aPractice(ctx.db, { name: 'Riverside Therapy' });
+    const consultation = await aService(ctx.db, practice, {
+      name: 'Initial consultation',
+      durationMinutes: 30,
+    });
+    await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    const clinician = await aClinician(ctx.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 60,
@@ -115,7 +117,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
       },
     });
     await clinician.update({ firstName: 'Dana', lastName: 'Whitfield' });
-    const admin = await aStaffUser(practice, {
+    const admin = await aStaffUser(ctx.db, practice, {
       role: 'admin_clinician',
       firstName: 'Ada',
       lastName: 'Admin',
@@ -174,7 +176,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     expect(await phone.getByText(`We sent a 6-digit code to ${robin.email}`).isVisible()).to.equal(true);
     const firstEmail = await capture.waitFor(isCode, 20_000);
     const firstCode = codeIn(firstEmail.text);
-    expect(await AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
+    expect(await ctx.db.AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
     await screenshot(phone, 'portal-new-client-code-sent');
     await phone.setViewportSize({ width: 1280, height: 860 });
     await screenshot(phone, 'portal-new-client-code-sent-desktop');
@@ -188,7 +190,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await wrongCode.waitFor();
     expect(await wrongCode.count(), 'said once').to.equal(1);
     expect(await phone.getByLabel('Code from the email').getAttribute('aria-invalid')).to.equal('true');
-    expect(await AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
+    expect(await ctx.db.AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
     await screenshot(phone, 'portal-new-client-wrong-code');
 
     // "Send a new code": the newest code is the one that works.
@@ -225,7 +227,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByRole('heading', { level: 1, name: 'Request sent' }).waitFor();
     expect(await phone.getByText(/Mon, Jun 8, 9:00\s–\s9:30\sAM/).isVisible()).to.equal(true);
     await screenshot(phone, 'portal-new-client-sent');
-    const request = await AppointmentRequest.findOne({
+    const request = await ctx.db.AppointmentRequest.findOne({
       where: { practiceId: practice.id, startsAt: SECOND_SLOT },
     });
     expect(request?.status).to.equal('pending');
@@ -271,7 +273,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await desk.setViewportSize({ width: 390, height: 844 });
     await screenshot(desk, 'dashboard-requests-phone');
     await desk.setViewportSize({ width: 1280, height: 860 });
-    const appointment = await Appointment.findOne({ where: { practiceId: practice.id } });
+    const appointment = await ctx.db.Appointment.findOne({ where: { practiceId: practice.id } });
     expect(appointment).to.include({ status: 'scheduled' });
     expect(appointment!.startsAt.toISOString()).to.equal(SECOND_SLOT);
 
@@ -373,19 +375,22 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByRole('link', { name: "I'm an existing client" }).waitFor();
     expect(await phone.getByRole('link', { name: "I'm a new client" }).count()).to.equal(0);
     await screenshot(phone, 'portal-home-no-new-clients');
-    expect((await Practice.findByPk(practice.id))!.allowNewClients).to.equal(false);
+    expect((await ctx.db.Practice.findByPk(practice.id))!.allowNewClients).to.equal(false);
 
     expect(pageErrors, pageErrors.join('\n')).to.deep.equal([]);
   });
 
   it('the dashboard says whose appointment an approval booked, reloads a request whose answer was lost, and pages the list', async () => {
-    const practice = await aPractice({ name: 'Harbor Counseling' });
-    const consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    const clinician = await aClinician(practice, {
+    const practice = await aPractice(ctx.db, { name: 'Harbor Counseling' });
+    const consultation = await aService(ctx.db, practice, {
+      name: 'Initial consultation',
+      durationMinutes: 30,
+    });
+    const clinician = await aClinician(ctx.db, practice, {
       preferences: { initialConsultationServiceId: consultation.id, startTimeIntervalMinutes: 60 },
     });
     await clinician.update({ firstName: 'Lee', lastName: 'Morgan' });
-    const jordan = await aClient(practice, { firstName: 'Jordan', lastName: 'Lee' });
+    const jordan = await aClient(ctx.db, practice, { firstName: 'Jordan', lastName: 'Lee' });
 
     // Someone gives Jordan's address as a "new client" (verified: it is their mailbox), under another name.
     const flagged = await ctx.http.post(`/portal/${practice.slug}/requests`, {
@@ -448,7 +453,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
 
     // A long history: "All requests" shows a page, "Show more requests" the rest, each request once.
     for (let i = 0; i < 104; i++)
-      await AppointmentRequest.create({
+      await ctx.db.AppointmentRequest.create({
         practiceId: practice.id,
         clinicianId: clinician.id,
         serviceId: consultation.id,

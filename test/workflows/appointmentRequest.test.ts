@@ -5,21 +5,12 @@ import { issueEmailVerification } from '../../booking/emailVerification';
 import { requestWorkflowId, startRequestWorkflow, decideRequest } from '../../temporal/requests';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../../temporal/searchAttributes';
-import {
-  Appointment,
-  AppointmentRequest,
-  Client,
-  Notification,
-  TimeHold,
-  type Practice,
-  type Service,
-  type StaffUser,
-} from '../../models';
+import { type Practice, type Service, type StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { sharedWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
 import { createActivities } from '../../activities';
-import { fixedClock } from '../../app/clock';
-import { createLogger } from '../../app/logger';
+import { fixedClock } from '../../lib/clock';
+import { createLogger } from '../../lib/logger';
 import { createOutboxMailer } from '../../emails/mailer';
 import { createDatabase } from '../../models/db';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
@@ -36,9 +27,9 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice();
-    consultation = await aService(practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(practice, {
+    practice = await aPractice(tb.db);
+    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+    clinician = await aClinician(tb.db, practice, {
       preferences: {
         initialConsultationServiceId: consultation.id,
         startTimeIntervalMinutes: 30,
@@ -64,7 +55,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     return { ...requester, emailVerificationCode: tb.codes.codeFor('email-verification', id) };
   }
 
-  async function submit(requester: Requester = newClient, startsAt = SLOT) {
+  async function submit(requester: Requester = newClient, startsAt = SLOT, taskQueue = tb.taskQueue) {
     requester = await verified(requester);
     const { request } = await submitRequest(
       tb.db,
@@ -78,7 +69,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         now: new Date(NOW),
         codes: tb.codes,
       },
-      (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
+      (input) => startRequestWorkflow(tb.env.client, taskQueue, input),
     );
     return { request, handle: tb.env.client.workflow.getHandle(requestWorkflowId(request.id)) };
   }
@@ -105,13 +96,13 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       expect(result).to.include({ ok: true, status: 'approved' });
       expect(await handle.result()).to.include({ status: 'approved' });
     });
-    const [row] = await AppointmentRequest.findAll();
-    const appointment = await Appointment.findByPk(row.appointmentId!);
-    const client = await Client.findOne({ where: { email: 'robin@example.test' } });
+    const [row] = await tb.db.AppointmentRequest.findAll();
+    const appointment = await tb.db.Appointment.findByPk(row.appointmentId!);
+    const client = await tb.db.Client.findOne({ where: { email: 'robin@example.test' } });
     expect(client).to.not.equal(null);
     expect(appointment).to.include({ clientId: client!.id, status: 'scheduled', cancellationPolicy: '24h' });
     expect(appointment!.startsAt.toISOString()).to.equal(SLOT.toISOString());
-    expect((await TimeHold.findByPk(appointment!.holdId!))!.kind).to.equal('appointment');
+    expect((await tb.db.TimeHold.findByPk(appointment!.holdId!))!.kind).to.equal('appointment');
     expect(keys()).to.have.members([
       `request-new/${row.id}`,
       `request-received/${row.id}`,
@@ -124,11 +115,13 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     const ics = confirmation.attachments.find((a) => a.filename.endsWith('.ics'))!.utf8;
     expect(ics).to.include('DTSTART:20260610T140000Z');
     expect(ics).to.include('DTEND:20260610T143000Z');
-    expect(await Notification.count({ where: { userId: clinician.id, requestId: row.id } })).to.equal(1);
+    expect(await tb.db.Notification.count({ where: { userId: clinician.id, requestId: row.id } })).to.equal(
+      1,
+    );
   });
 
   it('approve for an existing client books them without touching their profile; a "new client" with their email is flagged', async () => {
-    const existing = await aClient(practice, {
+    const existing = await aClient(tb.db, practice, {
       email: 'Robin@Example.test',
       firstName: 'Robin',
       lastName: 'Original',
@@ -137,16 +130,16 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       await pending(handle);
-      expect((await AppointmentRequest.findByPk(request.id))!.possibleDuplicateClientId).to.equal(
+      expect((await tb.db.AppointmentRequest.findByPk(request.id))!.possibleDuplicateClientId).to.equal(
         existing.id,
       );
       await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id });
       await handle.result();
     });
-    expect(await Client.count()).to.equal(1);
+    expect(await tb.db.Client.count()).to.equal(1);
     await existing.reload();
     expect(existing).to.include({ lastName: 'Original', phone: '+1 555 9999' });
-    expect((await Appointment.findOne())!.clientId).to.equal(existing.id);
+    expect((await tb.db.Appointment.findOne())!.clientId).to.equal(existing.id);
     const clinicianEmail = tb.capture.deliveries().find((e) => e.idempotencyKey?.startsWith('request-new/'))!;
     expect(clinicianEmail.html).to.match(/existing client/i);
   });
@@ -166,12 +159,12 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         expect(result).to.include({ ok: true, status: 'declined' });
         await handle.result();
       });
-      expect(await AppointmentRequest.findByPk(requestId)).to.include({
+      expect(await tb.db.AppointmentRequest.findByPk(requestId)).to.include({
         status: 'declined',
         holdId: null,
         declineNote: note,
       });
-      expect(await TimeHold.count()).to.equal(0);
+      expect(await tb.db.TimeHold.count()).to.equal(0);
       const email = tb.capture
         .deliveries()
         .find((e) => e.idempotencyKey === `request-declined/${requestId}`)!;
@@ -181,7 +174,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
   }
 
   it('withdraw: the client withdraws, the clinician is told by email and bell, the slot is free again', async () => {
-    const client = await aClient(practice);
+    const client = await aClient(tb.db, practice);
     let requestId = '';
     await worker.runUntil(async () => {
       const { request, handle } = await submit({ clientId: client.id });
@@ -194,9 +187,9 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       // Freed at once: the same slot can be requested again.
       await submit({ clientId: client.id });
     });
-    expect(await AppointmentRequest.findByPk(requestId)).to.include({ status: 'withdrawn' });
+    expect(await tb.db.AppointmentRequest.findByPk(requestId)).to.include({ status: 'withdrawn' });
     expect(keys()).to.include(`request-withdrawn/${requestId}`);
-    expect(await Notification.count({ where: { kind: 'request_withdrawn', requestId } })).to.equal(1);
+    expect(await tb.db.Notification.count({ where: { kind: 'request_withdrawn', requestId } })).to.equal(1);
   });
 
   it('expires after the practice request lifetime (7 days), releases the hold, emails the client; a later approval is refused', async () => {
@@ -213,8 +206,11 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       const late = await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id });
       expect(late).to.include({ ok: false, code: 'REQUEST_NOT_PENDING' });
     });
-    expect(await AppointmentRequest.findByPk(requestId)).to.include({ status: 'expired', holdId: null });
-    expect(await Appointment.count()).to.equal(0);
+    expect(await tb.db.AppointmentRequest.findByPk(requestId)).to.include({
+      status: 'expired',
+      holdId: null,
+    });
+    expect(await tb.db.Appointment.count()).to.equal(0);
     expect(keys()).to.include(`request-expired/${requestId}`);
   });
 
@@ -242,8 +238,8 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       expect(again).to.include({ ok: false, code: 'REQUEST_NOT_PENDING' });
       await handle.result();
     });
-    expect(await Appointment.count()).to.equal(0);
-    expect((await AppointmentRequest.findOne())!.status).to.equal('declined');
+    expect(await tb.db.Appointment.count()).to.equal(0);
+    expect((await tb.db.AppointmentRequest.findOne())!.status).to.equal('declined');
   });
 
   it('an email step that fails twice then succeeds sends exactly one email', async () => {
@@ -304,7 +300,9 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
   });
 
   it('waits out a database outage at its first step instead of taking the request for never committed', async () => {
-    // A worker whose database is unreachable (nothing listens on port 1): every check fails with a connection error.
+    // The request is committed in the test's database; the worker's own database is unreachable (nothing listens
+    // on port 1). Only a worker that reads through the store it was given keeps failing its first step: one that
+    // reached any other database would find the request and move on to pending.
     const queue = uniqueTaskQueue();
     const unreachable = createDatabase('postgres://postgres:postgres@127.0.0.1:1/booking');
     const outageWorker = await Worker.create({
@@ -322,27 +320,16 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     });
     try {
       await outageWorker.runUntil(async () => {
-        const handle = await tb.env.client.workflow.start('appointmentRequestWorkflow', {
-          taskQueue: queue,
-          workflowId: requestWorkflowId('00000000-0000-4000-8000-000000000001'),
-          args: [
-            {
-              requestId: '00000000-0000-4000-8000-000000000001',
-              practiceId: practice.id,
-              clinicianId: clinician.id,
-              startsAt: SLOT.toISOString(),
-              requestedAt: NOW,
-              lifetimeHours: 168,
-            },
-          ],
-        });
+        const { request, handle } = await submit(newClient, SLOT, queue);
+        expect(await tb.db.AppointmentRequest.count({ where: { id: request.id } })).to.equal(1);
         await tb.env.sleep('10 minutes');
         expect((await handle.query(getStatusQuery)).status).to.equal('recording');
         await handle.terminate('test over');
       });
     } finally {
-      await unreachable.close();
+      await unreachable.sequelize.close();
     }
+    expect(tb.capture.deliveries()).to.have.length(0);
   });
 
   it('sets search attributes operators filter on: practice, clinician and status', async () => {

@@ -7,9 +7,7 @@ import {
 } from '../../workflows/cancellation';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../../temporal/searchAttributes';
 import {
-  Appointment,
-  Notification,
-  TimeHold,
+  type Appointment,
   type CancellationPolicy,
   type Client,
   type Practice,
@@ -32,14 +30,14 @@ describe('cancellationWorkflow (time-skipping)', function () {
   let client: Client;
 
   beforeEach(async () => {
-    practice = await aPractice({ name: 'Riverside Therapy', cancellationPolicy: '24h' });
-    service = await aService(practice, { name: 'Individual therapy' });
-    clinician = await aClinician(practice);
-    client = await aClient(practice, { firstName: 'Casey', timeZone: 'America/Chicago' });
+    practice = await aPractice(tb.db, { name: 'Riverside Therapy', cancellationPolicy: '24h' });
+    service = await aService(tb.db, practice, { name: 'Individual therapy' });
+    clinician = await aClinician(tb.db, practice);
+    client = await aClient(tb.db, practice, { firstName: 'Casey', timeZone: 'America/Chicago' });
   });
 
   const booked = (policy: CancellationPolicy, startsAt = STARTS) =>
-    anAppointment({ practice, clinician, client, service, startsAt, cancellationPolicy: policy });
+    anAppointment(tb.db, { practice, clinician, client, service, startsAt, cancellationPolicy: policy });
 
   const byClient = (appointment: Appointment, requestedAt: Date): CancellationWorkflowInput => ({
     appointmentId: appointment.id,
@@ -80,9 +78,12 @@ describe('cancellationWorkflow (time-skipping)', function () {
         }
       });
       for (const [i, { expected }] of cases.entries()) {
-        expect(await Appointment.findByPk(appointments[i].id)).to.include({ status: expected, holdId: null });
+        expect(await tb.db.Appointment.findByPk(appointments[i].id)).to.include({
+          status: expected,
+          holdId: null,
+        });
       }
-      expect(await TimeHold.count()).to.equal(0);
+      expect(await tb.db.TimeHold.count()).to.equal(0);
     });
   }
 
@@ -102,7 +103,9 @@ describe('cancellationWorkflow (time-skipping)', function () {
     const startedAt = await tb.env.currentTimeMs();
     await tb.env.sleep('2 hours');
     expect((await tb.env.currentTimeMs()) - startedAt).to.be.at.least(2 * HOUR);
-    expect((await Appointment.findByPk(appointment.id))!.status, 'nothing ran yet').to.equal('scheduled');
+    expect((await tb.db.Appointment.findByPk(appointment.id))!.status, 'nothing ran yet').to.equal(
+      'scheduled',
+    );
 
     const worker = await tb.worker(workerNow);
     const result = await worker.runUntil(handle.result());
@@ -123,7 +126,7 @@ describe('cancellationWorkflow (time-skipping)', function () {
     expect(toClinician.subject).to.match(/^Canceled: appointment on/);
     expect(toClinician.subject).to.not.include(client.lastName);
     expect(toClinician.text).to.include(`${client.firstName} ${client.lastName}`);
-    const bell = await Notification.findAll({ where: { userId: clinician.id } });
+    const bell = await tb.db.Notification.findAll({ where: { userId: clinician.id } });
     expect(bell.map((n) => ({ kind: n.kind, appointmentId: n.appointmentId }))).to.deep.equal([
       { kind: 'appointment_canceled', appointmentId: appointment.id },
     ]);
@@ -152,7 +155,7 @@ describe('cancellationWorkflow (time-skipping)', function () {
     expect(toClient.text).to.match(/late cancelation/i);
     const [toClinician] = delivered(`appointment-canceled-clinician/${appointment.id}`);
     expect(toClinician.subject).to.match(/^Late canceled:/);
-    expect((await Notification.findOne({ where: { appointmentId: appointment.id } }))!.kind).to.equal(
+    expect((await tb.db.Notification.findOne({ where: { appointmentId: appointment.id } }))!.kind).to.equal(
       'appointment_late_canceled',
     );
   });
@@ -178,12 +181,12 @@ describe('cancellationWorkflow (time-skipping)', function () {
       await tb.env.client.workflow.getHandle(cancellationWorkflowId(appointment.id)).result();
     });
     expect(tb.capture.deliveries()).to.have.length(2);
-    expect(await Notification.count()).to.equal(1);
+    expect(await tb.db.Notification.count()).to.equal(1);
   });
 
   it('the practice cancels without telling the client: the clinician is told, the client gets nothing', async () => {
     const appointment = await booked('phone_call');
-    const manager = await aStaffUser(practice, { role: 'practice_manager' });
+    const manager = await aStaffUser(tb.db, practice, { role: 'practice_manager' });
     const worker = await tb.worker(at(STARTS, -3 * HOUR));
     const handle = await startCancellation(tb.env.client, tb.taskQueue, {
       appointmentId: appointment.id,
@@ -213,7 +216,7 @@ describe('cancellationWorkflow (time-skipping)', function () {
       );
       expect(await refused.result()).to.include({ ok: false, code: 'CANCEL_BY_PHONE_ONLY' });
       expect((await refused.describe()).typedSearchAttributes.get(bookingStatusKey)).to.equal('refused');
-      expect((await Appointment.findByPk(appointment.id))!.status).to.equal('scheduled');
+      expect((await tb.db.Appointment.findByPk(appointment.id))!.status).to.equal('scheduled');
       expect(tb.capture.deliveries()).to.have.length(0);
       const byPractice = await cancelAndWait(tb.env.client, tb.taskQueue, {
         ...byClient(appointment, at(STARTS, -99 * HOUR)),
@@ -246,6 +249,6 @@ describe('cancellationWorkflow (time-skipping)', function () {
       expect(status.emailFailures).to.have.length(1);
       expect(status.emailFailures[0]).to.match(/refused by the provider/);
     });
-    expect((await Appointment.findByPk(appointment.id))!.status).to.equal('canceled');
+    expect((await tb.db.Appointment.findByPk(appointment.id))!.status).to.equal('canceled');
   });
 });

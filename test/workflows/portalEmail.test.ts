@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { portalEmailWorkflow, type PortalEmailInput } from '../../workflows/portalEmail';
+import type { PortalEmailInput } from '../../booking/portalEmail';
+import { portalEmailWorkflow } from '../../workflows/portalEmail';
 import { portalEmailWorkflowId } from '../../temporal/portalEmails';
 import { issueEmailVerification } from '../../booking/emailVerification';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
@@ -14,7 +15,7 @@ describe('portalEmailWorkflow (time-skipping)', function () {
 
   /** A sign-in code row as POST /portal/:slug/auth/code writes it (client null: an address that is no client's). */
   async function signInCodeRow(clientId: string | null): Promise<string> {
-    const [row] = await tb.db.query<{ id: string }>(
+    const [row] = await tb.db.sequelize.query<{ id: string }>(
       `INSERT INTO client_sign_in_codes (client_id, created_at, expires_at)
        VALUES (:clientId, :now, :now::timestamptz + interval '10 minutes') RETURNING id`,
       { replacements: { clientId, now: NOW }, type: QueryTypes.SELECT },
@@ -34,8 +35,8 @@ describe('portalEmailWorkflow (time-skipping)', function () {
   }
 
   it('delivers a sign-in code exactly once through a provider outage of minutes, and keeps it out of history', async () => {
-    const practice = await aPractice({ name: 'Harbor Counseling' });
-    const client = await aClient(practice);
+    const practice = await aPractice(tb.db, { name: 'Harbor Counseling' });
+    const client = await aClient(tb.db, practice);
     const id = await signInCodeRow(client.id);
     tb.capture.failNext(6, 503);
     tb.capture.failNext(2, 429);
@@ -56,7 +57,7 @@ describe('portalEmailWorkflow (time-skipping)', function () {
   });
 
   it('delivers an email-verification code once through an outage, under its own key', async () => {
-    const practice = await aPractice({ name: 'Harbor Counseling' });
+    const practice = await aPractice(tb.db, { name: 'Harbor Counseling' });
     const id = await issueEmailVerification(tb.db, {
       practiceId: practice.id,
       email: 'New.Person@Example.test',
@@ -73,7 +74,7 @@ describe('portalEmailWorkflow (time-skipping)', function () {
   });
 
   it("sends nothing for an address that is no client's, nor for a code already replaced", async () => {
-    const practice = await aPractice();
+    const practice = await aPractice(tb.db);
     expect(await run({ kind: 'sign-in-code', id: await signInCodeRow(null) })).to.equal('skipped');
     const old = await issueEmailVerification(tb.db, {
       practiceId: practice.id,
@@ -90,8 +91,8 @@ describe('portalEmailWorkflow (time-skipping)', function () {
   });
 
   it('a provider refusal (422) is tried once and reported, not retried', async () => {
-    const practice = await aPractice();
-    const client = await aClient(practice);
+    const practice = await aPractice(tb.db);
+    const client = await aClient(tb.db, practice);
     tb.capture.rejectNext(1);
     expect(await run({ kind: 'sign-in-code', id: await signInCodeRow(client.id) })).to.equal('rejected');
     expect(tb.capture.attempts()).to.equal(1);

@@ -1,31 +1,56 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { Worker } from '@temporalio/worker';
-import proto from '@temporalio/proto';
+import { Worker, type ReplayResult } from '@temporalio/worker';
+import * as workflows from '../../workflows';
 import { sharedWorkflowBundle } from '../support/temporal';
-
-const HISTORIES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'histories');
+import { recordedPaths } from './histories/paths';
+import { recordedHistories } from './replayHistories';
 
 /**
- * Workflows live for days: every history recorded with earlier workflow code (named by its commit, see
- * histories/record.ts) must replay on today's code without a nondeterminism error.
+ * Workflows live for up to 90 days, so every history recorded with earlier or today's workflow code (named by that
+ * code, see histories/record.ts) must replay on the code in this tree. A failure here means executions running in
+ * production would fail their next workflow task after a deploy: change the workflow behind patched(), never the
+ * history (README "Changing a workflow safely").
  */
 describe('recorded workflow histories replay on the current workflow code', function () {
-  this.timeout(120_000);
-  const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.history.bin'));
+  this.timeout(180_000);
+  const histories = recordedHistories();
+  const results = new Map<string, ReplayResult>();
 
-  it('has histories from before step attention (request approved and pending, cancelation with and without a rejected email)', () => {
-    expect(files.filter((f) => f.startsWith('92d0855-'))).to.have.length(4);
+  before(async () => {
+    const replay = Worker.runReplayHistories(
+      { workflowBundle: await sharedWorkflowBundle() },
+      histories.map((h) => ({ workflowId: h.file, history: h.history })),
+    );
+    for await (const result of replay) results.set(result.workflowId, result);
   });
 
-  for (const file of files) {
-    it(file.replace('.history.bin', ''), async () => {
-      const history = proto.temporal.api.history.v1.History.decode(
-        fs.readFileSync(path.join(HISTORIES, file)),
-      );
-      await Worker.runReplayHistory({ workflowBundle: await sharedWorkflowBundle() }, history);
+  it('has a history of every path of every workflow type the worker runs', () => {
+    const types = Object.entries(workflows)
+      .filter(([name, value]) => typeof value === 'function' && name.endsWith('Workflow'))
+      .map(([name]) => name);
+    expect(Object.keys(recordedPaths)).to.have.members(types);
+    for (const [type, paths] of Object.entries(recordedPaths))
+      for (const p of paths)
+        expect(
+          histories.filter((h) => h.path === p && h.workflowType === type),
+          `${type} ${p}`,
+        ).to.not.have.length(0);
+  });
+
+  it('keeps the histories from before step attention: they are what proves the patched() gate', () => {
+    expect(histories.filter((h) => h.code === '92d0855').map((h) => h.path)).to.have.members([
+      'request-approved',
+      'request-pending',
+      'cancellation-canceled',
+      'cancellation-email-rejected',
+    ]);
+  });
+
+  for (const { file } of histories) {
+    it(file, () => {
+      const result = results.get(file);
+      expect(result, 'replayed').to.not.equal(undefined);
+      if (result!.error) throw result!.error;
     });
   }
 });

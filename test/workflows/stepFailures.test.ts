@@ -3,8 +3,8 @@ import { Worker } from '@temporalio/worker';
 import { problemFromBookingError } from '../../api/errors';
 import { BookingError } from '../../booking/errors';
 import { createActivities } from '../../activities';
-import { fixedClock } from '../../app/clock';
-import { createLogger } from '../../app/logger';
+import { fixedClock } from '../../lib/clock';
+import { createLogger } from '../../lib/logger';
 import { createResendMailer } from '../../emails/mailer';
 import { createDatabase } from '../../models/db';
 import { cancelAndWait, cancellationWorkflowId, startCancellation } from '../../temporal/cancellations';
@@ -13,14 +13,7 @@ import { attentionKey, bookingStatusKey } from '../../temporal/searchAttributes'
 import { getCancellationStatusQuery } from '../../workflows/cancellation';
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import { ATTENTION_AFTER_ATTEMPTS } from '../../workflows/stepAttention';
-import {
-  Appointment,
-  AuditEntry,
-  type Client,
-  type Practice,
-  type Service,
-  type StaffUser,
-} from '../../models';
+import { type Client, type Practice, type Service, type StaffUser } from '../../models';
 import { sharedWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { aClient, aClinician, anAppointment, aPractice, aService } from '../fixtures';
@@ -45,10 +38,10 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
   let client: Client;
 
   beforeEach(async () => {
-    practice = await aPractice({ cancellationPolicy: '24h' });
-    service = await aService(practice);
-    clinician = await aClinician(practice);
-    client = await aClient(practice, { firstName: 'Casey', lastName: 'Whitfield-Oyelaran' });
+    practice = await aPractice(tb.db, { cancellationPolicy: '24h' });
+    service = await aService(tb.db, practice);
+    clinician = await aClinician(tb.db, practice);
+    client = await aClient(tb.db, practice, { firstName: 'Casey', lastName: 'Whitfield-Oyelaran' });
   });
 
   async function workerWithLog(
@@ -90,7 +83,13 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
     ['a lone surrogate', 'Custody hearing \ud800'],
   ] as const) {
     it(`a client's cancel reason with ${what} ends on its first attempt as a recorded failure; the practice can still cancel`, async () => {
-      const appointment = await anAppointment({ practice, clinician, client, service, startsAt: STARTS });
+      const appointment = await anAppointment(tb.db, {
+        practice,
+        clinician,
+        client,
+        service,
+        startsAt: STARTS,
+      });
       const { worker, lines, parsed } = await workerWithLog(at(-48 * HOUR));
       await worker.runUntil(async () => {
         // Straight to the workflow, past the API's schema: the activity must not retry this forever.
@@ -127,8 +126,10 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
         expect(attrs.get(bookingStatusKey)).to.equal('failed');
         expect(attrs.get(attentionKey)).to.equal('failed:cancelAppointment');
 
-        expect((await Appointment.findByPk(appointment.id))!.status, 'nothing changed').to.equal('scheduled');
-        expect(await AuditEntry.count({ where: { entityId: appointment.id } })).to.equal(0);
+        expect((await tb.db.Appointment.findByPk(appointment.id))!.status, 'nothing changed').to.equal(
+          'scheduled',
+        );
+        expect(await tb.db.AuditEntry.count({ where: { entityId: appointment.id } })).to.equal(0);
         expect(tb.capture.deliveries(), 'nobody was told of a cancelation').to.have.length(0);
 
         const byPractice = await cancelAndWait(tb.env.client, tb.taskQueue, {
@@ -145,7 +146,7 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
         expect(byPractice).to.include({ ok: true, status: 'canceled', changed: true });
         await handle.result();
       });
-      expect((await Appointment.findByPk(appointment.id))!.status).to.equal('canceled');
+      expect((await tb.db.Appointment.findByPk(appointment.id))!.status).to.equal('canceled');
 
       const failed = parsed().filter((l) => l.activity === 'cancelAppointment' && l.level === 50);
       expect(failed, lines.join('\n')).to.have.length(1);
@@ -165,7 +166,13 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
   }
 
   it('an email step that keeps failing shows in getStatus and BookingAttention until it succeeds, each attempt logged', async () => {
-    const appointment = await anAppointment({ practice, clinician, client, service, startsAt: STARTS });
+    const appointment = await anAppointment(tb.db, {
+      practice,
+      clinician,
+      client,
+      service,
+      startsAt: STARTS,
+    });
     const { worker, lines, parsed } = await workerWithLog(at(-48 * HOUR));
     // The provider answers 500 to everything for a while; the clinician cancels (so only the client is emailed).
     tb.capture.failNext(1_000, 500);
@@ -256,7 +263,7 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
         await handle.terminate('test over');
       });
     } finally {
-      await unreachable.close();
+      await unreachable.sequelize.close();
     }
     const failed = parsed().filter((l) => l.activity === 'confirmRequestRecorded');
     expect(failed.length).to.be.at.least(ATTENTION_AFTER_ATTEMPTS);

@@ -1,51 +1,86 @@
 /**
- * Records workflow histories with the workflow code of an earlier commit, for the replay test next to this folder.
- * Not part of the suite (its name does not end in .test.ts). To record from commit C:
- *   mkdir /tmp/old && git archive C | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/node_modules
- *   OLD_WORKFLOWS=/tmp/old/workflows/index.ts HISTORY_PREFIX=c- npx mocha test/workflows/histories/record.ts
+ * Records a real history of every workflow type and path (histories/paths.ts) for the replay test next to this
+ * folder: real activities on PostgreSQL, emails through the Resend SDK to the capture server, the time-skipping
+ * server. Not part of the suite (its name does not end in .test.ts); README "Changing a workflow safely" says when to
+ * run it: after a deliberate, patched change has been committed, to add the new paths; never to "fix" a replay.
+ *
+ *   npm run histories:record                          today's committed code, files named <commit>-<path>
+ *   npm run histories:record -- --grep portal-email   only the paths whose test title matches
+ *   OLD_WORKFLOWS=/tmp/old/workflows/index.ts HISTORY_PREFIX=c- npm run histories:record -- --grep request-
+ *     the workflow code of an earlier commit C (mkdir /tmp/old && git archive C | tar -x -C /tmp/old &&
+ *     ln -s "$PWD/node_modules" /tmp/old/node_modules); pick the paths that code has.
+ *
+ * A history git already tracks is never written again: those are what running executions look like.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../../activities';
-import { fixedClock } from '../../../app/clock';
-import { createLogger } from '../../../app/logger';
+import { fixedClock } from '../../../lib/clock';
+import { createLogger } from '../../../lib/logger';
 import { createResendMailer } from '../../../emails/mailer';
-import { submitRequest } from '../../../booking/submitRequest';
+import { submitRequest, type Requester } from '../../../booking/submitRequest';
 import { issueEmailVerification } from '../../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../../temporal/requests';
 import { startCancellation } from '../../../temporal/cancellations';
+import { portalEmailWorkflowId } from '../../../temporal/portalEmails';
+import type { CancellationWorkflowInput } from '../../../workflows/cancellation';
+import { getStatusQuery } from '../../../workflows/appointmentRequest';
 import { useWorkflowTestbed } from '../../support/workflowTestbed';
+import { sharedWorkflowBundle } from '../../support/temporal';
 import { aClient, aClinician, anAppointment, aPractice, aService } from '../../fixtures';
+import type { RecordedPath } from './paths';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const NOW = '2026-06-01T12:00:00Z';
-const SLOT = new Date('2026-06-10T14:00:00Z');
+const NOW = '2026-06-01T12:00:00Z'; // a Monday
+const SLOT = new Date('2026-06-10T14:00:00Z'); // Wednesday 10:00 in New York, inside the fixture's hours
+const HOUR = 3_600_000;
 
-describe('record histories with earlier workflow code', function () {
-  this.timeout(300_000);
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: HERE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+
+/** `<commit>-` of today's code, which must be committed: the name has to say which code made the history. */
+function currentCodePrefix(): string {
+  const root = git('rev-parse', '--show-toplevel');
+  const dirty = git('status', '--porcelain', '--', path.join(root, 'workflows'));
+  if (dirty)
+    throw new Error(
+      `Commit the workflow change first: histories are named by the commit whose code recorded them.\n${dirty}`,
+    );
+  return `${git('rev-parse', '--short=7', 'HEAD')}-`;
+}
+
+describe('record workflow histories', function () {
+  this.timeout(600_000);
   const tb = useWorkflowTestbed();
   let bundle: WorkflowBundle;
-  before(async function () {
-    if (!process.env.OLD_WORKFLOWS) this.skip();
-    bundle = await bundleWorkflowCode({ workflowsPath: process.env.OLD_WORKFLOWS! });
+  let prefix: string;
+  before(async () => {
+    const old = process.env.OLD_WORKFLOWS;
+    if (old && !process.env.HISTORY_PREFIX)
+      throw new Error('OLD_WORKFLOWS needs HISTORY_PREFIX: the name of the code it records with');
+    prefix = process.env.HISTORY_PREFIX ?? currentCodePrefix();
+    bundle = old ? await bundleWorkflowCode({ workflowsPath: old }) : await sharedWorkflowBundle();
   });
 
-  const oldWorker = async () =>
+  const worker = async (now: string = NOW) =>
     Worker.create({
       connection: tb.env.nativeConnection,
       taskQueue: tb.taskQueue,
       workflowBundle: bundle,
       activities: createActivities({
         db: tb.db,
-        clock: fixedClock(NOW),
+        clock: fixedClock(now),
         log: createLogger('silent'),
         mailer: createResendMailer({
           apiKey: 're_test_key',
-          from: 'b@practice.test',
+          from: 'Booking <booking@practice.test>',
           baseUrl: tb.capture.url,
         }),
         publicUrl: 'http://portal.test',
@@ -53,93 +88,199 @@ describe('record histories with earlier workflow code', function () {
       }),
     });
 
-  const save = async (name: string, handle: WorkflowHandle) => {
+  /** Runs one scenario with a worker of the code being recorded. */
+  const recording = async (scenario: () => Promise<void>) => (await worker()).runUntil(scenario);
+
+  const save = async (name: RecordedPath, handle: WorkflowHandle) => {
+    const file = path.join(HERE, `${prefix}${name}.history.bin`);
+    let tracked = true;
+    try {
+      git('ls-files', '--error-unmatch', file);
+    } catch {
+      tracked = false;
+    }
+    if (tracked)
+      throw new Error(`${path.basename(file)} is committed: recorded histories are never rewritten`);
     const history = await handle.fetchHistory();
     // Binary protobuf: the SDK's historyToJSON needs the protobufjs instance its own CommonJS build loaded.
-    fs.writeFileSync(
-      path.join(HERE, `${process.env.HISTORY_PREFIX ?? ''}${name}.history.bin`),
-      proto.temporal.api.history.v1.History.encode(history).finish(),
-    );
+    fs.writeFileSync(file, proto.temporal.api.history.v1.History.encode(history).finish());
   };
 
-  async function aRequest() {
-    const practice = await aPractice();
-    const consultation = await aService(practice, { durationMinutes: 30 });
-    const clinician = await aClinician(practice, {
-      preferences: {
-        initialConsultationServiceId: consultation.id,
-        startTimeIntervalMinutes: 30,
-        minimumNoticeHours: 24,
-      },
-    });
-    const { request } = await submitRequest(
-      tb.db,
-      {
-        practice,
-        clinicianId: clinician.id,
-        serviceId: consultation.id,
-        startsAt: SLOT,
-        requester: {
-          newClient: {
-            firstName: 'Robin',
-            lastName: 'Reyes',
-            email: 'robin@example.test',
-            phone: '+1 555 0123',
-          },
-          emailVerificationCode: tb.codes.codeFor(
-            'email-verification',
-            await issueEmailVerification(tb.db, {
-              practiceId: practice.id,
-              email: 'robin@example.test',
-              now: new Date(NOW),
-            }),
-          ),
+  describe('appointmentRequestWorkflow', () => {
+    /** A request as the portal submits it: a verified new client's, or an existing client's (withdraw is theirs). */
+    async function aRequest(opts: { startsAt?: Date; existingClient?: boolean } = {}) {
+      const practice = await aPractice(tb.db);
+      const consultation = await aService(tb.db, practice, { durationMinutes: 30 });
+      const clinician = await aClinician(tb.db, practice, {
+        preferences: {
+          initialConsultationServiceId: consultation.id,
+          startTimeIntervalMinutes: 30,
+          minimumNoticeHours: 24,
         },
-        clientTimeZone: 'America/Chicago',
-        now: new Date(NOW),
-        codes: tb.codes,
-      },
-      (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
-    );
-    return { request, clinician, handle: tb.env.client.workflow.getHandle(requestWorkflowId(request.id)) };
-  }
-
-  it('a request approved after its emails, and one still pending', async () => {
-    const worker = await oldWorker();
-    await worker.runUntil(async () => {
-      const approved = await aRequest();
-      await tb.env.sleep('1 minute');
-      await decideRequest(tb.env.client, approved.request.id, {
-        kind: 'approve',
-        actorId: approved.clinician.id,
       });
-      await approved.handle.result();
-      await save('request-approved', approved.handle);
-      const waiting = await aRequest();
-      await tb.env.sleep('1 hour');
-      await save('request-pending', waiting.handle);
+      const client = opts.existingClient ? await aClient(tb.db, practice) : null;
+      const requester: Requester = client
+        ? { clientId: client.id }
+        : {
+            newClient: {
+              firstName: 'Robin',
+              lastName: 'Reyes',
+              email: 'robin@example.test',
+              phone: '+1 555 0123',
+            },
+            emailVerificationCode: tb.codes.codeFor(
+              'email-verification',
+              await issueEmailVerification(tb.db, {
+                practiceId: practice.id,
+                email: 'robin@example.test',
+                now: new Date(NOW),
+              }),
+            ),
+          };
+      const { request } = await submitRequest(
+        tb.db,
+        {
+          practice,
+          clinicianId: clinician.id,
+          serviceId: consultation.id,
+          startsAt: opts.startsAt ?? SLOT,
+          requester,
+          clientTimeZone: 'America/Chicago',
+          now: new Date(NOW),
+          codes: tb.codes,
+        },
+        (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
+      );
+      const handle = tb.env.client.workflow.getHandle(requestWorkflowId(request.id));
+      while ((await handle.query(getStatusQuery)).status !== 'pending') await tb.env.sleep('1 second');
+      return { request, clinician, client, handle };
+    }
+
+    const decided = async (
+      name: RecordedPath,
+      decision: 'approve' | 'decline',
+      expected: string,
+      before?: () => void,
+    ) => {
+      before?.();
+      await recording(async () => {
+        const r = await aRequest();
+        const result = await decideRequest(
+          tb.env.client,
+          r.request.id,
+          decision === 'decline'
+            ? { kind: 'decline', actorId: r.clinician.id, note: 'Dr. Lee has room next month.' }
+            : { kind: 'approve', actorId: r.clinician.id },
+        );
+        expect(result).to.include({ status: expected });
+        expect(await r.handle.result()).to.include({ status: expected });
+        await save(name, r.handle);
+      });
+    };
+
+    it('request-approved', () => decided('request-approved', 'approve', 'approved'));
+    it('request-declined-with-note', () => decided('request-declined-with-note', 'decline', 'declined'));
+    it('request-email-rejected', () =>
+      decided('request-email-rejected', 'decline', 'declined', () => tb.capture.rejectNext(1)));
+    it('request-email-retried-in-rounds', () =>
+      // More failures than the first round's attempts: the step is flagged, waits, and succeeds in round two.
+      decided('request-email-retried-in-rounds', 'decline', 'declined', () => tb.capture.failNext(12, 503)));
+
+    it('request-withdrawn', () =>
+      recording(async () => {
+        const r = await aRequest({ existingClient: true });
+        expect(
+          await decideRequest(tb.env.client, r.request.id, { kind: 'withdraw', clientId: r.client!.id }),
+        ).to.include({ ok: true, status: 'withdrawn' });
+        await r.handle.result();
+        await save('request-withdrawn', r.handle);
+      }));
+
+    it('request-expired', async () => {
+      await recording(async () => {
+        const r = await aRequest({ startsAt: new Date('2026-06-24T14:00:00Z') });
+        await tb.env.sleep('169 hours');
+        expect(await r.handle.result()).to.include({ status: 'expired' });
+        await save('request-expired', r.handle);
+      });
+    });
+
+    it('request-abandoned', async () => {
+      await recording(async () => {
+        const practice = await aPractice(tb.db);
+        const clinician = await aClinician(tb.db, practice);
+        // The API started the workflow, then its transaction rolled back: no such request row.
+        const requestId = '00000000-0000-4000-8000-000000000000';
+        const handle = await tb.env.client.workflow.start('appointmentRequestWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: requestWorkflowId(requestId),
+          args: [
+            {
+              requestId,
+              practiceId: practice.id,
+              clinicianId: clinician.id,
+              startsAt: SLOT.toISOString(),
+              requestedAt: NOW,
+              lifetimeHours: 168,
+            },
+          ],
+        });
+        expect(await handle.result()).to.deep.equal({ status: 'abandoned' });
+        await save('request-abandoned', handle);
+      });
+    });
+
+    it('request-conflict-then-declined', async () => {
+      await recording(async () => {
+        const r = await aRequest();
+        // The clinician takes the weekday hours away while the request waits: the slot is no longer offered.
+        await tb.db.sequelize.query('DELETE FROM availability_rules WHERE clinician_id = :id', {
+          replacements: { id: r.clinician.id },
+        });
+        expect(
+          await decideRequest(tb.env.client, r.request.id, { kind: 'approve', actorId: r.clinician.id }),
+        ).to.include({ ok: false, code: 'SLOT_UNAVAILABLE' });
+        expect(
+          await decideRequest(tb.env.client, r.request.id, { kind: 'decline', actorId: r.clinician.id }),
+        ).to.include({ ok: true, status: 'declined' });
+        await r.handle.result();
+        await save('request-conflict-then-declined', r.handle);
+      });
+    });
+
+    it('request-pending', async () => {
+      await recording(async () => {
+        const r = await aRequest();
+        await tb.env.sleep('1 hour');
+        await save('request-pending', r.handle);
+      });
     });
   });
 
-  it('a client cancelation, and one whose client email the provider rejected', async () => {
-    const practice = await aPractice({ cancellationPolicy: '24h' });
-    const service = await aService(practice);
-    const clinician = await aClinician(practice);
-    const client = await aClient(practice);
-    const worker = await oldWorker();
-    await worker.runUntil(async () => {
-      for (const [name, reject] of [
-        ['cancellation-canceled', 0],
-        ['cancellation-email-rejected', 1],
-      ] as const) {
-        const appointment = await anAppointment({
-          practice,
-          clinician,
-          client,
-          service,
-          startsAt: new Date(SLOT.getTime() + reject * 7_200_000),
-        });
-        tb.capture.rejectNext(reject);
+  describe('cancellationWorkflow', () => {
+    const canceled = async (
+      name: RecordedPath,
+      expected: Record<string, unknown>,
+      opts: {
+        policy?: 'phone_call' | '24h';
+        startsAt?: Date;
+        input?: (who: { clinicianId: string }) => Partial<CancellationWorkflowInput>;
+        before?: () => void;
+      } = {},
+    ) => {
+      const practice = await aPractice(tb.db, { cancellationPolicy: opts.policy ?? '24h' });
+      const service = await aService(tb.db, practice);
+      const clinician = await aClinician(tb.db, practice);
+      const client = await aClient(tb.db, practice);
+      const appointment = await anAppointment(tb.db, {
+        practice,
+        clinician,
+        client,
+        service,
+        startsAt: opts.startsAt ?? SLOT,
+      });
+      opts.before?.();
+      await recording(async () => {
         const handle = await startCancellation(tb.env.client, tb.taskQueue, {
           appointmentId: appointment.id,
           practiceId: practice.id,
@@ -148,10 +289,119 @@ describe('record histories with earlier workflow code', function () {
           by: 'client',
           notifyClient: true,
           actorId: client.id,
+          ...opts.input?.({ clinicianId: clinician.id }),
         });
-        await handle.result();
+        expect(await handle.result()).to.deep.include(expected);
         await save(name, handle);
-      }
+      });
+    };
+
+    it('cancellation-canceled', () => canceled('cancellation-canceled', { ok: true, status: 'canceled' }));
+    it('cancellation-late-canceled', () =>
+      canceled(
+        'cancellation-late-canceled',
+        { ok: true, status: 'late_canceled' },
+        { startsAt: new Date(Date.parse(NOW) + 10 * HOUR) },
+      ));
+    it('cancellation-by-clinician', () =>
+      // The clinician cancels their own appointment without emailing the client: one email step less.
+      canceled(
+        'cancellation-by-clinician',
+        { ok: true, status: 'canceled' },
+        {
+          input: ({ clinicianId }) => ({
+            by: 'staff',
+            status: 'canceled',
+            notifyClient: false,
+            actorId: clinicianId,
+          }),
+        },
+      ));
+    it('cancellation-phone-call-refused', () =>
+      canceled('cancellation-phone-call-refused', { ok: false }, { policy: 'phone_call' }));
+    it('cancellation-data-rejected', () =>
+      canceled(
+        'cancellation-data-rejected',
+        { ok: false, code: 'DATA_REJECTED' },
+        { input: () => ({ reason: 'Moving x\u0000y' }) },
+      ));
+    it('cancellation-email-rejected', () =>
+      canceled(
+        'cancellation-email-rejected',
+        { ok: true, status: 'canceled' },
+        { before: () => tb.capture.rejectNext(1) },
+      ));
+  });
+
+  describe('portalEmailWorkflow', () => {
+    async function signInCodeRow(clientId: string | null): Promise<string> {
+      const [row] = await tb.db.sequelize.query<{ id: string }>(
+        `INSERT INTO client_sign_in_codes (client_id, created_at, expires_at)
+         VALUES (:clientId, :now, :now::timestamptz + interval '10 minutes') RETURNING id`,
+        { replacements: { clientId, now: NOW }, type: QueryTypes.SELECT },
+      );
+      return row.id;
+    }
+
+    const sent = async (
+      name: RecordedPath,
+      input: { kind: 'sign-in-code' | 'email-verification'; id: string },
+      expected: string,
+    ) => {
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('portalEmailWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: portalEmailWorkflowId(input.id),
+          args: [input],
+        });
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    };
+
+    it('portal-email-sign-in-code-sent', async () => {
+      const client = await aClient(tb.db, await aPractice(tb.db));
+      // A short provider outage: the recorded send is retried before it succeeds.
+      tb.capture.failNext(2, 503);
+      await sent(
+        'portal-email-sign-in-code-sent',
+        { kind: 'sign-in-code', id: await signInCodeRow(client.id) },
+        'sent',
+      );
+    });
+    it('portal-email-verification-sent', async () => {
+      const practice = await aPractice(tb.db);
+      const id = await issueEmailVerification(tb.db, {
+        practiceId: practice.id,
+        email: 'new.person@example.test',
+        now: new Date(NOW),
+      });
+      await sent('portal-email-verification-sent', { kind: 'email-verification', id }, 'sent');
+    });
+    it('portal-email-skipped', async () => {
+      await sent('portal-email-skipped', { kind: 'sign-in-code', id: await signInCodeRow(null) }, 'skipped');
+    });
+    it('portal-email-rejected', async () => {
+      const client = await aClient(tb.db, await aPractice(tb.db));
+      tb.capture.rejectNext(1);
+      await sent(
+        'portal-email-rejected',
+        { kind: 'sign-in-code', id: await signInCodeRow(client.id) },
+        'rejected',
+      );
+    });
+  });
+
+  describe('diagnosticsWorkflow', () => {
+    it('diagnostics', async () => {
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('diagnosticsWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: `diagnostics-${tb.taskQueue}`,
+        });
+        expect((await handle.result()).taskQueue).to.equal(tb.taskQueue);
+        await save('diagnostics', handle);
+      });
     });
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { DateTime, Info } from 'luxon';
 import { fieldError } from '../api';
+import type { ResponseOf } from '../generated/api';
 import { formatZone, fullName, timeZones } from '../format';
 import {
   Alert,
@@ -17,25 +18,9 @@ import {
 import { useStaff } from './context';
 import { isClinician, type Service, type StaffUser } from './types';
 
-interface Rule {
-  id: string;
-  rrule: string;
-  startDate: string;
-  until: string | null;
-  startTime: string;
-  endTime: string;
-  timeZone: string;
-  summary: string;
-}
+type Rule = ResponseOf<'GET /api/clinicians/{id}/availability-rules'>[number];
 
-interface Preferences {
-  onlineBookingEnabled: boolean;
-  initialConsultationServiceId: string | null;
-  startTimeIntervalMinutes: number;
-  minimumNoticeHours: number;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-}
+type Preferences = ResponseOf<'GET /api/clinicians/{id}/booking-preferences'>;
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const INTERVALS = [5, 10, 15, 20, 30, 45, 60];

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { DateTime } from 'luxon';
 import { formatDateTime, isoDate, requestStatusLabel } from '../format';
+import type { ResponseOf } from '../generated/api';
 import { navigate } from '../router';
 import { NOTIFICATIONS_CHANGED, useStaff } from './context';
 import type { NotificationItem } from './types';
@@ -36,7 +37,7 @@ export function Bell() {
 
   const load = useCallback(async () => {
     try {
-      const next = await call<{ unreadCount: number; items: NotificationItem[] }>('/api/notifications');
+      const next = await call<ResponseOf<'GET /api/notifications'>>('/api/notifications');
       if (next.unreadCount > lastCount.current) window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
       lastCount.current = next.unreadCount;
       setData(next);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
+import type { ResponseOf } from '../generated/api';
 import { policyLabel } from '../format';
 import {
   FormError,
@@ -14,13 +15,7 @@ import {
 } from '../ui';
 import { useStaff } from './context';
 
-interface PortalSettings {
-  enabled: boolean;
-  slug: string;
-  portalUrl: string;
-  allowNewClients: boolean;
-  cancellationPolicy: string;
-}
+type PortalSettings = ResponseOf<'GET /api/practice/client-portal'>;
 
 // Mirrors checkSlug in api/practiceSettings.ts for instant feedback; the server has the last word (and says "taken").
 const RESERVED = new Set(
@@ -175,7 +170,10 @@ export function ClientPortalSettings() {
         <SelectField
           label="Cancelation policy"
           value={form.cancellationPolicy}
-          onValue={(cancellationPolicy) => setForm({ ...form, cancellationPolicy })}
+          // The options are policyLabel's keys, which are the API's policies.
+          onValue={(policy) =>
+            setForm({ ...form, cancellationPolicy: policy as PortalSettings['cancellationPolicy'] })
+          }
           hint="How much notice clients must give to cancel from the portal without it counting as a late cancelation."
         >
           {Object.entries(policyLabel).map(([value, label]) => (

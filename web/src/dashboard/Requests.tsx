@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api';
+import type { ResponseOf } from '../generated/api';
 import { formatMinutes, formatRange, formatZone, fullName, requestStatusLabel } from '../format';
 import { useSearchParam } from '../router';
 import {
@@ -20,10 +21,7 @@ import { managesPractice, type StaffRequest } from './types';
 type Outcome = { kind: 'success' | 'error' | 'warning' | 'info'; text: string };
 
 /** What POST /api/appointment-requests/:id/approve answers. */
-interface ApproveAnswer {
-  appointment: { startsAt: string; endsAt: string };
-  client: { id: string; firstName: string; lastName: string; email: string; created: boolean };
-}
+type ApproveAnswer = ResponseOf<'POST /api/appointment-requests/{id}/approve'>;
 
 /** What the approval did, as the answer says: a new client created, or the existing client booked. */
 function approvedText(r: StaffRequest, res: ApproveAnswer, zone: string): string {

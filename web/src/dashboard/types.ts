@@ -1,71 +1,20 @@
-export type StaffRole = 'admin_clinician' | 'clinician' | 'practice_manager';
+import type { ResponseOf } from '../generated/api';
 
-export interface StaffUser {
-  id: string;
-  practiceId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  role: StaffRole;
-  timeZone: string | null;
-}
+// The API's answers, generated from its OpenAPI document (npm run web:types): a renamed field fails the build.
+
+export type StaffUser = ResponseOf<'GET /api/auth/me'>;
+export type StaffRole = StaffUser['role'];
 
 /** What POST /api/auth/login answers, kept for this tab. */
-export interface StaffSession {
-  token: string;
-  expiresAt: string;
-  idleTimeoutMinutes: number;
-  user: StaffUser;
-}
+export type StaffSession = ResponseOf<'POST /api/auth/login'>;
 
-export interface NotificationItem {
-  id: string;
-  kind: string;
-  requestId: string | null;
-  appointmentId: string | null;
-  startsAt: string | null;
-  requestStatus: string | null;
-  decided: boolean;
-  read: boolean;
-  createdAt: string;
-}
+export type NotificationItem = ResponseOf<'GET /api/notifications'>['items'][number];
 
-export interface StaffRequest {
-  id: string;
-  status: string;
-  clinicianId: string;
-  serviceId: string;
-  startsAt: string;
-  endsAt: string;
-  message: string | null;
-  declineNote: string | null;
-  appointmentId: string | null;
-  createdAt: string;
-  client: { firstName: string; lastName: string; email: string; phone: string | null; isNew: boolean };
-  possibleDuplicate: boolean;
-  service: { id: string; name: string; durationMinutes: number };
-  clinician: { id: string; firstName: string; lastName: string };
-  waitingMinutes: number | null;
-}
+export type StaffRequest = ResponseOf<'GET /api/appointment-requests/{id}'>;
 
-export interface CalendarEntry {
-  id: string;
-  status: 'scheduled' | 'canceled' | 'late_canceled';
-  clinicianId: string;
-  client: { id: string; firstName: string; lastName: string };
-  service: { id: string; name: string };
-  startsAt: string;
-  endsAt: string;
-  canceledBy: 'client' | 'staff' | null;
-  cancelReason: string | null;
-}
+export type CalendarEntry = ResponseOf<'GET /api/appointments'>[number];
 
-export interface Service {
-  id: string;
-  name: string;
-  durationMinutes: number;
-  bookableOnline: boolean;
-}
+export type Service = ResponseOf<'GET /api/services'>[number];
 
 export const managesPractice = (user: StaffUser) =>
   user.role === 'admin_clinician' || user.role === 'practice_manager';

@@ -22,7 +22,14 @@ import {
   useLoad,
 } from '../ui';
 import { useZone } from './session';
-import type { ClientSession, PortalAppointment, PortalClinician, PortalInfo, PortalRequest } from './types';
+import type {
+  ClientSession,
+  PortalAppointment,
+  PortalAppointments,
+  PortalClinician,
+  PortalInfo,
+  PortalRequest,
+} from './types';
 
 interface Props {
   practice: PortalInfo;
@@ -59,10 +66,10 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
   const data = useLoad(
     async (signal) => {
       const [appointments, requests, clinicians] = await Promise.all([
-        call<{ upcoming: PortalAppointment[]; past: PortalAppointment[] }>(
-          `/portal/${slug}/me/appointments?timeZone=${encodeURIComponent(zone)}`,
-          { token, signal },
-        ),
+        call<PortalAppointments>(`/portal/${slug}/me/appointments?timeZone=${encodeURIComponent(zone)}`, {
+          token,
+          signal,
+        }),
         call<PortalRequest[]>(`/portal/${slug}/me/requests`, { token, signal }),
         call<PortalClinician[]>(`/portal/${slug}/clinicians`, { signal }),
       ]);

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { call, fieldError } from '../api';
+import type { ResponseOf } from '../generated/api';
 import { Link, navigate, useLocation } from '../router';
 import { Alert, FormError, PageHeading, TextField } from '../ui';
 import type { ClientSession, PortalInfo } from './types';
@@ -30,7 +31,7 @@ export function SignIn({
     setBusy(true);
     setError(null);
     try {
-      const answer = await call<{ detail: string }>(`/portal/${slug}/auth/code`, {
+      const answer = await call<ResponseOf<'POST /portal/{slug}/auth/code'>>(`/portal/${slug}/auth/code`, {
         method: 'POST',
         body: { email: email.trim() },
       });

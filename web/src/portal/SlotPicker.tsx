@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { call } from '../api';
 import { formatDay, formatLongDateTime, formatTime, iso, isoDate, weekStart } from '../format';
 import { ErrorAlert, Loading, WeekNav, ZonePicker, useLoad, messageOf } from '../ui';
-import type { Slot } from './types';
+import type { Availability, Slot } from './types';
 
 const SEARCH_WEEKS = 8;
 
@@ -35,7 +35,7 @@ export function SlotPicker({
   const end = start.plus({ weeks: 1 });
   const fetchSlots = (from: DateTime, to: DateTime, signal?: AbortSignal) => {
     const q = new URLSearchParams({ clinicianId, serviceId, from: iso(from), to: iso(to), timeZone: zone });
-    return call<{ slots: Slot[] }>(`/portal/${encodeURIComponent(slug)}/availability?${q}`, {
+    return call<Availability>(`/portal/${encodeURIComponent(slug)}/availability?${q}`, {
       token,
       signal,
     });

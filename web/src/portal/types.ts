@@ -1,65 +1,29 @@
-/** GET /portal/:slug */
-export interface PortalInfo {
-  name: string;
-  slug: string;
-  timeZone: string;
-  phone: string | null;
-  allowNewClients: boolean;
-  cancellationPolicy: string;
-}
+import type { ResponseOf } from '../generated/api';
 
-export interface PortalService {
-  id: string;
-  name: string;
-  durationMinutes: number;
-}
+// The API's answers, generated from its OpenAPI document (npm run web:types): a renamed field fails the build.
+
+/** GET /portal/:slug */
+export type PortalInfo = ResponseOf<'GET /portal/{slug}'>;
 
 /** GET /portal/:slug/clinicians */
-export interface PortalClinician {
-  id: string;
-  firstName: string;
-  lastName: string;
-  services: PortalService[];
-  newClients: { accepted: boolean; initialConsultationServiceId: string | null };
-}
+export type PortalClinician = ResponseOf<'GET /portal/{slug}/clinicians'>[number];
+
+export type PortalService = PortalClinician['services'][number];
+
+/** GET /portal/:slug/availability */
+export type Availability = ResponseOf<'GET /portal/{slug}/availability'>;
 
 /** One offered slot. */
-export interface Slot {
-  startsAt: string;
-  endsAt: string;
-}
+export type Slot = Availability['slots'][number];
 
 /** A signed-in portal client, as kept for this tab. */
-export interface ClientSession {
-  token: string;
-  expiresAt: string;
-  client: { id: string; firstName: string; lastName: string; email: string };
-}
+export type ClientSession = ResponseOf<'POST /portal/{slug}/auth/verify'>;
+
+/** GET /portal/:slug/me/appointments */
+export type PortalAppointments = ResponseOf<'GET /portal/{slug}/me/appointments'>;
 
 /** One appointment in GET /portal/:slug/me/appointments. */
-export interface PortalAppointment {
-  id: string;
-  status: 'scheduled' | 'canceled' | 'late_canceled';
-  startsAt: string;
-  endsAt: string;
-  clinician: { id: string; firstName: string; lastName: string };
-  service: { id: string; name: string };
-  cancellationPolicy: string;
-  canceledAt: string | null;
-  canCancelOnline?: boolean;
-  freeCancelationUntil?: string | null;
-  cancelNowAs?: 'canceled' | 'late_canceled' | null;
-  practicePhone?: string | null;
-}
+export type PortalAppointment = PortalAppointments['upcoming'][number];
 
 /** A request as GET /portal/:slug/me/requests lists it. */
-export interface PortalRequest {
-  id: string;
-  status: string;
-  clinicianId: string;
-  serviceId: string;
-  startsAt: string;
-  endsAt: string;
-  declineNote: string | null;
-  createdAt: string;
-}
+export type PortalRequest = ResponseOf<'GET /portal/{slug}/me/requests'>[number];

@@ -1,14 +1,20 @@
 import type { Transaction } from 'sequelize';
-import { AuditEntry } from '../models/auditEntry';
-import type { StaffPrincipal } from './auth/principal';
+import type { Store } from '../models/store';
+
+/** Who made a staff change: the signed-in staff user (api/auth/principal.ts StaffPrincipal has these). */
+export interface StaffActor {
+  id: string;
+  practiceId: string;
+}
 
 /** Records a staff user's change in the caller's transaction: nothing changes without its audit entry. */
-export function auditStaffChange(
+export function recordStaffChange(
+  db: Store,
   transaction: Transaction,
-  staff: StaffPrincipal,
+  staff: StaffActor,
   change: { action: string; entity: string; entityId: string; oldValue: unknown; newValue: unknown },
 ): Promise<void> {
-  return AuditEntry.record(
+  return db.AuditEntry.record(
     { practiceId: staff.practiceId, actorType: 'staff', actorId: staff.id, ...change },
     transaction,
   );

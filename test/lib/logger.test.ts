@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { createLogger } from '../../app/logger';
+import { createLogger } from '../../lib/logger';
 import { temporalLogSink } from '../../app/runtime';
-import { Client } from '../../models';
+
 import { aClient, aPractice } from '../fixtures';
 import { useFreshDatabase } from '../support/database';
 
@@ -16,9 +16,12 @@ describe('logger: errors are logged by type, message and code, never with person
   const database = useFreshDatabase();
 
   it('a database error (unique violation) logged as err or error keeps its type and SQLSTATE, not the statement or the row', async () => {
-    const practice = await aPractice();
-    const existing = await aClient(practice, { email: 'casey.whitfield@example.org', lastName: 'Whitfield' });
-    const thrown = await Client.create({
+    const practice = await aPractice(database.db);
+    const existing = await aClient(database.db, practice, {
+      email: 'casey.whitfield@example.org',
+      lastName: 'Whitfield',
+    });
+    const thrown = await database.db.Client.create({
       practiceId: practice.id,
       firstName: 'Casey',
       lastName: 'Whitfield',
@@ -40,7 +43,7 @@ describe('logger: errors are logged by type, message and code, never with person
   });
 
   it('a data exception (22P05, NUL in JSONB) keeps its code; the refused value is left out of the message', async () => {
-    const thrown = await database.db
+    const thrown = await database.db.sequelize
       .query('SELECT $1::jsonb', { bind: [JSON.stringify({ reason: 'Divorce hearing \u0000' })] })
       .catch((err: unknown) => err as Error);
     const { log, lines, last } = captured();

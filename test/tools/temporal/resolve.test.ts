@@ -3,15 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  cachedCliPath,
-  cachedTestServerPath,
-  LAUNCHER_MARKER,
-  resolveTemporalCli,
-  resolveTestServer,
-  TEST_SERVER_VERSION,
-  type ResolveOptions,
-} from '../../temporal/binaries';
+import { cachedCliPath, cachedTestServerPath } from '../../../tools/temporal/cache';
+import { LAUNCHER_MARKER } from '../../../tools/temporal/launcher';
+import { resolveTemporalCli, resolveTestServer, type ResolveOptions } from '../../../tools/temporal/resolve';
+import { TEST_SERVER_VERSION } from '../../../tools/temporal/versions';
 
 /** Fake executable: the resolvers only check it exists and is executable (and, for our launcher, its marker); they never run it. */
 async function writeExecutable(file: string, mode = 0o755): Promise<string> {
@@ -31,7 +26,7 @@ async function fillCache(cacheDir: string): Promise<void> {
   );
 }
 
-describe('temporal/binaries', () => {
+describe('tools/temporal/resolve', () => {
   let tmp: string;
   let builds: string[];
 
@@ -161,7 +156,7 @@ describe('temporal/binaries', () => {
     });
   });
 
-  // Real binaries: `npm test` runs `tsx temporal/binaries.ts` first, so these normally hit the cache.
+  // Real binaries: `npm test` runs `tsx tools/temporal/install.ts` first, so these normally hit the cache.
   describe('with the real binaries', () => {
     it('starts and tears down the time-skipping test server', async function () {
       this.timeout(600_000);

@@ -1,0 +1,8 @@
+/** Which code row a portal email is about: ids only, so no code or address ever reaches Temporal's history. */
+export interface PortalEmailInput {
+  kind: 'sign-in-code' | 'email-verification';
+  id: string;
+}
+
+/** sent: delivered (or replayed by key); skipped: nobody to send to, or the code can no longer be used. */
+export type PortalEmailOutcome = 'sent' | 'skipped' | 'rejected';

@@ -1,0 +1,74 @@
+import type { Appointment } from '../models/appointment';
+import {
+  cancelRefusal,
+  canceledResult,
+  type CanceledBy,
+  type CanceledStatus,
+  type CancelResult,
+} from './cancelAppointment';
+import { BookingError, type BookingErrorCode } from './errors';
+import { canceledByOtherSide, type AlreadyCanceled } from './rules/cancelation';
+
+/** What the cancelation workflow is started with (workflows/cancellation.ts CancellationWorkflowInput). */
+export interface CancellationStart {
+  appointmentId: string;
+  practiceId: string;
+  clinicianId: string;
+  requestedAt: string;
+  by: CanceledBy;
+  status?: CanceledStatus;
+  reason?: string | null;
+  notifyClient: boolean;
+  actorId?: string | null;
+}
+
+/** The workflow's answer: the cancelation, a business refusal, or null when no worker got to it in time. */
+export type CancellationReport =
+  ({ ok: true } & CancelResult) | { ok: false; code: BookingErrorCode; message: string } | null;
+
+/** A cancel asked through the API: done (the first result when repeated), or durably under way. */
+export type CancellationAnswer =
+  { done: true; result: CancelResult } | { done: false; appointmentId: string };
+
+/** The refusal telling the side that lost what happened: the status, who canceled and when. */
+function alreadyCanceled({ code, message, status, canceledBy, canceledAt }: AlreadyCanceled): BookingError {
+  return new BookingError(code, message, undefined, { status, canceledBy, canceledAt });
+}
+
+/**
+ * Cancels an appointment through its workflow. A repeated cancel by the same side answers with the first result;
+ * one already canceled by the other side, or by then started, is refused before any workflow starts, as is a
+ * portal cancel the booked policy forbids. Who canceled comes from the row, never from this call: a cancel that
+ * joined the other side's running workflow gets that workflow's result, and must still learn that it lost.
+ */
+export async function requestCancellation(
+  appointment: Appointment,
+  input: Omit<CancellationStart, 'appointmentId' | 'clinicianId' | 'requestedAt'> & {
+    requestedAt: Date;
+    practicePhone?: string | null;
+  },
+  start: (input: CancellationStart) => Promise<CancellationReport>,
+): Promise<CancellationAnswer> {
+  const { by, requestedAt, practicePhone, ...rest } = input;
+  if (appointment.status !== 'scheduled') {
+    const lost = canceledByOtherSide(appointment, by);
+    if (lost) throw alreadyCanceled(lost);
+    return { done: true, result: canceledResult(appointment, false) };
+  }
+  const refusal = cancelRefusal(appointment, { by, requestedAt, practicePhone });
+  if (refusal) throw refusal;
+  const outcome = await start({
+    ...rest,
+    appointmentId: appointment.id,
+    clinicianId: appointment.clinicianId,
+    requestedAt: requestedAt.toISOString(),
+    by,
+  });
+  // Durably started and judged at the recorded moment whenever a worker runs it; only the answer is late.
+  if (!outcome) return { done: false, appointmentId: appointment.id };
+  if (!outcome.ok) throw new BookingError(outcome.code, outcome.message);
+  const lost = canceledByOtherSide(outcome, by);
+  if (lost) throw alreadyCanceled(lost);
+  const { ok: _ok, ...result } = outcome;
+  return { done: true, result };
+}

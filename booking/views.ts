@@ -1,0 +1,125 @@
+import { DateTime } from 'luxon';
+import type { Appointment } from '../models/appointment';
+import type { AvailabilityRule } from '../models/availabilityRule';
+import type { Client } from '../models/client';
+import type { Service } from '../models/service';
+import type { StaffUser } from '../models/staffUser';
+import type { TimeOff } from '../models/timeOff';
+import { cancelationOptions, type CancelResult } from './cancelAppointment';
+import { summarizeRule } from '../scheduling';
+
+// Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const localIso = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toISO()!;
+
+/** The public shape of a staff user. */
+export function toStaffUser(u: StaffUser) {
+  return {
+    id: u.id,
+    practiceId: u.practiceId,
+    email: u.email,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    role: u.role,
+    timeZone: u.timeZone,
+  };
+}
+
+/** The public shape of a service. */
+export function toService(s: Service) {
+  return { id: s.id, name: s.name, durationMinutes: s.durationMinutes, bookableOnline: s.bookableOnline };
+}
+
+const hhmm = (t: string) => t.slice(0, 5);
+
+/** A recurring availability rule with its times as 'HH:mm' and a human summary. */
+export function toRule(r: AvailabilityRule) {
+  const input = {
+    rrule: r.rrule,
+    startDate: r.startDate,
+    until: r.until,
+    startTime: hhmm(r.startTime),
+    endTime: hhmm(r.endTime),
+    timeZone: r.timeZone,
+  };
+  return { id: r.id, ...input, summary: summarizeRule(input) };
+}
+
+/** A blocked interval. */
+export function toTimeOff(t: TimeOff) {
+  return { id: t.id, startsAt: t.startsAt.toISOString(), endsAt: t.endsAt.toISOString(), reason: t.reason };
+}
+
+/** A cancelation's answer: the appointment's status and when it was asked and done. */
+export function toCancelResult(r: CancelResult) {
+  return {
+    appointmentId: r.appointmentId,
+    status: r.status,
+    cancelRequestedAt: r.requestedAt,
+    canceledAt: r.canceledAt,
+  };
+}
+
+/** An appointment in the client's portal list, its start also in the listing zone. */
+export function toPortalAppointment(
+  a: Appointment,
+  related: { clinician?: StaffUser; service?: Service },
+  zone: string,
+) {
+  return {
+    id: a.id,
+    status: a.status,
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    startsAtLocal: localIso(a.startsAt, zone),
+    clinician: {
+      id: a.clinicianId,
+      firstName: related.clinician?.firstName ?? '',
+      lastName: related.clinician?.lastName ?? '',
+    },
+    service: { id: a.serviceId, name: related.service?.name ?? '' },
+    cancellationPolicy: a.cancellationPolicy,
+    canceledAt: iso(a.canceledAt),
+  };
+}
+
+/** An upcoming appointment in the portal list, with what canceling it now would mean. */
+export function toUpcomingPortalAppointment(
+  a: Appointment,
+  related: { clinician?: StaffUser; service?: Service },
+  opts: { zone: string; now: Date; practicePhone: string | null },
+) {
+  const options = cancelationOptions(a, opts.now);
+  const until = options.freeCancelationUntil;
+  return {
+    ...toPortalAppointment(a, related, opts.zone),
+    canCancelOnline: options.canCancelOnline,
+    freeCancelationUntil: iso(until),
+    freeCancelationUntilLocal: until ? localIso(until, opts.zone) : null,
+    cancelNowAs: options.cancelNowAs,
+    practicePhone: options.byPhoneOnly ? opts.practicePhone : null,
+  };
+}
+
+/** An appointment in the practice's calendar. */
+export function toCalendarEntry(a: Appointment, related: { client?: Client; service?: Service }) {
+  return {
+    id: a.id,
+    status: a.status,
+    clinicianId: a.clinicianId,
+    client: {
+      id: a.clientId,
+      firstName: related.client?.firstName ?? '',
+      lastName: related.client?.lastName ?? '',
+    },
+    service: { id: a.serviceId, name: related.service?.name ?? '' },
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    cancellationPolicy: a.cancellationPolicy,
+    cancelRequestedAt: iso(a.cancelRequestedAt),
+    canceledAt: iso(a.canceledAt),
+    canceledBy: a.canceledBy,
+    cancelReason: a.cancelReason,
+  };
+}

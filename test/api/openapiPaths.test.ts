@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { useApi } from './context';
+
+// Recorded before api/appointments.ts and api/clinicians.ts were split by resource: the split (and any later move of
+// a route between files) must leave every path and method in place. A new route is added here on purpose.
+const expected = [
+  'DELETE /api/clinicians/{id}/availability-rules/{ruleId}',
+  'DELETE /api/clinicians/{id}/time-off/{timeOffId}',
+  'DELETE /api/services/{id}',
+  'GET /api/appointment-requests',
+  'GET /api/appointment-requests/{id}',
+  'GET /api/appointments',
+  'GET /api/auth/me',
+  'GET /api/clinicians',
+  'GET /api/clinicians/{id}/availability-rules',
+  'GET /api/clinicians/{id}/booking-preferences',
+  'GET /api/clinicians/{id}/time-off',
+  'GET /api/notifications',
+  'GET /api/practice/client-portal',
+  'GET /api/services',
+  'GET /portal/{slug}',
+  'GET /portal/{slug}/availability',
+  'GET /portal/{slug}/clinicians',
+  'GET /portal/{slug}/me',
+  'GET /portal/{slug}/me/appointments',
+  'GET /portal/{slug}/me/requests',
+  'PATCH /api/practice/client-portal',
+  'PATCH /api/services/{id}',
+  'POST /api/appointment-requests/{id}/approve',
+  'POST /api/appointment-requests/{id}/decline',
+  'POST /api/appointments/{id}/cancel',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/clinicians/{id}/availability-rules',
+  'POST /api/clinicians/{id}/time-off',
+  'POST /api/notifications/read-all',
+  'POST /api/notifications/{id}/read',
+  'POST /api/services',
+  'POST /portal/{slug}/auth/code',
+  'POST /portal/{slug}/auth/logout',
+  'POST /portal/{slug}/auth/verify',
+  'POST /portal/{slug}/email-verifications',
+  'POST /portal/{slug}/me/appointments/{id}/cancel',
+  'POST /portal/{slug}/me/requests/{id}/withdraw',
+  'POST /portal/{slug}/requests',
+  'PUT /api/clinicians/{id}/availability-rules/{ruleId}',
+  'PUT /api/clinicians/{id}/booking-preferences',
+];
+
+describe('OpenAPI document: paths and methods', () => {
+  const ctx = useApi();
+
+  it('lists exactly the routes the API had before it was split by resource', async () => {
+    const res = await ctx.http.get('/openapi.json');
+    expect(res.status).to.equal(200);
+    const listed = Object.entries(res.body.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    expect(listed).to.deep.equal(expected);
+  });
+});
