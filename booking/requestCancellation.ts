@@ -6,25 +6,29 @@ import {
   type CanceledStatus,
   type CancelResult,
 } from './cancelAppointment';
-import { BookingError, type BookingErrorCode } from './errors';
+import { BookingError } from './errors';
+import type { CancelOutcome } from './cancelOutcome';
 import { canceledByOtherSide, type AlreadyCanceled } from './rules/cancelation';
 
-/** What the cancelation workflow is started with (workflows/cancellation.ts CancellationWorkflowInput). */
+/** What the cancelation workflow is started with; ids and the moment asked only, nothing personal. */
 export interface CancellationStart {
   appointmentId: string;
   practiceId: string;
   clinicianId: string;
+  /** When the client (or the practice) asked, recorded by the API: the moment the policy judges. */
   requestedAt: string;
   by: CanceledBy;
+  /** The practice's choice; staff only. */
   status?: CanceledStatus;
   reason?: string | null;
+  /** Whether the client gets the confirmation email (always for the client's own cancelation). */
   notifyClient: boolean;
+  /** The client or staff user who asked; a clinician canceling their own appointment is not notified of it. */
   actorId?: string | null;
 }
 
 /** The workflow's answer: the cancelation, a business refusal, or null when no worker got to it in time. */
-export type CancellationReport =
-  ({ ok: true } & CancelResult) | { ok: false; code: BookingErrorCode; message: string } | null;
+export type CancellationReport = CancelOutcome | null;
 
 /** A cancel asked through the API: done (the first result when repeated), or durably under way. */
 export type CancellationAnswer =

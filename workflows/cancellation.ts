@@ -12,9 +12,10 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import type { CancellationStart } from '../booking/requestCancellation';
 import type { createActivities } from '../activities';
 import type { CancelOutcome } from '../booking/cancelOutcome';
-import type { CanceledBy, CanceledStatus } from '../booking/cancelAppointment';
+import type { CanceledStatus } from '../booking/cancelAppointment';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
 import { notificationSteps } from './notifications';
 import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
@@ -27,22 +28,8 @@ type Activities = ReturnType<typeof createActivities>;
  */
 export type CancellationWorkflowStatus = 'canceling' | CanceledStatus | 'refused' | 'failed';
 
-/** What a cancelation runs on; ids and the moment asked only, nothing personal. */
-export interface CancellationWorkflowInput {
-  appointmentId: string;
-  practiceId: string;
-  clinicianId: string;
-  /** When the client (or the practice) asked, recorded by the API: the moment the policy judges. */
-  requestedAt: string;
-  by: CanceledBy;
-  /** The practice's choice; staff only. */
-  status?: CanceledStatus;
-  reason?: string | null;
-  /** Whether the client gets the confirmation email (always for the client's own cancelation). */
-  notifyClient: boolean;
-  /** The client or staff user who asked; a clinician canceling their own appointment is not notified of it. */
-  actorId?: string | null;
-}
+/** What a cancelation runs on; ids and the moment asked only, nothing personal (defined once, in booking/). */
+export type CancellationWorkflowInput = CancellationStart;
 
 /** Answers once the appointment is canceled (or refused), without waiting for the emails. */
 export const cancellationOutcomeUpdate = defineUpdate<CancelOutcome>('cancellationOutcome');
