@@ -38,7 +38,7 @@ describe('staff sign-in', () => {
     expect(wrong.headers.get('content-type')).to.match(/application\/problem\+json/);
   });
 
-  it('locks an account after 5 failures in 15 minutes, even for the right password, and lets it in after', async () => {
+  it('refuses one address after 5 failures for an account in 15 minutes, even the right password, and lets it in after', async () => {
     const practice = await aPractice(ctx.db);
     const user = await aStaffUser(ctx.db, practice);
     for (let i = 0; i < 5; i++) {
