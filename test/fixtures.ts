@@ -149,3 +149,20 @@ export async function anAppointment(
     holdId: hold.id,
   });
 }
+
+/**
+ * A practice whose clinician takes new clients for a 30-minute initial consultation, on a 30-minute grid with 24
+ * hours' notice: the setup every request test starts from.
+ */
+export async function aConsultingClinician(db: Store) {
+  const practice = await aPractice(db);
+  const consultation = await aService(db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+  const clinician = await aClinician(db, practice, {
+    preferences: {
+      initialConsultationServiceId: consultation.id,
+      startTimeIntervalMinutes: 30,
+      minimumNoticeHours: 24,
+    },
+  });
+  return { practice, consultation, clinician };
+}

@@ -10,7 +10,7 @@ import { startRequestWorkflow } from '../../temporal/requests';
 import type { Practice, Service, StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { uniqueTaskQueue } from '../support/temporal';
-import { aClient, aClinician, aPractice, aService } from '../fixtures';
+import { aClient, aConsultingClinician } from '../fixtures';
 
 const NOW = '2026-06-01T12:00:00Z';
 const SLOT = new Date('2026-06-10T14:00:00Z');
@@ -23,15 +23,7 @@ describe('the receipt email, sent again after the request was approved', functio
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice(tb.db);
-    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(tb.db, practice, {
-      preferences: {
-        initialConsultationServiceId: consultation.id,
-        startTimeIntervalMinutes: 30,
-        minimumNoticeHours: 24,
-      },
-    });
+    ({ practice, consultation, clinician } = await aConsultingClinician(tb.db));
   });
 
   const activities = () =>

@@ -5,7 +5,7 @@ import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../te
 import { getStatusQuery } from '../../workflows/appointmentRequest';
 import type { Practice, Service, StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
-import { aClinician, aPractice, aService } from '../fixtures';
+import { aConsultingClinician } from '../fixtures';
 
 const NOW = '2026-06-01T12:00:00Z';
 const SLOT = new Date('2026-06-10T14:00:00Z');
@@ -18,15 +18,7 @@ describe('approving a request whose time has started (time-skipping)', function 
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice(tb.db);
-    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(tb.db, practice, {
-      preferences: {
-        initialConsultationServiceId: consultation.id,
-        startTimeIntervalMinutes: 30,
-        minimumNoticeHours: 24,
-      },
-    });
+    ({ practice, consultation, clinician } = await aConsultingClinician(tb.db));
   });
 
   async function submit() {

@@ -11,7 +11,7 @@ import { getStatusQuery } from '../../workflows/appointmentRequest';
 import type { Practice, Service, StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { uniqueTaskQueue } from '../support/temporal';
-import { aClinician, aPractice, aService } from '../fixtures';
+import { aConsultingClinician } from '../fixtures';
 
 const NOW = '2026-06-01T12:00:00Z';
 const SLOT = new Date('2026-06-10T14:00:00Z');
@@ -24,15 +24,7 @@ describe('decideRequest: only a refusal is REQUEST_NOT_PENDING, with the real st
   let consultation: Service;
 
   beforeEach(async () => {
-    practice = await aPractice(tb.db);
-    consultation = await aService(tb.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
-    clinician = await aClinician(tb.db, practice, {
-      preferences: {
-        initialConsultationServiceId: consultation.id,
-        startTimeIntervalMinutes: 30,
-        minimumNoticeHours: 24,
-      },
-    });
+    ({ practice, consultation, clinician } = await aConsultingClinician(tb.db));
   });
 
   async function pendingRequest() {
