@@ -12,7 +12,7 @@ import {
 import { toClient } from '../booking/views';
 import { startPortalEmail } from '../temporal/portalEmails';
 import { withTemporal } from '../temporal/errors';
-import { badRequest } from './errors';
+import { badRequest, forbidden } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { idParams, isoInstant, uuid } from './schemas';
@@ -35,7 +35,11 @@ const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    q: { type: 'string', maxLength: 200, description: 'Part of a name, email address or phone number (any case)' },
+    q: {
+      type: 'string',
+      maxLength: 200,
+      description: 'Part of a name, email address or phone number (any case)',
+    },
     archived: { type: 'boolean', description: 'true: the archived clients instead of the active ones' },
     ...pageQueryProperties,
   },
@@ -73,7 +77,17 @@ const person = {
 const nullable = (s: Record<string, unknown>) => ({ ...s, type: [s.type as string, 'null'] });
 const clientSchema: Schema = {
   type: 'object',
-  required: ['id', 'firstName', 'lastName', 'email', 'phone', 'archived', 'archivedAt', 'portalSignIn', 'createdAt'],
+  required: [
+    'id',
+    'firstName',
+    'lastName',
+    'email',
+    'phone',
+    'archived',
+    'archivedAt',
+    'portalSignIn',
+    'createdAt',
+  ],
   properties: {
     id: uuid,
     firstName: { type: 'string' },
@@ -109,11 +123,21 @@ const historyItem = (extra: Record<string, unknown>, required: string[]) => ({
 });
 const profileSchema: Schema = {
   type: 'object',
-  required: [...(clientSchema.required as string[]), 'portalInvitedAt', 'sharesAddressWith', 'appointments', 'requests'],
+  required: [
+    ...(clientSchema.required as string[]),
+    'portalInvitedAt',
+    'sharesAddressWith',
+    'appointments',
+    'requests',
+  ],
   properties: {
     ...(clientSchema.properties as Record<string, unknown>),
     portalInvitedAt: nullable(isoInstant),
-    sharesAddressWith: { ...person, type: ['object', 'null'], description: 'The client who signs in with this address' },
+    sharesAddressWith: {
+      ...person,
+      type: ['object', 'null'],
+      description: 'The client who signs in with this address',
+    },
     appointments: {
       type: 'array',
       items: historyItem({ canceledAt: nullable(isoInstant) }, ['canceledAt']),
@@ -180,7 +204,12 @@ export function clientRoutes(deps: {
           limit: limit + 1,
         });
         const items = rows.slice(0, limit);
-        linkNext(req, res, rows.length > limit ? encodeCursor(byName, items[items.length - 1].id) : null, limit);
+        linkNext(
+          req,
+          res,
+          rows.length > limit ? encodeCursor(byName, items[items.length - 1].id) : null,
+          limit,
+        );
         res.json(items.map(toClient));
       },
     },
@@ -188,7 +217,8 @@ export function clientRoutes(deps: {
       method: 'post',
       path: '/api/clients',
       summary:
-        "Add a client by hand (one who never booked online), optionally emailing them an invitation to the practice's portal",
+        "Add a client by hand (one who never booked online), optionally emailing them an invitation to the practice's " +
+        'portal (admin clinicians and practice managers)',
       tag: 'Clients',
       auth: 'staff',
       body: createBody,
@@ -198,14 +228,21 @@ export function clientRoutes(deps: {
           schema: {
             type: 'object',
             required: ['client', 'invitation'],
-            properties: { client: clientSchema, invitation: { ...invitationSchema, type: ['object', 'null'] } },
+            properties: {
+              client: clientSchema,
+              invitation: { ...invitationSchema, type: ['object', 'null'] },
+            },
           },
         },
         400: 'A field is missing or malformed (named in `field`)',
+        403: 'A clinician: adding clients is for admin clinicians and practice managers',
         409: 'CLIENT_EMAIL_TAKEN (`field` /email): another client signs in with this address; PORTAL_DISABLED with portalInvite',
         503: 'Temporal unreachable with portalInvite: nothing was added, retry later',
       },
       handler: async (req, res) => {
+        // A clinician sees only clients they work with, so one they added would vanish from their own list.
+        if (!managesPractice(res.locals.staff!))
+          throw forbidden('Adding clients is for admin clinicians and practice managers.');
         const body = req.body as {
           firstName: string;
           lastName: string;
@@ -269,7 +306,13 @@ export function clientRoutes(deps: {
           phone: body.phone === undefined ? undefined : body.phone?.trim() || null,
         };
         res.json(
-          await updateClient(db, viewerOf(res.locals.staff!), req.params.id as string, changes, deps.clock.now()),
+          await updateClient(
+            db,
+            viewerOf(res.locals.staff!),
+            req.params.id as string,
+            changes,
+            deps.clock.now(),
+          ),
         );
       },
     },
@@ -288,10 +331,15 @@ export function clientRoutes(deps: {
         503: 'Temporal unreachable: nothing is on its way, retry later',
       },
       handler: async (req, res) => {
-        const invitation = await inviteClientToPortal(db, viewerOf(res.locals.staff!), req.params.id as string, {
-          now: deps.clock.now(),
-          startInvitationEmail,
-        });
+        const invitation = await inviteClientToPortal(
+          db,
+          viewerOf(res.locals.staff!),
+          req.params.id as string,
+          {
+            now: deps.clock.now(),
+            startInvitationEmail,
+          },
+        );
         res.status(202).json(invitation);
       },
     },

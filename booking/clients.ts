@@ -159,7 +159,10 @@ export async function clientProfile(db: Store, viewer: ClientViewer, clientId: s
     db.StaffUser.findAll({ where: { practiceId: client.practiceId } }),
     db.Service.findAll({ where: { practiceId: client.practiceId } }),
   ]);
-  const related = { staff: new Map(staff.map((s) => [s.id, s])), services: new Map(services.map((s) => [s.id, s])) };
+  const related = {
+    staff: new Map(staff.map((s) => [s.id, s])),
+    services: new Map(services.map((s) => [s.id, s])),
+  };
   return {
     ...toClient(client),
     portalInvitedAt: invitedAt ? invitedAt.toISOString() : null,
