@@ -97,7 +97,9 @@ export function ClientProfile({ id }: { id: string }) {
       </div>
       {notice && <Alert kind={notice.kind}>{notice.text}</Alert>}
       <section aria-labelledby="contact-heading" className="card">
-        <h2 id="contact-heading">Contact details</h2>
+        <h2 id="contact-heading" style={{ marginTop: 0 }}>
+          Contact details
+        </h2>
         <dl className="details">
           <div>
             <dt>Email</dt>
