@@ -32,14 +32,14 @@ export function createPortalEmailActivities(deps: ActivityDeps) {
              JOIN practices p ON p.id = c.practice_id
             WHERE i.id = :id`
         : input.kind === 'sign-in-code'
-        ? // No client (an address that is not a client's): nothing to send, as the API promised no one.
-          `SELECT c.email, p.name AS practice_name, k.expires_at,
+          ? // No client (an address that is not a client's): nothing to send, as the API promised no one.
+            `SELECT c.email, p.name AS practice_name, k.expires_at,
                   (k.used_at IS NOT NULL OR k.superseded_at IS NOT NULL) AS dead
              FROM client_sign_in_codes k
              JOIN clients c ON c.id = k.client_id
              JOIN practices p ON p.id = c.practice_id
             WHERE k.id = :id`
-        : `SELECT v.email, p.name AS practice_name, v.expires_at,
+          : `SELECT v.email, p.name AS practice_name, v.expires_at,
                   (v.superseded_at IS NOT NULL OR v.verified_at IS NOT NULL) AS dead
              FROM email_verifications v JOIN practices p ON p.id = v.practice_id
             WHERE v.id = :id`;

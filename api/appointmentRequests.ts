@@ -1,4 +1,4 @@
-import { Op, col, fn, where } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../lib/clock';
 import { type AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
@@ -246,7 +246,10 @@ export function appointmentRequestRoutes(deps: {
         const asNewClient = (req.body as { asNewClient?: boolean }).asNewClient === true;
         const asked = await decidableRequest(db, staff, req.params.id as string);
         if (asNewClient && asked.newClient === null)
-          throw badRequest('/asNewClient', 'This request is from a signed-in client: there is no new client to add.');
+          throw badRequest(
+            '/asNewClient',
+            'This request is from a signed-in client: there is no new client to add.',
+          );
         // Approval books a new client's request for the client who already has that email, if there is one.
         const existing = asked.clientId === null && asked.newClient ? await clientByEmail(db, asked) : null;
         const request = await decide(staff, asked.id, { kind: 'approve', actorId: staff.id, asNewClient });

@@ -110,7 +110,10 @@ export function requirePortalClient(res: Response, practice: Practice): ClientPr
 function findPortalClient(db: Store, practiceId: string, email: string): Promise<Client | null> {
   return db.Client.findOne({
     where: {
-      [Op.and]: [{ practiceId, portalSignIn: true, archivedAt: null }, where(fn('lower', col('email')), email)],
+      [Op.and]: [
+        { practiceId, portalSignIn: true, archivedAt: null },
+        where(fn('lower', col('email')), email),
+      ],
     },
   });
 }

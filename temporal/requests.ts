@@ -70,7 +70,11 @@ export async function decideRequest(
         case 'approve':
           return handle.executeUpdate(approveUpdate, {
             // Sent only when asked, so an ordinary approval's update argument is what it always was.
-            args: [decision.asNewClient ? { actorId: decision.actorId, asNewClient: true } : { actorId: decision.actorId }],
+            args: [
+              decision.asNewClient
+                ? { actorId: decision.actorId, asNewClient: true }
+                : { actorId: decision.actorId },
+            ],
           });
         case 'decline':
           return handle.executeUpdate(declineUpdate, {
