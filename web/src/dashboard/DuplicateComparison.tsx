@@ -23,9 +23,9 @@ export function DuplicateComparison({ request }: { request: StaffRequest }) {
   return (
     <section className="compare" aria-label={`Possible duplicate of ${fullName(existing)}`}>
       <p className="small">
-        <strong>Possible duplicate.</strong> An existing client already uses this email address. Compare them,
-        then approve for the existing client (their profile stays as it is) or as a separate new client (they
-        share the address for contact; the portal sign-in stays with the existing client).
+        <strong>An existing client already uses this email address.</strong> Compare them, then approve for
+        the existing client (their profile stays as it is) or as a separate new client (they share the address
+        for contact; the portal sign-in stays with the existing client).
       </p>
       <table>
         <thead>
