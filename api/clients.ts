@@ -1,3 +1,4 @@
+import type { Order } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../lib/clock';
 import {
@@ -200,7 +201,7 @@ export function clientRoutes(deps: {
           q: q.q,
           archived: q.archived,
           after: page.after,
-          order: page.order,
+          order: page.order as Order,
           limit: limit + 1,
         });
         const items = rows.slice(0, limit);

@@ -6,6 +6,7 @@ import {
   fn,
   literal,
   where,
+  type Order,
   type Transaction,
   type WhereOptions,
 } from 'sequelize';
@@ -71,7 +72,7 @@ const contains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
  * The search and visibility conditions of the client list: name (first, last or both in either order), email or
  * phone, any case; a phone is matched on its digits, so "555 0142" finds "+1 (555) 014-2".
  */
-export function clientListWhere(
+function clientListWhere(
   db: Store,
   viewer: ClientViewer,
   opts: { q?: string; archived?: boolean },
@@ -106,13 +107,20 @@ export function clientListWhere(
 export function listClients(
   db: Store,
   viewer: ClientViewer,
-  opts: { q?: string; archived?: boolean; after: unknown; order: unknown; limit: number },
+  opts: {
+    q?: string;
+    archived?: boolean;
+    /** The keyset position and order of the page (api/paging.ts pageOf). */
+    after: ReturnType<typeof literal> | null;
+    order: Order;
+    limit: number;
+  },
 ): Promise<Client[]> {
   const base = clientListWhere(db, viewer, opts) as Record<string | symbol, unknown>;
   if (opts.after) (base[Op.and] as unknown[]).push(opts.after);
   return db.Client.findAll({
     where: base as WhereOptions<Client>,
-    order: opts.order as never,
+    order: opts.order,
     limit: opts.limit,
   });
 }
