@@ -156,11 +156,18 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
     async approveRequest({
       requestId,
       actorId,
+      asNewClient,
     }: {
       requestId: string;
       actorId: string | null;
+      asNewClient?: boolean;
     }): Promise<ApprovalOutcome> {
-      const outcome = await approveRequest(db, { requestId, actorId, now: clock.now() });
+      const outcome = await approveRequest(db, {
+        requestId,
+        actorId,
+        asNewClient: asNewClient === true,
+        now: clock.now(),
+      });
       log.info({ requestId, ok: outcome.ok, code: outcome.ok ? undefined : outcome.code }, 'approval');
       return outcome;
     },

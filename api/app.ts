@@ -27,6 +27,7 @@ import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
 import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
+import { clientRoutes } from './clients';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
 import type { Store } from '../models/store';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
+      ...clientRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,
   );

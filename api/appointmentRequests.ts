@@ -1,12 +1,13 @@
-import { Op, col, fn, where } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../lib/clock';
 import { type AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
 import { toRequestView } from '../booking/requestView';
+import { signInClientByEmail } from '../booking/clients';
 import { BookingError } from '../booking/errors';
 import { decideRequest, type RequestDecision } from '../temporal/requests';
 import { withTemporal } from '../temporal/errors';
-import { conflict, forbidden, notFound } from './errors';
+import { badRequest, conflict, forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
 import { idParams, multilineText, uuid } from './schemas';
@@ -21,6 +22,7 @@ import {
   type Ordering,
 } from './paging';
 import type { Store } from '../models/store';
+import type { Client } from '../models/client';
 
 const listQuery = {
   type: 'object',
@@ -29,6 +31,18 @@ const listQuery = {
     status: { type: 'string', enum: [...requestStatuses] },
     clinicianId: uuid,
     ...pageQueryProperties,
+  },
+};
+const approveBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    asNewClient: {
+      type: 'boolean',
+      description:
+        "A new client's request: book it as a client of its own even when another client has the same address " +
+        '(they keep it for contact; the portal sign-in stays with the existing client)',
+    },
   },
 };
 const declineBody = {
@@ -46,14 +60,9 @@ async function decidableRequest(db: Store, staff: StaffPrincipal, id: string): P
   return request;
 }
 
-/** The practice's client with the email a new-client request gave (case-insensitive, as approval matches it). */
+/** The client who signs in with the email a new-client request gave (any case, as approval matches it). */
 function clientByEmail(db: Store, request: AppointmentRequest) {
-  return db.Client.findOne({
-    where: {
-      practiceId: request.practiceId,
-      [Op.and]: [where(fn('lower', col('email')), request.newClient!.email.toLowerCase())],
-    },
-  });
+  return signInClientByEmail(db, request.practiceId, request.newClient!.email);
 }
 
 /** Newest first: what the "All requests" tab shows. */
@@ -77,11 +86,31 @@ const answerFirst = (lifetimeHours: number): Ordering => ({
   direction: 'ASC',
 });
 
+/** The existing client a flagged request is compared with, side by side with what was submitted. */
+const duplicateOf = (c: Client | undefined) =>
+  c
+    ? {
+        id: c.id,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        email: c.email,
+        phone: c.phone,
+        archived: c.archivedAt !== null,
+        clientSince: c.createdAt.toISOString(),
+      }
+    : null;
+
 /** Requests with what the dashboard shows of each: the person, service, clinician and waiting time. */
 async function withDetails(db: Store, practiceId: string, rows: AppointmentRequest[], nowDate: Date) {
   const [clients, services, clinicians] = await Promise.all([
     db.Client.findAll({
-      where: { id: { [Op.in]: rows.map((r) => r.clientId).filter((x): x is string => x !== null) } },
+      where: {
+        id: {
+          [Op.in]: rows
+            .flatMap((r) => [r.clientId, r.possibleDuplicateClientId])
+            .filter((x): x is string => x !== null),
+        },
+      },
     }),
     db.Service.findAll({ where: { practiceId } }),
     db.StaffUser.findAll({ where: { practiceId } }),
@@ -103,6 +132,7 @@ async function withDetails(db: Store, practiceId: string, rows: AppointmentReque
       },
       possibleDuplicate: r.possibleDuplicateClientId !== null,
       possibleDuplicateClientId: r.possibleDuplicateClientId,
+      possibleDuplicateClient: duplicateOf(clients.find((c) => c.id === r.possibleDuplicateClientId)),
       service: { id: service.id, name: service.name, durationMinutes: service.durationMinutes },
       clinician: { id: clinician.id, firstName: clinician.firstName, lastName: clinician.lastName },
       waitingMinutes:
@@ -195,10 +225,11 @@ export function appointmentRequestRoutes(deps: {
       path: '/api/appointment-requests/:id/approve',
       summary:
         'Approve: books the appointment for the signed-in client, the existing client with the email a new ' +
-        'client gave (their profile unchanged), or a client it creates; emails the confirmation',
+        'client gave (their profile unchanged), or a client it creates (always, with asNewClient); emails the confirmation',
       tag: 'Appointment requests',
       auth: 'staff',
       params: idParams,
+      body: approveBody,
       responses: {
         200: {
           description:
@@ -207,14 +238,21 @@ export function appointmentRequestRoutes(deps: {
         },
         403: "Another clinician's request",
         404: 'No such request',
-        409: 'REQUEST_NOT_PENDING (decided, withdrawn, expired, or its time has started: then it expires) or SLOT_UNAVAILABLE (request stays pending)',
+        400: "asNewClient for a signed-in client's request (field /asNewClient)",
+        409: 'REQUEST_NOT_PENDING (decided, withdrawn, expired, or its time has started: then it expires), SLOT_UNAVAILABLE (request stays pending), or CLIENT_ARCHIVED (the existing client is archived: unarchive them or approve asNewClient)',
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
+        const asNewClient = (req.body as { asNewClient?: boolean }).asNewClient === true;
         const asked = await decidableRequest(db, staff, req.params.id as string);
+        if (asNewClient && asked.newClient === null)
+          throw badRequest(
+            '/asNewClient',
+            'This request is from a signed-in client: there is no new client to add.',
+          );
         // Approval books a new client's request for the client who already has that email, if there is one.
         const existing = asked.clientId === null && asked.newClient ? await clientByEmail(db, asked) : null;
-        const request = await decide(staff, asked.id, { kind: 'approve', actorId: staff.id });
+        const request = await decide(staff, asked.id, { kind: 'approve', actorId: staff.id, asNewClient });
         const appointment = await db.Appointment.findByPk(request.appointmentId!);
         const client = (await db.Client.findByPk(appointment!.clientId))!;
         res.json({

@@ -103,10 +103,18 @@ export function requirePortalClient(res: Response, practice: Practice): ClientPr
   return client;
 }
 
-/** The practice's client with this address (any case), or null. */
+/**
+ * The practice's client who signs in with this address (any case), or null. An archived client is nobody here:
+ * the code request answers as for a stranger and no code goes out.
+ */
 function findPortalClient(db: Store, practiceId: string, email: string): Promise<Client | null> {
   return db.Client.findOne({
-    where: { [Op.and]: [{ practiceId }, where(fn('lower', col('email')), email)] },
+    where: {
+      [Op.and]: [
+        { practiceId, portalSignIn: true, archivedAt: null },
+        where(fn('lower', col('email')), email),
+      ],
+    },
   });
 }
 
@@ -208,7 +216,7 @@ async function verifyCode(
     }>(
       `SELECT k.id, k.client_id, k.expires_at, k.attempts
          FROM client_sign_in_codes k JOIN clients c ON c.id = k.client_id
-        WHERE c.practice_id = :practiceId AND lower(c.email) = :email
+        WHERE c.practice_id = :practiceId AND lower(c.email) = :email AND c.portal_sign_in
           AND k.used_at IS NULL AND k.superseded_at IS NULL
         FOR UPDATE OF k`,
       { replacements: { practiceId, email }, type: QueryTypes.SELECT, transaction },
@@ -304,7 +312,8 @@ export function portalAuthRoutes(deps: PortalAuthDeps): RouteDef[] {
         const { email, code } = req.body as { email: string; code: string };
         const clientId = await verifyCode(deps, practice.id, email.trim().toLowerCase(), code);
         const client = clientId
-          ? await db.Client.findOne({ where: { id: clientId, practiceId: practice.id } })
+          ? // A code sent before the client was archived no longer signs them in.
+            await db.Client.findOne({ where: { id: clientId, practiceId: practice.id, archivedAt: null } })
           : null;
         if (!client) {
           deps.log.warn(

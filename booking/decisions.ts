@@ -1,4 +1,4 @@
-import { Op, fn, col, where, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { AppointmentRequest, RequestStatus } from '../models/appointmentRequest';
 
 import { isSlotOffered } from '../scheduling';
@@ -6,13 +6,16 @@ import { loadSlotQuery, lockClinicianSchedule } from './schedule';
 import { pendingRefusal, startedRefusal } from './rules/requests';
 import { hasStarted } from './rules/started';
 import type { Store } from '../models/store';
+import { recordStaffChange } from './audit';
+import { signInClientByEmail } from './clients';
+import { toClient } from './views';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
   | { ok: true; appointmentId: string; clientId: string }
   | {
       ok: false;
-      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND';
+      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND' | 'CLIENT_ARCHIVED';
       message: string;
       status?: RequestStatus;
     };
@@ -28,13 +31,19 @@ async function lockedRequest(db: Store, requestId: string, transaction: Transact
 
 /**
  * Approves a pending request in one transaction: the client (created for a new client, or the existing client
- * with that email, whose profile is left as it is), the scheduled appointment, and the slot's hold passed from
+ * who signs in with that email, whose profile is left as it is, unless asNewClient), the scheduled appointment, and the slot's hold passed from
  * the request to the appointment. Re-checks the slot against scheduled appointments, so two overlapping
  * approvals can never both book.
  */
 export async function approveRequest(
   db: Store,
-  opts: { requestId: string; actorId: string | null; now: Date },
+  opts: {
+    requestId: string;
+    actorId: string | null;
+    now: Date;
+    /** Book a new client's request as a client of its own even when another client has the address. */
+    asNewClient?: boolean;
+  },
 ): Promise<ApprovalOutcome> {
   return db.sequelize.transaction(async (transaction) => {
     const peek = await db.AppointmentRequest.findByPk(opts.requestId, { transaction });
@@ -78,28 +87,46 @@ export async function approveRequest(
     let clientId = request.clientId;
     if (!clientId) {
       const details = request.newClient!;
-      const existing = await db.Client.findOne({
-        where: {
-          practiceId: request.practiceId,
-          [Op.and]: [where(fn('lower', col('email')), details.email.toLowerCase())],
-        },
-        transaction,
-      });
-      clientId =
-        existing?.id ??
-        (
-          await db.Client.create(
+      // The client who signs in with the address the new client gave, if any (submission flagged it then).
+      const existing = await signInClientByEmail(db, request.practiceId, details.email, transaction);
+      if (existing && !opts.asNewClient && existing.archivedAt)
+        return {
+          ok: false,
+          code: 'CLIENT_ARCHIVED',
+          message:
+            'The client with this email address is archived. Unarchive them first, or approve as a new client.',
+        };
+      if (existing && !opts.asNewClient) clientId = existing.id;
+      else {
+        const created = await db.Client.create(
+          {
+            practiceId: request.practiceId,
+            firstName: details.firstName,
+            lastName: details.lastName,
+            email: details.email,
+            phone: details.phone,
+            timeZone: request.clientTimeZone,
+            // A second client at an address someone already signs in with (a parent booking for a child) keeps it
+            // for contact; the portal sign-in stays with the existing client, as the unique index demands.
+            portalSignIn: existing === null,
+          },
+          { transaction },
+        );
+        clientId = created.id;
+        if (opts.actorId)
+          await recordStaffChange(
+            db,
+            transaction,
+            { id: opts.actorId, practiceId: request.practiceId },
             {
-              practiceId: request.practiceId,
-              firstName: details.firstName,
-              lastName: details.lastName,
-              email: details.email,
-              phone: details.phone,
-              timeZone: request.clientTimeZone,
+              action: 'client.create',
+              entity: 'client',
+              entityId: created.id,
+              oldValue: null,
+              newValue: { ...toClient(created), fromRequestId: request.id },
             },
-            { transaction },
-          )
-        ).id;
+          );
+      }
     }
     const holdId = request.holdId!;
     await request.update(

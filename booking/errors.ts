@@ -17,7 +17,16 @@ export type BookingErrorCode =
   | 'APPOINTMENT_ALREADY_CANCELED'
   | 'CANCEL_BY_PHONE_ONLY'
   /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
-  | 'DATA_REJECTED';
+  | 'DATA_REJECTED'
+  /** Another client of the practice signs in to the portal with this address (any case). */
+  | 'CLIENT_EMAIL_TAKEN'
+  | 'CLIENT_NOT_FOUND'
+  /** Archived clients keep their history but cannot sign in, request, or be invited. */
+  | 'CLIENT_ARCHIVED'
+  /** The practice's client portal is off: there is nothing to invite a client to. */
+  | 'PORTAL_DISABLED'
+  /** The client shares an address another client signs in with, so an invitation would sign in someone else. */
+  | 'CLIENT_SHARES_ADDRESS';
 
 /** HTTP status each refusal maps to. */
 export const bookingErrorStatus: Record<BookingErrorCode, number> = {
@@ -37,6 +46,11 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   APPOINTMENT_ALREADY_CANCELED: 409,
   CANCEL_BY_PHONE_ONLY: 409,
   DATA_REJECTED: 422,
+  CLIENT_EMAIL_TAKEN: 409,
+  CLIENT_NOT_FOUND: 404,
+  CLIENT_ARCHIVED: 409,
+  PORTAL_DISABLED: 409,
+  CLIENT_SHARES_ADDRESS: 409,
 };
 
 /** A business rule said no; nothing was changed. */

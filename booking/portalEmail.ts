@@ -1,6 +1,9 @@
-/** Which code row a portal email is about: ids only, so no code or address ever reaches Temporal's history. */
+/**
+ * Which row a portal email is about (a code, or a staff member's invitation to the portal): ids only, so no code
+ * or address ever reaches Temporal's history.
+ */
 export interface PortalEmailInput {
-  kind: 'sign-in-code' | 'email-verification';
+  kind: 'sign-in-code' | 'email-verification' | 'portal-invitation';
   id: string;
 }
 

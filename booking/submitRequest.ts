@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  Op,
-  UniqueConstraintError,
-  ExclusionConstraintError,
-  fn,
-  col,
-  where,
-  type Transaction,
-} from 'sequelize';
+import { Op, UniqueConstraintError, ExclusionConstraintError, type Transaction } from 'sequelize';
 import { type AppointmentRequest, type NewClientDetails } from '../models/appointmentRequest';
 
 import type { Practice } from '../models/practice';
@@ -18,6 +10,7 @@ import { assertAcceptsNewClients, bookableFor } from './bookable';
 import { toRequestView, type RequestView } from './requestView';
 import { confirmEmailVerification } from './emailVerification';
 import { mailboxOf } from './mailbox';
+import { signInClientByEmail } from './clients';
 import type { OneTimeCodes } from './oneTimeCodes';
 import type { Store } from '../models/store';
 
@@ -105,13 +98,9 @@ export async function submitRequest(
       let email: string;
       if ('newClient' in requester) {
         email = requester.newClient.email;
-        const existing = await db.Client.findOne({
-          where: {
-            practiceId: practice.id,
-            [Op.and]: [where(fn('lower', col('email')), email.toLowerCase())],
-          },
-          transaction,
-        });
+        // An archived client's address is flagged like any other: the submitter, who proved the address is
+        // theirs, is told nothing different, and staff decide (approving for an archived client is refused).
+        const existing = await signInClientByEmail(db, practice.id, email, transaction);
         possibleDuplicateClientId = existing?.id ?? null;
       } else {
         const client = await db.Client.findOne({
@@ -119,6 +108,12 @@ export async function submitRequest(
           transaction,
         });
         if (!client) throw new BookingError('REQUEST_NOT_FOUND', 'Sign in again.');
+        // The token check refuses archived clients already; this covers one archived while signed in.
+        if (client.archivedAt)
+          throw new BookingError(
+            'CLIENT_ARCHIVED',
+            'Online requests are not available for your account. Please contact the practice.',
+          );
         email = client.email;
       }
       const mailbox = mailboxOf(email);

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Appointment } from '../models/appointment';
+import type { AppointmentRequest } from '../models/appointmentRequest';
 import type { AvailabilityRule } from '../models/availabilityRule';
 import type { Client } from '../models/client';
 import type { Service } from '../models/service';
@@ -121,5 +122,54 @@ export function toCalendarEntry(a: Appointment, related: { client?: Client; serv
     canceledAt: iso(a.canceledAt),
     canceledBy: a.canceledBy,
     cancelReason: a.cancelReason,
+  };
+}
+
+/** A client as the dashboard shows it (and the audit log records it). */
+export function toClient(c: Client) {
+  return {
+    id: c.id,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.email,
+    phone: c.phone,
+    archived: c.archivedAt !== null && c.archivedAt !== undefined,
+    archivedAt: iso(c.archivedAt ?? null),
+    /** False for a client who shares the address another client signs in to the portal with. */
+    portalSignIn: c.portalSignIn !== false,
+    createdAt: iso(c.createdAt ?? null),
+  };
+}
+
+type ClientRelated = { staff: Map<string, StaffUser>; services: Map<string, Service> };
+const personOf = (staff: Map<string, StaffUser>, id: string) => {
+  const s = staff.get(id);
+  return { id, firstName: s?.firstName ?? '', lastName: s?.lastName ?? '' };
+};
+
+/** An appointment on a client's profile: when, with whom, what, and how it ended. */
+export function toClientAppointment(a: Appointment, related: ClientRelated) {
+  return {
+    id: a.id,
+    status: a.status,
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    clinician: personOf(related.staff, a.clinicianId),
+    service: { id: a.serviceId, name: related.services.get(a.serviceId)?.name ?? '' },
+    canceledAt: iso(a.canceledAt),
+  };
+}
+
+/** A request on a client's profile. */
+export function toClientRequest(r: AppointmentRequest, related: ClientRelated) {
+  return {
+    id: r.id,
+    status: r.status,
+    startsAt: r.startsAt.toISOString(),
+    endsAt: r.endsAt.toISOString(),
+    clinician: personOf(related.staff, r.clinicianId),
+    service: { id: r.serviceId, name: related.services.get(r.serviceId)?.name ?? '' },
+    createdAt: r.createdAt.toISOString(),
+    appointmentId: r.appointmentId ?? null,
   };
 }

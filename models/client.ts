@@ -7,7 +7,10 @@ import {
   type Sequelize,
 } from 'sequelize';
 
-/** A client of a practice; the email (unique per practice, any case) is how they sign in to the portal. */
+/**
+ * A client of a practice; the email is how they sign in to the portal, unique per practice (any case) among the
+ * clients who sign in with it (portalSignIn).
+ */
 class Client extends Model<InferAttributes<Client>, InferCreationAttributes<Client>> {
   declare id: CreationOptional<string>;
   declare practiceId: string;
@@ -16,6 +19,10 @@ class Client extends Model<InferAttributes<Client>, InferCreationAttributes<Clie
   declare email: string;
   declare phone: string | null;
   declare timeZone: string | null;
+  /** Set while archived: the history stays, but the client cannot sign in to the portal or request. */
+  declare archivedAt: CreationOptional<Date | null>;
+  /** Whether the email signs this client in: false for a second client sharing another client's address. */
+  declare portalSignIn: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -33,6 +40,8 @@ export function defineClient(sequelize: Sequelize): typeof Client {
       email: { type: DataTypes.TEXT, allowNull: false },
       phone: { type: DataTypes.TEXT },
       timeZone: { type: DataTypes.TEXT },
+      archivedAt: { type: DataTypes.DATE },
+      portalSignIn: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -47,7 +47,7 @@ export async function startRequestWorkflow(
 
 /** A decision sent to a request's workflow, as the API asks it. */
 export type RequestDecision =
-  | { kind: 'approve'; actorId: string }
+  | { kind: 'approve'; actorId: string; asNewClient?: boolean }
   | { kind: 'decline'; actorId: string; note?: string | null }
   | { kind: 'withdraw'; clientId: string };
 
@@ -68,7 +68,14 @@ export async function decideRequest(
     return await client.connection.withDeadline(Date.now() + timeoutMs, () => {
       switch (decision.kind) {
         case 'approve':
-          return handle.executeUpdate(approveUpdate, { args: [{ actorId: decision.actorId }] });
+          return handle.executeUpdate(approveUpdate, {
+            // Sent only when asked, so an ordinary approval's update argument is what it always was.
+            args: [
+              decision.asNewClient
+                ? { actorId: decision.actorId, asNewClient: true }
+                : { actorId: decision.actorId },
+            ],
+          });
         case 'decline':
           return handle.executeUpdate(declineUpdate, {
             args: [{ actorId: decision.actorId, note: decision.note ?? null }],

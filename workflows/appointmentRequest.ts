@@ -25,6 +25,8 @@ export type RequestWorkflowStatus =
 
 export interface ApproveInput {
   actorId: string;
+  /** Book a possible duplicate as a client of its own rather than for the client with the same address. */
+  asNewClient?: boolean;
 }
 export interface DeclineInput {
   actorId: string;
@@ -39,7 +41,7 @@ export type DecisionResult =
   | { ok: true; status: RequestWorkflowStatus; appointmentId?: string }
   | {
       ok: false;
-      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND';
+      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND' | 'CLIENT_ARCHIVED';
       message: string;
       status: RequestWorkflowStatus;
     };
@@ -152,10 +154,15 @@ export async function appointmentRequestWorkflow(
   };
   setHandler(
     approveUpdate,
-    ({ actorId }) =>
+    ({ actorId, asNewClient }) =>
       decide(async () => {
+        // The same activity as ever, with one more field in its input when asked: the commands are unchanged.
         const outcome = await steps.run('approveRequest', databasePolicy, (options) =>
-          activities(options).approveRequest({ requestId: input.requestId, actorId }),
+          activities(options).approveRequest({
+            requestId: input.requestId,
+            actorId,
+            ...(asNewClient ? { asNewClient: true } : {}),
+          }),
         );
         if (!outcome.ok)
           return {

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import { unauthenticated } from '../errors';
 import { bearerToken, type TokenService } from './tokens';
 import { clientTokenRevoked } from './revocations';
+import { clientMayUsePortal } from '../../booking/clients';
 import type { ClientPrincipal } from './principal';
 import { resumeSession, type SessionPolicy } from './sessions';
 import type { Store } from '../../models/store';
@@ -37,6 +38,8 @@ async function clientFromToken(
 ): Promise<ClientPrincipal | null> {
   const claims = token ? await deps.tokens.verify(token, 'client') : null;
   if (!claims || (await clientTokenRevoked(deps.db, claims.jti))) return null;
+  // Archiving a client ends their portal access at once, tokens already handed out included.
+  if (!(await clientMayUsePortal(deps.db, claims.sub))) return null;
   return {
     id: claims.sub,
     practiceId: claims.pid,

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Store } from '../../models/store';
 import { useApi } from './context';
 import { aPractice, aStaffUser, aClinician, aService, fixturePassword } from '../fixtures';
+import { randomUUID } from 'node:crypto';
+import { aClient, anAppointment } from '../fixtures';
 import { type Practice, type Service, type StaffUser } from '../../models';
 import type { HttpClient } from '../support/http';
 
@@ -29,6 +31,7 @@ interface Cell {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Builds the path (and any row the call acts on) afresh for each actor. */
   path: (w: World) => Promise<string> | string;
+  /** A function builds a body afresh for each actor (e.g. an address no earlier actor has used). */
   body?: unknown;
   expect: Partial<Record<Actor, number>>;
 }
@@ -80,6 +83,21 @@ const newTimeOff = async (w: World) =>
       reason: null,
     })
   ).id;
+/** A client with an appointment with the world's clinician, so that clinician (and no colleague) sees them. */
+let clientSlot = 0;
+const clientOf = async (w: World) => {
+  const client = await aClient(w.db, w.practice);
+  clientSlot += 1;
+  await anAppointment(w.db, {
+    practice: w.practice,
+    clinician: w.clinician,
+    client,
+    service: w.service,
+    // An hour apart: each actor gets a client of its own, and the clinician's appointments never overlap.
+    startsAt: new Date(Date.parse('2026-09-01T14:00:00Z') + clientSlot * 3_600_000),
+  });
+  return client.id;
+};
 const prefs = {
   initialConsultationServiceId: null,
   startTimeIntervalMinutes: 30,
@@ -183,6 +201,36 @@ const table: Cell[] = [
     path: async (w) => `/api/clinicians/${w.clinician.id}/time-off/${await newTimeOff(w)}`,
     expect: clinicianScoped(204),
   },
+  // Clients: admins and managers see and add any client of the practice; a clinician sees (and edits, invites)
+  // only the clients they have an appointment or request with (w.clinician has one with the client made here),
+  // a colleague finds no such client, and so does another practice.
+  { name: 'list clients', method: 'GET', path: () => '/api/clients', expect: everyStaff(200) },
+  {
+    name: 'add a client',
+    method: 'POST',
+    path: () => '/api/clients',
+    body: () => ({ firstName: 'Added', lastName: 'By hand', email: `added-${randomUUID()}@example.test` }),
+    expect: managersOnly(201, 201),
+  },
+  {
+    name: "read a clinician's client",
+    method: 'GET',
+    path: async (w) => `/api/clients/${await clientOf(w)}`,
+    expect: { ...clinicianScoped(200), colleague: 404 },
+  },
+  {
+    name: "edit a clinician's client",
+    method: 'PATCH',
+    path: async (w) => `/api/clients/${await clientOf(w)}`,
+    body: { phone: '+1 555 0177' },
+    expect: { ...clinicianScoped(200), colleague: 404 },
+  },
+  {
+    name: "invite a clinician's client to the portal",
+    method: 'POST',
+    path: async (w) => `/api/clients/${await clientOf(w)}/portal-invite`,
+    expect: { ...clinicianScoped(202), colleague: 404 },
+  },
 ];
 
 async function tokensFor(
@@ -232,7 +280,8 @@ describe('authorization matrix: every staff route x every role, practice and tok
         const expected = cell.expect[actor];
         if (expected === undefined) continue;
         const path = await cell.path(world);
-        const res = await ctx.http.request(cell.method, path, { token: tokens[actor], body: cell.body });
+        const body = typeof cell.body === 'function' ? (cell.body as () => unknown)() : cell.body;
+        const res = await ctx.http.request(cell.method, path, { token: tokens[actor], body });
         outcomes.push(`${actor}: ${res.status}${res.status === expected ? '' : ` (expected ${expected})`}`);
         if (actor === 'outsider' && res.status < 300) {
           const text = JSON.stringify(res.body);

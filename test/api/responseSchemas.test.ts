@@ -180,6 +180,61 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
     );
   });
 
+  it('clients: the list, a profile with its history, added (with and without an invitation), edited, invited, a flagged request', async () => {
+    const added = await ctx.http.post(
+      '/api/clients',
+      { firstName: 'Ana', lastName: 'Added', email: `a-${randomUUID()}@example.test` },
+      { token },
+    );
+    expectDeclared(added, 'post', '/api/clients', 201);
+    const invited = await ctx.http.post(
+      '/api/clients',
+      {
+        firstName: 'Ivo',
+        lastName: 'Invited',
+        email: `i-${randomUUID()}@example.test`,
+        phone: null,
+        portalInvite: true,
+      },
+      { token },
+    );
+    expectDeclared(invited, 'post', '/api/clients', 201);
+    expectDeclared(await ctx.http.get('/api/clients', { token }), 'get', '/api/clients');
+    expectDeclared(
+      await ctx.http.patch(`/api/clients/${added.body.client.id}`, { archived: true }, { token }),
+      'patch',
+      '/api/clients/{id}',
+    );
+    expectDeclared(
+      await ctx.http.post(`/api/clients/${invited.body.client.id}/portal-invite`, undefined, { token }),
+      'post',
+      '/api/clients/{id}/portal-invite',
+      202,
+    );
+
+    // A profile with an appointment and a request, and a flagged request that names the existing client.
+    const existing = await aClient(ctx.db, practice);
+    await anAppointment(ctx.db, { practice, clinician, client: existing, service, startsAt: SLOT });
+    const flagged = await submitted(
+      { firstName: 'Kim', lastName: 'Flagged', email: existing.email, phone: '+1 555 0100' },
+      2,
+    );
+    await flagged.update({ possibleDuplicateClientId: existing.id });
+    expectDeclared(
+      await ctx.http.get(`/api/appointment-requests/${flagged.id}`, { token }),
+      'get',
+      '/api/appointment-requests/{id}',
+    );
+    expectDeclared(
+      await ctx.http.post(`/api/appointment-requests/${flagged.id}/approve`, undefined, { token }),
+      'post',
+      '/api/appointment-requests/{id}/approve',
+    );
+    const profile = await ctx.http.get(`/api/clients/${existing.id}`, { token });
+    expect([profile.body.appointments.length, profile.body.requests.length]).to.deep.equal([2, 1]);
+    expectDeclared(profile, 'get', '/api/clients/{id}');
+  });
+
   it('the portal: the practice, its clinicians, their slots, a code request', async () => {
     const base = `/portal/${practice.slug}`;
     expectDeclared(

@@ -8,6 +8,7 @@ import RequestExpired from '../../emails/request-expired';
 import RequestReceived from '../../emails/request-received';
 import RequestWithdrawn from '../../emails/request-withdrawn';
 import SignInCode from '../../emails/sign-in-code';
+import PortalInvitation from '../../emails/portal-invitation';
 import EmailVerification from '../../emails/email-verification';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
@@ -117,6 +118,11 @@ const build = {
   }),
   'sign-in-code': (): EmailPropsByKind['sign-in-code'] => ({ practiceName, code: '482913' }),
   'email-verification': (): EmailPropsByKind['email-verification'] => ({ practiceName, code: '482913' }),
+  'portal-invitation': (): EmailPropsByKind['portal-invitation'] => ({
+    practiceName,
+    clientFirstName: 'Jordan',
+    signInUrl: 'https://booking.example.test/portal/riverside/sign-in',
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -135,7 +141,7 @@ async function renderKind<K extends EmailKind>(kind: K) {
 describe('emails/render renderEmail', () => {
   it('knows every template', () => {
     expect([...emailKinds].sort()).to.deep.equal(
-      [...toClinician, ...toClient, 'sign-in-code', 'email-verification'].sort(),
+      [...toClinician, ...toClient, 'sign-in-code', 'email-verification', 'portal-invitation'].sort(),
     );
   });
 
@@ -188,6 +194,7 @@ describe('emails/render renderEmail', () => {
       'appointment-canceled': AppointmentCanceled.PreviewProps,
       'sign-in-code': SignInCode.PreviewProps,
       'email-verification': EmailVerification.PreviewProps,
+      'portal-invitation': PortalInvitation.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);
@@ -344,5 +351,21 @@ describe('emails/email-verification', () => {
     expect(text).to.include('482913');
     expect(text).to.include('valid for 15 minutes');
     expect(text).to.include('nothing has been booked');
+  });
+});
+
+describe('emails/portal-invitation', () => {
+  it('gives the client the portal sign-in link and says the code comes by email, with no secret in it', async () => {
+    const url = 'https://booking.example.test/portal/riverside/sign-in';
+    const { html, text, subject } = await renderEmail('portal-invitation', {
+      practiceName,
+      clientFirstName: 'Jordan',
+      signInUrl: url,
+    });
+    expect(html).to.include(`href="${url}"`);
+    expect(text).to.include(url);
+    expect(text).to.include('Hi Jordan');
+    expect(text).to.match(/6-digit code/);
+    expect(subject).to.include(practiceName);
   });
 });

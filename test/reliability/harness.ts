@@ -795,8 +795,9 @@ export async function invariantViolations(db: Store): Promise<string[]> {
       `SELECT id AS v FROM appointment_requests WHERE status = 'approved' AND client_id IS NULL`,
     ],
     [
-      'duplicate clients per email',
-      `SELECT practice_id || ' ' || lower(email) AS v FROM clients
+      // A second client may share an address for contact (approved asNewClient); only one signs in with it.
+      'duplicate clients per sign-in email',
+      `SELECT practice_id || ' ' || lower(email) AS v FROM clients WHERE portal_sign_in
         GROUP BY practice_id, lower(email) HAVING count(*) > 1`,
     ],
     [

@@ -419,7 +419,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     const flaggedCard = desk.locator('li.card', { hasText: 'Jo Lee-Park' });
     await flaggedCard.getByText('Possible duplicate').waitFor();
     await flaggedCard.getByRole('button', { name: 'Actions: request from Jo Lee-Park' }).click();
-    await desk.getByRole('menuitem', { name: 'Approve' }).click();
+    await desk.getByRole('menuitem', { name: 'Approve for the existing client' }).click();
     const booked = flaggedCard.getByText(/^Approved\./);
     await booked.waitFor({ timeout: 30_000 });
     expect(await booked.innerText()).to.include(

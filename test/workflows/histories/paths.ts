@@ -14,6 +14,7 @@ export const recordedPaths = {
     'request-email-rejected',
     'request-email-retried-in-rounds',
     'request-pending',
+    'request-approved-as-new-client',
   ],
   cancellationWorkflow: [
     'cancellation-canceled',
@@ -28,6 +29,7 @@ export const recordedPaths = {
     'portal-email-verification-sent',
     'portal-email-skipped',
     'portal-email-rejected',
+    'portal-email-invitation-sent',
   ],
   diagnosticsWorkflow: ['diagnostics'],
 } as const;

@@ -108,7 +108,9 @@ describe('record workflow histories', function () {
 
   describe('appointmentRequestWorkflow', () => {
     /** A request as the portal submits it: a verified new client's, or an existing client's (withdraw is theirs). */
-    async function aRequest(opts: { startsAt?: Date; existingClient?: boolean } = {}) {
+    async function aRequest(
+      opts: { startsAt?: Date; existingClient?: boolean; duplicateOfExisting?: boolean } = {},
+    ) {
       const practice = await aPractice(tb.db);
       const consultation = await aService(tb.db, practice, { durationMinutes: 30 });
       const clinician = await aClinician(tb.db, practice, {
@@ -119,6 +121,8 @@ describe('record workflow histories', function () {
         },
       });
       const client = opts.existingClient ? await aClient(tb.db, practice) : null;
+      // A client already signs in with the address the new client gives: the request is flagged.
+      if (opts.duplicateOfExisting) await aClient(tb.db, practice, { email: 'robin@example.test' });
       const requester: Requester = client
         ? { clientId: client.id }
         : {
@@ -179,6 +183,18 @@ describe('record workflow histories', function () {
     };
 
     it('request-approved', () => decided('request-approved', 'approve', 'approved'));
+    it('request-approved-as-new-client', () =>
+      recording(async () => {
+        const r = await aRequest({ duplicateOfExisting: true });
+        const result = await decideRequest(tb.env.client, r.request.id, {
+          kind: 'approve',
+          actorId: r.clinician.id,
+          asNewClient: true,
+        });
+        expect(result).to.include({ status: 'approved' });
+        expect(await r.handle.result()).to.include({ status: 'approved' });
+        await save('request-approved-as-new-client', r.handle);
+      }));
     it('request-declined-with-note', () => decided('request-declined-with-note', 'decline', 'declined'));
     it('request-email-rejected', () =>
       decided('request-email-rejected', 'decline', 'declined', () => tb.capture.rejectNext(1)));
@@ -345,7 +361,7 @@ describe('record workflow histories', function () {
 
     const sent = async (
       name: RecordedPath,
-      input: { kind: 'sign-in-code' | 'email-verification'; id: string },
+      input: { kind: 'sign-in-code' | 'email-verification' | 'portal-invitation'; id: string },
       expected: string,
     ) => {
       await recording(async () => {
@@ -380,6 +396,14 @@ describe('record workflow histories', function () {
     });
     it('portal-email-skipped', async () => {
       await sent('portal-email-skipped', { kind: 'sign-in-code', id: await signInCodeRow(null) }, 'skipped');
+    });
+    it('portal-email-invitation-sent', async () => {
+      const client = await aClient(tb.db, await aPractice(tb.db));
+      const [row] = await tb.db.sequelize.query<{ id: string }>(
+        'INSERT INTO client_portal_invitations (client_id, created_at) VALUES (:clientId, :now) RETURNING id',
+        { replacements: { clientId: client.id, now: new Date(NOW) }, type: QueryTypes.SELECT },
+      );
+      await sent('portal-email-invitation-sent', { kind: 'portal-invitation', id: row.id }, 'sent');
     });
     it('portal-email-rejected', async () => {
       const client = await aClient(tb.db, await aPractice(tb.db));

@@ -8,6 +8,8 @@ import { Calendar } from './Calendar';
 import { ClientPortalSettings } from './ClientPortalSettings';
 import { Availabilities } from './Availabilities';
 import { Requests } from './Requests';
+import { Clients } from './Clients';
+import { ClientProfile } from './ClientProfile';
 import { StaffSignIn } from './StaffSignIn';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
@@ -111,6 +113,7 @@ export function DashboardApp({ path }: { path: string }) {
   const nav = [
     { to: '/app/requests', label: 'Appointment Requests' },
     { to: '/app/calendar', label: 'Calendar' },
+    { to: '/app/clients', label: 'Clients' },
     ...(manager ? [{ to: '/app/settings/client-portal', label: 'Client Portal' }] : []),
     { to: '/app/settings/availabilities', label: 'Availabilities' },
   ];
@@ -119,6 +122,9 @@ export function DashboardApp({ path }: { path: string }) {
   else if (route === '/calendar') page = <Calendar />;
   else if (route === '/settings/client-portal') page = <ClientPortalSettings />;
   else if (route === '/settings/availabilities') page = <Availabilities />;
+  else if (route === '/clients') page = <Clients />;
+  else if (/^\/clients\/[0-9a-f-]{36}$/.test(route))
+    page = <ClientProfile id={route.slice('/clients/'.length)} />;
   else page = <PageHeading title="Page not found">Page not found</PageHeading>;
 
   return (

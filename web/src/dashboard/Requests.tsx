@@ -15,6 +15,7 @@ import {
   useLoad,
 } from '../ui';
 import { ActionsMenu } from './ActionsMenu';
+import { DuplicateComparison } from './DuplicateComparison';
 import { NOTIFICATIONS_CHANGED, useStaff } from './context';
 import { managesPractice, type StaffRequest } from './types';
 
@@ -26,6 +27,8 @@ type ApproveAnswer = ResponseOf<'POST /api/appointment-requests/{id}/approve'>;
 /** What the approval did, as the answer says: a new client created, or the existing client booked. */
 function approvedText(r: StaffRequest, res: ApproveAnswer, zone: string): string {
   const when = formatRange(res.appointment.startsAt, res.appointment.endsAt, zone);
+  if (res.client.created && r.possibleDuplicate)
+    return `Approved. ${when} is on the calendar, ${fullName(res.client)} was added as a separate new client sharing the email address ${res.client.email} (the existing client keeps the portal sign-in), and a confirmation was emailed.`;
   if (res.client.created)
     return `Approved. ${when} is on the calendar, ${fullName(res.client)} was added as a new client, and a confirmation was emailed.`;
   if (r.client.isNew)
@@ -109,16 +112,24 @@ export function Requests() {
   };
   const noAnswer = (err: unknown) => err instanceof ApiError && (err.status === 0 || err.status >= 500);
 
-  const approve = async (r: StaffRequest) => {
+  const approve = async (r: StaffRequest, asNewClient = false) => {
     setOutcome(r, r.status, { kind: 'warning', text: 'Approving…' }, true);
     try {
-      const res = await call<ApproveAnswer>(`/api/appointment-requests/${r.id}/approve`, { method: 'POST' });
+      const res = await call<ApproveAnswer>(`/api/appointment-requests/${r.id}/approve`, {
+        method: 'POST',
+        body: asNewClient ? { asNewClient: true } : undefined,
+      });
       setOutcome(r, 'approved', { kind: 'success', text: approvedText(r, res, zone) });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'SLOT_UNAVAILABLE') {
         setOutcome(r, 'pending', {
           kind: 'error',
           text: `Not approved: this time now conflicts with another appointment. The request is still pending; decline it with a note or contact the client. (${err.detail})`,
+        });
+      } else if (err instanceof ApiError && err.code === 'CLIENT_ARCHIVED') {
+        setOutcome(r, 'pending', {
+          kind: 'error',
+          text: `Not approved: ${err.detail} The request is still pending.`,
         });
       } else if (err instanceof ApiError && err.code === 'REQUEST_NOT_PENDING') {
         setOutcome(r, r.status, { kind: 'warning', text: err.detail });
@@ -238,12 +249,7 @@ export function Requests() {
                 )}
               </dl>
               {r.message && <blockquote className="message">{r.message}</blockquote>}
-              {r.possibleDuplicate && current === 'pending' && (
-                <Alert kind="warning">
-                  An existing client already uses this email address. Approving books the appointment for that
-                  client; their profile stays as it is (the name and phone above are as given in the request).
-                </Alert>
-              )}
+              {r.possibleDuplicate && current === 'pending' && <DuplicateComparison request={r} />}
               {r.declineNote && current === 'declined' && (
                 <p className="small">Note to the client: {r.declineNote}</p>
               )}
@@ -254,7 +260,12 @@ export function Requests() {
                     context={`request from ${name}`}
                     disabled={state?.busy}
                     items={[
-                      { label: 'Approve', onSelect: () => void approve(r) },
+                      ...(r.possibleDuplicate
+                        ? [
+                            { label: 'Approve for the existing client', onSelect: () => void approve(r) },
+                            { label: 'Approve as a new client', onSelect: () => void approve(r, true) },
+                          ]
+                        : [{ label: 'Approve', onSelect: () => void approve(r) }]),
                       { label: 'Decline', onSelect: () => setDeclining(r), danger: true },
                     ]}
                   />

@@ -76,6 +76,16 @@ export interface Operations {
       };
       possibleDuplicate: boolean;
       possibleDuplicateClientId: string | null;
+      /** The existing client a flagged request may be a duplicate of, to compare side by side */
+      possibleDuplicateClient: {
+        id: string;
+        firstName: string;
+        lastName: string;
+        email: string;
+        phone: string | null;
+        archived: boolean;
+        clientSince: string;
+      } | null;
       service: {
         id: string;
         name: string;
@@ -119,6 +129,16 @@ export interface Operations {
       };
       possibleDuplicate: boolean;
       possibleDuplicateClientId: string | null;
+      /** The existing client a flagged request may be a duplicate of, to compare side by side */
+      possibleDuplicateClient: {
+        id: string;
+        firstName: string;
+        lastName: string;
+        email: string;
+        phone: string | null;
+        archived: boolean;
+        clientSince: string;
+      } | null;
       service: {
         id: string;
         name: string;
@@ -177,6 +197,91 @@ export interface Operations {
       lastName: string;
       role: 'admin_clinician' | 'clinician' | 'practice_manager';
       timeZone: string | null;
+    };
+  };
+  /** Clients by name, a page at a time, searchable by name, email or phone (admins and managers: the practice's; a clinician: those they have an appointment or request with); archived ones only with archived=true */
+  'GET /api/clients': {
+    params: never;
+    query: {
+      /** Part of a name, email address or phone number (any case) */
+      q?: string;
+      /** true: the archived clients instead of the active ones */
+      archived?: boolean;
+      cursor?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      id: string;
+      firstName: string;
+      lastName: string;
+      email: string;
+      phone: string | null;
+      archived: boolean;
+      archivedAt: string | null;
+      /** false: another client signs in to the portal with this address (they share it) */
+      portalSignIn: boolean;
+      createdAt: string;
+    }[];
+  };
+  /** A client: contact details and every appointment and request, newest first */
+  'GET /api/clients/{id}': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      firstName: string;
+      lastName: string;
+      email: string;
+      phone: string | null;
+      archived: boolean;
+      archivedAt: string | null;
+      /** false: another client signs in to the portal with this address (they share it) */
+      portalSignIn: boolean;
+      createdAt: string;
+      portalInvitedAt: string | null;
+      /** The client who signs in with this address */
+      sharesAddressWith: {
+        id: string;
+        firstName: string;
+        lastName: string;
+      } | null;
+      appointments: {
+        id: string;
+        status: string;
+        startsAt: string;
+        endsAt: string;
+        clinician: {
+          id: string;
+          firstName: string;
+          lastName: string;
+        };
+        service: {
+          id: string;
+          name: string;
+        };
+        canceledAt: string | null;
+      }[];
+      requests: {
+        id: string;
+        status: string;
+        startsAt: string;
+        endsAt: string;
+        clinician: {
+          id: string;
+          firstName: string;
+          lastName: string;
+        };
+        service: {
+          id: string;
+          name: string;
+        };
+        createdAt: string;
+        appointmentId: string | null;
+      }[];
     };
   };
   /** The practice's clinicians */
@@ -459,6 +564,32 @@ export interface Operations {
       decidedAt: string | null;
     }[];
   };
+  /** Change contact details, or archive (no portal sign-in, no requests; history kept) or unarchive a client */
+  'PATCH /api/clients/{id}': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      firstName?: string;
+      lastName?: string;
+      email?: string;
+      phone?: string | null;
+      archived?: boolean;
+    };
+    response: {
+      id: string;
+      firstName: string;
+      lastName: string;
+      email: string;
+      phone: string | null;
+      archived: boolean;
+      archivedAt: string | null;
+      /** false: another client signs in to the portal with this address (they share it) */
+      portalSignIn: boolean;
+      createdAt: string;
+    };
+  };
   /** Change client portal settings (audited) */
   'PATCH /api/practice/client-portal': {
     params: never;
@@ -495,13 +626,16 @@ export interface Operations {
       bookableOnline: boolean;
     };
   };
-  /** Approve: books the appointment for the signed-in client, the existing client with the email a new client gave (their profile unchanged), or a client it creates; emails the confirmation */
+  /** Approve: books the appointment for the signed-in client, the existing client with the email a new client gave (their profile unchanged), or a client it creates (always, with asNewClient); emails the confirmation */
   'POST /api/appointment-requests/{id}/approve': {
     params: {
       id: string;
     };
     query: never;
-    body: never;
+    body: {
+      /** A new client's request: book it as a client of its own even when another client has the same address (they keep it for contact; the portal sign-in stays with the existing client) */
+      asNewClient?: boolean;
+    };
     response: {
       request: {
         id: string;
@@ -607,6 +741,49 @@ export interface Operations {
     query: never;
     body: never;
     response: void;
+  };
+  /** Add a client by hand (one who never booked online), optionally emailing them an invitation to the practice's portal (admin clinicians and practice managers) */
+  'POST /api/clients': {
+    params: never;
+    query: never;
+    body: {
+      firstName: string;
+      lastName: string;
+      email: string;
+      phone?: string | null;
+      /** Email the client an invitation to the portal */
+      portalInvite?: boolean;
+    };
+    response: {
+      client: {
+        id: string;
+        firstName: string;
+        lastName: string;
+        email: string;
+        phone: string | null;
+        archived: boolean;
+        archivedAt: string | null;
+        /** false: another client signs in to the portal with this address (they share it) */
+        portalSignIn: boolean;
+        createdAt: string;
+      };
+      invitation: {
+        invitationId: string;
+        invitedAt: string;
+      } | null;
+    };
+  };
+  /** Email the client a link to the practice's portal, where they sign in with a code sent to the same address */
+  'POST /api/clients/{id}/portal-invite': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      invitationId: string;
+      invitedAt: string;
+    };
   };
   /** Add a recurring availability rule (RFC 5545 RRULE: DAILY, WEEKLY or MONTHLY) */
   'POST /api/clinicians/{id}/availability-rules': {
