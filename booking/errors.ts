@@ -17,7 +17,15 @@ export type BookingErrorCode =
   | 'APPOINTMENT_ALREADY_CANCELED'
   | 'CANCEL_BY_PHONE_ONLY'
   /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
-  | 'DATA_REJECTED';
+  | 'DATA_REJECTED'
+  /** Staff and invitations (booking/staff*.ts). */
+  | 'STAFF_EMAIL_TAKEN'
+  | 'STAFF_NOT_FOUND'
+  | 'INVITATION_NOT_FOUND'
+  | 'INVITATION_GONE'
+  | 'LAST_ADMIN_CLINICIAN'
+  | 'CLINICIAN_HAS_BOOKINGS'
+  | 'WEAK_PASSWORD';
 
 /** HTTP status each refusal maps to. */
 export const bookingErrorStatus: Record<BookingErrorCode, number> = {
@@ -37,6 +45,13 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   APPOINTMENT_ALREADY_CANCELED: 409,
   CANCEL_BY_PHONE_ONLY: 409,
   DATA_REJECTED: 422,
+  STAFF_EMAIL_TAKEN: 409,
+  STAFF_NOT_FOUND: 404,
+  INVITATION_NOT_FOUND: 404,
+  INVITATION_GONE: 410,
+  LAST_ADMIN_CLINICIAN: 409,
+  CLINICIAN_HAS_BOOKINGS: 409,
+  WEAK_PASSWORD: 400,
 };
 
 /** A business rule said no; nothing was changed. */

@@ -34,6 +34,10 @@ import EmailVerification, {
   subject as emailVerificationSubject,
   type EmailVerificationProps,
 } from './email-verification';
+import StaffInvitation, {
+  subject as staffInvitationSubject,
+  type StaffInvitationProps,
+} from './staff-invitation';
 
 /** Props of each email, by its template name. */
 export interface EmailPropsByKind {
@@ -47,6 +51,7 @@ export interface EmailPropsByKind {
   'appointment-canceled': AppointmentCanceledProps;
   'sign-in-code': SignInCodeProps;
   'email-verification': EmailVerificationProps;
+  'staff-invitation': StaffInvitationProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -78,6 +83,7 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'appointment-canceled': { component: AppointmentCanceled, subject: appointmentCanceledSubject },
   'sign-in-code': { component: SignInCode, subject: signInCodeSubject },
   'email-verification': { component: EmailVerification, subject: emailVerificationSubject },
+  'staff-invitation': { component: StaffInvitation, subject: staffInvitationSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

@@ -9,6 +9,7 @@ import RequestReceived from '../../emails/request-received';
 import RequestWithdrawn from '../../emails/request-withdrawn';
 import SignInCode from '../../emails/sign-in-code';
 import EmailVerification from '../../emails/email-verification';
+import StaffInvitation from '../../emails/staff-invitation';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -117,6 +118,15 @@ const build = {
   }),
   'sign-in-code': (): EmailPropsByKind['sign-in-code'] => ({ practiceName, code: '482913' }),
   'email-verification': (): EmailPropsByKind['email-verification'] => ({ practiceName, code: '482913' }),
+  'staff-invitation': (): EmailPropsByKind['staff-invitation'] => ({
+    practiceName,
+    firstName: 'Jordan',
+    inviterName: 'Dr. Maya Chen',
+    roleLabel: 'a clinician',
+    acceptUrl: 'http://portal.test/app/accept-invitation?token=abc',
+    validUntil: 'Monday, June 8',
+    reminder: false,
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -135,7 +145,7 @@ async function renderKind<K extends EmailKind>(kind: K) {
 describe('emails/render renderEmail', () => {
   it('knows every template', () => {
     expect([...emailKinds].sort()).to.deep.equal(
-      [...toClinician, ...toClient, 'sign-in-code', 'email-verification'].sort(),
+      [...toClinician, ...toClient, 'sign-in-code', 'email-verification', 'staff-invitation'].sort(),
     );
   });
 
@@ -188,6 +198,7 @@ describe('emails/render renderEmail', () => {
       'appointment-canceled': AppointmentCanceled.PreviewProps,
       'sign-in-code': SignInCode.PreviewProps,
       'email-verification': EmailVerification.PreviewProps,
+      'staff-invitation': StaffInvitation.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);
