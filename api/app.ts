@@ -28,6 +28,9 @@ import { portalRequestRoutes } from './portalRequests';
 import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
+import { staffRoutes } from './staff';
+import { staffInvitationRoutes } from './staffInvitations';
+import { practiceRoutes } from './practices';
 import { securityMiddleware } from './security';
 import type { Store } from '../models/store';
 
@@ -47,6 +50,7 @@ export interface ApiConfig {
   /** Express's `trust proxy`: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
   trustProxy: boolean | number | string[];
   availabilityPerMinute: number;
+  signupEnabled: boolean;
 }
 
 /** What the HTTP app is built from. */
@@ -108,6 +112,26 @@ export function createApp(deps: AppDeps): Express {
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
+      ...staffRoutes({ db, clock }),
+      ...staffInvitationRoutes({
+        db,
+        clock,
+        log,
+        temporal: deps.temporal,
+        taskQueue: config.taskQueue,
+        codes,
+        tokens,
+        sessions,
+      }),
+      ...practiceRoutes({
+        db,
+        clock,
+        log,
+        temporal: deps.temporal,
+        taskQueue: config.taskQueue,
+        codes,
+        signupEnabled: config.signupEnabled,
+      }),
     ],
     authFor,
   );
