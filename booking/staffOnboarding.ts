@@ -29,7 +29,8 @@ export function slugFromName(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 56)
     .replace(/-+$/, '');
-  return base.length >= 3 ? base : `${base || 'practice'}-practice`.replace(/^-/, '');
+  if (!base) return 'practice';
+  return base.length >= 3 ? base : `${base}-practice`;
 }
 
 /** True when the address is a staff user's already (staff sign in by email alone, so one account per address). */
