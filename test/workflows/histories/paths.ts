@@ -30,6 +30,13 @@ export const recordedPaths = {
     'portal-email-rejected',
   ],
   diagnosticsWorkflow: ['diagnostics'],
+  staffInvitationWorkflow: [
+    'staff-invitation-expired',
+    'staff-invitation-accepted',
+    'staff-invitation-revoked',
+    'staff-invitation-rejected',
+    'staff-invitation-abandoned',
+  ],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */
