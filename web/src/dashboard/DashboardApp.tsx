@@ -9,6 +9,9 @@ import { ClientPortalSettings } from './ClientPortalSettings';
 import { Availabilities } from './Availabilities';
 import { Requests } from './Requests';
 import { StaffSignIn } from './StaffSignIn';
+import { Staff as StaffPage } from './Staff';
+import { AcceptInvitation } from './AcceptInvitation';
+import { SignUp, SignUpLink } from './SignUp';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
 
@@ -92,6 +95,29 @@ export function DashboardApp({ path }: { path: string }) {
     if (staff && route === '/') navigate('/app/requests', { replace: true });
   }, [staff, route]);
 
+  // Reached from emails and the sign-in page before anyone is signed in.
+  if (route === '/accept-invitation') {
+    return (
+      <main id="main" className="container narrow">
+        <AcceptInvitation
+          onSignedIn={(s) => {
+            sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+            setNotice(null);
+            setSession(s);
+            navigate('/app/requests', { replace: true });
+          }}
+        />
+      </main>
+    );
+  }
+  if (route === '/signup') {
+    return (
+      <main id="main" className="container narrow">
+        <SignUp />
+      </main>
+    );
+  }
+
   if (!staff) {
     return (
       <main id="main" className="container narrow">
@@ -103,6 +129,7 @@ export function DashboardApp({ path }: { path: string }) {
             setSession(s);
           }}
         />
+        <SignUpLink />
       </main>
     );
   }
@@ -113,12 +140,14 @@ export function DashboardApp({ path }: { path: string }) {
     { to: '/app/calendar', label: 'Calendar' },
     ...(manager ? [{ to: '/app/settings/client-portal', label: 'Client Portal' }] : []),
     { to: '/app/settings/availabilities', label: 'Availabilities' },
+    { to: '/app/staff', label: 'Staff' },
   ];
   let page;
   if (route === '/requests' || route === '/') page = <Requests />;
   else if (route === '/calendar') page = <Calendar />;
   else if (route === '/settings/client-portal') page = <ClientPortalSettings />;
   else if (route === '/settings/availabilities') page = <Availabilities />;
+  else if (route === '/staff') page = <StaffPage />;
   else page = <PageHeading title="Page not found">Page not found</PageHeading>;
 
   return (
