@@ -255,6 +255,7 @@ function Member({
               className="secondary small"
               disabled={busy || role === member.role}
               onClick={() => void change({ role })}
+              aria-label={`Change the role of ${name}`}
             >
               Change role
             </button>
