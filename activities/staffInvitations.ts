@@ -92,7 +92,10 @@ export function createStaffInvitationActivities(deps: ActivityDeps) {
       });
     }
     deps.log.info(
-      { event: reminder ? 'staff_invitation_reminded' : 'staff_invitation_sent', invitationId: input.invitationId },
+      {
+        event: reminder ? 'staff_invitation_reminded' : 'staff_invitation_sent',
+        invitationId: input.invitationId,
+      },
       'staff invitation emailed',
     );
     return 'sent';

@@ -109,7 +109,10 @@ export function practiceRoutes(deps: {
         // One practice per admin address, and the answer never says whether an address has an account: an
         // address already on a staff anywhere, or already invited, gets the same 202 and no second practice.
         if (await isStaffEmail(deps.db, body.admin.email)) {
-          deps.log.info({ event: 'signup_existing_staff' }, 'sign-up for an address that has a staff account');
+          deps.log.info(
+            { event: 'signup_existing_staff' },
+            'sign-up for an address that has a staff account',
+          );
         } else {
           try {
             const { practice } = await createPractice(
@@ -124,7 +127,10 @@ export function practiceRoutes(deps: {
               },
               (id) => withTemporal(() => startStaffInvitation(deps.temporal, deps.taskQueue, id)),
             );
-            deps.log.info({ event: 'practice_signup', practiceId: practice.id }, 'practice created by sign-up');
+            deps.log.info(
+              { event: 'practice_signup', practiceId: practice.id },
+              'practice created by sign-up',
+            );
           } catch (err) {
             if (!(err instanceof BookingError && err.code === 'STAFF_EMAIL_TAKEN')) throw err;
           }

@@ -41,7 +41,9 @@ export function staffRoutes({ db, clock }: { db: Store; clock: Clock }): RouteDe
       summary: "The practice's staff members with their role and whether they are active",
       tag: 'Staff',
       auth: 'staff',
-      responses: { 200: { description: 'Staff, active first', schema: { type: 'array', items: staffMemberSchema } } },
+      responses: {
+        200: { description: 'Staff, active first', schema: { type: 'array', items: staffMemberSchema } },
+      },
       handler: async (_req, res) => {
         res.json((await staffOf(db, res.locals.staff!.practiceId)).map(toStaffMember));
       },

@@ -50,7 +50,17 @@ const acceptBody = {
 /** An open invitation as the staff page lists it. */
 export const staffInvitationSchema = {
   type: 'object',
-  required: ['id', 'email', 'firstName', 'lastName', 'role', 'invitedBy', 'createdAt', 'expiresAt', 'remindedAt'],
+  required: [
+    'id',
+    'email',
+    'firstName',
+    'lastName',
+    'role',
+    'invitedBy',
+    'createdAt',
+    'expiresAt',
+    'remindedAt',
+  ],
   properties: {
     id: uuid,
     email: { type: 'string' },
@@ -89,7 +99,10 @@ export function staffInvitationRoutes(deps: {
       tag: 'Staff',
       auth: 'staff',
       responses: {
-        200: { description: 'Open invitations, newest first', schema: { type: 'array', items: staffInvitationSchema } },
+        200: {
+          description: 'Open invitations, newest first',
+          schema: { type: 'array', items: staffInvitationSchema },
+        },
         403: 'Not an admin clinician or practice manager',
       },
       handler: async (_req, res) => {
@@ -101,7 +114,8 @@ export function staffInvitationRoutes(deps: {
     {
       method: 'post',
       path: '/api/staff/invitations',
-      summary: 'Invite someone to the staff with a role; the invitation is emailed, reminded once, and expires after 7 days',
+      summary:
+        'Invite someone to the staff with a role; the invitation is emailed, reminded once, and expires after 7 days',
       tag: 'Staff',
       auth: 'staff',
       body: inviteBody,
@@ -113,7 +127,12 @@ export function staffInvitationRoutes(deps: {
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         assertManages(staff);
-        const body = req.body as { email: string; firstName: string; lastName: string; role: (typeof staffRoles)[number] };
+        const body = req.body as {
+          email: string;
+          firstName: string;
+          lastName: string;
+          role: (typeof staffRoles)[number];
+        };
         const invitation = await createStaffInvitation(
           db,
           { ...body, practiceId: staff.practiceId, invitedBy: staff, now: clock.now(), codes: deps.codes },
@@ -150,7 +169,8 @@ export function staffInvitationRoutes(deps: {
     {
       method: 'post',
       path: '/api/staff/invitations/accept',
-      summary: "Accept an invitation with the link's token and a new password; answers as /api/auth/login does",
+      summary:
+        "Accept an invitation with the link's token and a new password; answers as /api/auth/login does",
       tag: 'Staff',
       auth: 'public',
       body: acceptBody,
@@ -165,7 +185,10 @@ export function staffInvitationRoutes(deps: {
         const { token, password } = req.body as { token: string; password: string };
         const { user, invitation } = await acceptStaffInvitation(db, { token, password, now: clock.now() });
         await signalStaffInvitationClosed(deps.temporal, invitation.id, 'accepted');
-        deps.log.info({ event: 'staff_invitation_accepted', userId: user.id, invitationId: invitation.id }, 'invitation accepted');
+        deps.log.info(
+          { event: 'staff_invitation_accepted', userId: user.id, invitationId: invitation.id },
+          'invitation accepted',
+        );
         await answerSignedIn(deps, res, user);
       },
     },

@@ -34,10 +34,13 @@ export function parsePracticeArgs(argv: string[]): { args: PracticeArgs } | { er
   const name = text('name');
   const timeZone = text('time-zone');
   const email = text('admin-email').toLowerCase();
-  if (name.length < 2 || name.length > 200) return { error: '--name is required: the practice name, 2 to 200 characters.' };
+  if (name.length < 2 || name.length > 200)
+    return { error: '--name is required: the practice name, 2 to 200 characters.' };
   if (!timeZone) return { error: '--time-zone is required: an IANA time zone such as America/New_York.' };
   if (!IANAZone.isValidZone(timeZone))
-    return { error: `--time-zone "${timeZone}" is not an IANA time zone (for example America/New_York or Europe/London).` };
+    return {
+      error: `--time-zone "${timeZone}" is not an IANA time zone (for example America/New_York or Europe/London).`,
+    };
   if (!EMAIL.test(email) || email.length > 254)
     return { error: '--admin-email is required: the email address of the first admin clinician.' };
   const localPart = email.slice(0, email.indexOf('@'));

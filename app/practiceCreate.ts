@@ -50,10 +50,14 @@ async function main(): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof BookingError && err.code === 'STAFF_EMAIL_TAKEN') {
-      console.error(`${args.admin.email} already has a staff account or an open invitation; nothing was created.`);
+      console.error(
+        `${args.admin.email} already has a staff account or an open invitation; nothing was created.`,
+      );
       return 1;
     }
-    console.error(`practice:create failed, nothing was created: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(
+      `practice:create failed, nothing was created: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return 1;
   } finally {
     for (const stop of stops) await stop().catch(() => {});

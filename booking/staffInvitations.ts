@@ -8,11 +8,7 @@ import { recordStaffChange, type StaffActor } from './audit';
 import { BookingError } from './errors';
 import { linkTokenHash, type OneTimeCodes } from './oneTimeCodes';
 import { staffPasswordProblem } from './staffPassword';
-import {
-  INVITATION_VALID_DAYS,
-  invitationGoneMessage,
-  invitationState,
-} from './rules/staffInvitation';
+import { INVITATION_VALID_DAYS, invitationGoneMessage, invitationState } from './rules/staffInvitation';
 
 /** What an invitation is made of. */
 export interface NewStaffInvitation {

@@ -62,9 +62,7 @@ export async function updateStaffMember(
       if (pendingRequests > 0 || futureAppointments > 0) {
         const what = [
           pendingRequests ? plural(pendingRequests, 'pending request', 'pending requests') : null,
-          futureAppointments
-            ? plural(futureAppointments, 'future appointment', 'future appointments')
-            : null,
+          futureAppointments ? plural(futureAppointments, 'future appointment', 'future appointments') : null,
         ]
           .filter(Boolean)
           .join(' and ');

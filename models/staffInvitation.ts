@@ -9,7 +9,10 @@ import {
 import type { StaffRole } from './staffUser';
 
 /** An emailed invitation to join a practice's staff with a role; open until accepted, revoked or expired. */
-class StaffInvitation extends Model<InferAttributes<StaffInvitation>, InferCreationAttributes<StaffInvitation>> {
+class StaffInvitation extends Model<
+  InferAttributes<StaffInvitation>,
+  InferCreationAttributes<StaffInvitation>
+> {
   declare id: CreationOptional<string>;
   declare practiceId: string;
   declare email: string;
@@ -51,7 +54,13 @@ export function defineStaffInvitation(sequelize: Sequelize): typeof StaffInvitat
       expiredAt: { type: DataTypes.DATE },
     },
     // Times come from the injected clock, never from Sequelize's.
-    { sequelize, modelName: 'StaffInvitation', tableName: 'staff_invitations', underscored: true, timestamps: false },
+    {
+      sequelize,
+      modelName: 'StaffInvitation',
+      tableName: 'staff_invitations',
+      underscored: true,
+      timestamps: false,
+    },
   );
   return BoundStaffInvitation;
 }

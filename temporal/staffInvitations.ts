@@ -36,7 +36,9 @@ export async function signalStaffInvitationClosed(
 ): Promise<boolean> {
   try {
     await client.connection.withDeadline(Date.now() + 5_000, () =>
-      client.workflow.getHandle(staffInvitationWorkflowId(invitationId)).signal(staffInvitationClosedSignal, { reason }),
+      client.workflow
+        .getHandle(staffInvitationWorkflowId(invitationId))
+        .signal(staffInvitationClosedSignal, { reason }),
     );
     return true;
   } catch (err) {

@@ -9,10 +9,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import {
-  INVITATION_REMINDER_AFTER_DAYS,
-  INVITATION_VALID_DAYS,
-} from '../booking/rules/staffInvitation';
+import { INVITATION_REMINDER_AFTER_DAYS, INVITATION_VALID_DAYS } from '../booking/rules/staffInvitation';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -46,11 +43,17 @@ const { staffInvitationRecorded } = proxyActivities<Activities>({
 const emails = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EMAIL_REJECTED'] },
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['EMAIL_REJECTED'],
+  },
 });
 
 const isRejected = (err: unknown) =>
-  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'EMAIL_REJECTED';
+  err instanceof ActivityFailure &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === 'EMAIL_REJECTED';
 
 /**
  * One staff invitation: emails the link, reminds once after 3 days if still open, marks it expired after 7.
@@ -94,7 +97,9 @@ export async function staffInvitationWorkflow(input: StaffInvitationInput): Prom
     log.warn('staff invitation reminder refused by the provider', { invitationId: input.invitationId });
   }
 
-  if (await condition(() => closed !== null, (INVITATION_VALID_DAYS - INVITATION_REMINDER_AFTER_DAYS) * DAY_MS))
+  if (
+    await condition(() => closed !== null, (INVITATION_VALID_DAYS - INVITATION_REMINDER_AFTER_DAYS) * DAY_MS)
+  )
     return closed!;
   return emails.expireStaffInvitation(input);
 }

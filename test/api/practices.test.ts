@@ -32,13 +32,20 @@ describe('web sign-up (POST /api/practices)', function () {
       const res = await ctx.http.post('/api/practices', signup('ada@harbor.example'));
       expect(res.status).to.equal(202);
       const practice = await ctx.db.Practice.findOne({ where: { slug: 'harbor-counseling' } });
-      expect(practice).to.include({ name: 'Harbor Counseling', timeZone: 'America/Chicago', portalEnabled: false });
+      expect(practice).to.include({
+        name: 'Harbor Counseling',
+        timeZone: 'America/Chicago',
+        portalEnabled: false,
+      });
       expect(await ctx.db.StaffUser.count({ where: { practiceId: practice!.id } })).to.equal(0);
       expect((await ctx.http.get('/portal/harbor-counseling')).status).to.equal(404);
       const email = await capture.waitFor((e) => e.to.includes('ada@harbor.example'));
       expect(email.subject).to.equal('Set up Harbor Counseling on online booking');
       const token = /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(email.text ?? '')![1];
-      const accepted = await ctx.http.post('/api/staff/invitations/accept', { token, password: 'the first admin password' });
+      const accepted = await ctx.http.post('/api/staff/invitations/accept', {
+        token,
+        password: 'the first admin password',
+      });
       expect(accepted.status).to.equal(200);
       expect(accepted.body.user).to.include({ role: 'admin_clinician', practiceId: practice!.id });
     });
@@ -46,25 +53,33 @@ describe('web sign-up (POST /api/practices)', function () {
     it('the same 202 for an address already on a staff, or already signing up: no second practice', async () => {
       const existing = await aStaffUser(ctx.db, await aPractice(ctx.db), { role: 'admin_clinician' });
       const fresh = await ctx.http.post('/api/practices', signup('new@harbor.example', 'Lakeside Therapy'));
-      const again = await ctx.http.post('/api/practices', signup('NEW@harbor.example', 'Lakeside Therapy Two'));
+      const again = await ctx.http.post(
+        '/api/practices',
+        signup('NEW@harbor.example', 'Lakeside Therapy Two'),
+      );
       const staff = await ctx.http.post('/api/practices', signup(existing.email, 'Hillside Therapy'));
       for (const res of [fresh, again, staff]) {
         expect(res.status).to.equal(202);
         expect(res.body).to.deep.equal(fresh.body);
       }
-      expect(await ctx.db.Practice.count({ where: { slug: ['lakeside-therapy', 'lakeside-therapy-two', 'hillside-therapy'] } })).to.equal(1);
+      expect(
+        await ctx.db.Practice.count({
+          where: { slug: ['lakeside-therapy', 'lakeside-therapy-two', 'hillside-therapy'] },
+        }),
+      ).to.equal(1);
     });
 
     it('practices named alike get their own slug; bad input is 400 naming the field, nothing written', async () => {
       await aPractice(ctx.db, { slug: 'harbor-counseling' });
       await ctx.http.post('/api/practices', signup('one@harbor.example'));
       await ctx.http.post('/api/practices', signup('two@harbor.example', 'Harbor  Counseling!'));
-      const slugs = (await ctx.db.Practice.findAll())
-        .map((p) => p.slug)
-        .sort();
+      const slugs = (await ctx.db.Practice.findAll()).map((p) => p.slug).sort();
       expect(slugs).to.deep.equal(['harbor-counseling', 'harbor-counseling-2', 'harbor-counseling-3']);
       const before = await ctx.db.Practice.count();
-      const zone = await ctx.http.post('/api/practices', { ...signup('x@harbor.example'), timeZone: 'Mars/Olympus' });
+      const zone = await ctx.http.post('/api/practices', {
+        ...signup('x@harbor.example'),
+        timeZone: 'Mars/Olympus',
+      });
       expect(zone.status).to.equal(400);
       expect(zone.body.field).to.equal('/timeZone');
       const email = await ctx.http.post('/api/practices', signup('not-an-email'));

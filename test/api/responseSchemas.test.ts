@@ -216,7 +216,10 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
     expectDeclared(await ctx.http.get('/api/staff/invitations', { token }), 'get', '/api/staff/invitations');
     const delivered = await capture.waitFor((e) => e.to.includes(email));
     const link = /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(delivered.text ?? '')![1];
-    const accepted = await ctx.http.post('/api/staff/invitations/accept', { token: link, password: 'a sturdy password' });
+    const accepted = await ctx.http.post('/api/staff/invitations/accept', {
+      token: link,
+      password: 'a sturdy password',
+    });
     expectDeclared(accepted, 'post', '/api/staff/invitations/accept');
     expectDeclared(
       await ctx.http.patch(`/api/staff/${accepted.body.user.id}`, { role: 'clinician' }, { token }),

@@ -15,7 +15,10 @@ import { freePort } from '../support/ports';
 import { httpClient } from '../support/http';
 
 /** Runs `npm run practice:create -- <args>` as an operator would (tsx, the script's own process). */
-function practiceCreate(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+function practiceCreate(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; output: string }> {
   const tsx = path.join(rootDir, 'node_modules', '.bin', 'tsx');
   return new Promise((resolve) => {
     execFile(
@@ -99,7 +102,10 @@ describe('a practice from nothing: production settings, empty database, only the
     };
 
     // A mistake writes nothing, not even the schema.
-    const bad = await practiceCreate(['--name', 'Harbor Counseling', '--time-zone', 'Mars/Olympus', '--admin-email', 'ada@example.com'], env);
+    const bad = await practiceCreate(
+      ['--name', 'Harbor Counseling', '--time-zone', 'Mars/Olympus', '--admin-email', 'ada@example.com'],
+      env,
+    );
     expect(bad.code).to.not.equal(0);
     expect(bad.output).to.include('--time-zone "Mars/Olympus" is not an IANA time zone');
     const missing = await practiceCreate(['--name', 'Harbor Counseling'], env);
@@ -109,7 +115,18 @@ describe('a practice from nothing: production settings, empty database, only the
 
     const adminEmail = 'ada@harbor.example';
     const created = await practiceCreate(
-      ['--name', 'Harbor Counseling', '--time-zone', 'America/New_York', '--admin-email', adminEmail, '--admin-first-name', 'Ada', '--admin-last-name', 'Lovelace'],
+      [
+        '--name',
+        'Harbor Counseling',
+        '--time-zone',
+        'America/New_York',
+        '--admin-email',
+        adminEmail,
+        '--admin-first-name',
+        'Ada',
+        '--admin-last-name',
+        'Lovelace',
+      ],
       env,
     );
     expect(created.code, created.output).to.equal(0);
@@ -123,12 +140,19 @@ describe('a practice from nothing: production settings, empty database, only the
     apps.push(api);
     await Promise.all([worker.waitFor(/worker running/), api.waitFor(/API listening/)]);
     const http = httpClient(publicUrl);
-    expect((await http.get(`/portal/${slug}`)).status, 'nothing usable before the link is followed').to.equal(404);
-    expect((await http.post('/api/practices', {
+    expect((await http.get(`/portal/${slug}`)).status, 'nothing usable before the link is followed').to.equal(
+      404,
+    );
+    expect(
+      (
+        await http.post('/api/practices', {
           practiceName: 'Another Practice',
           timeZone: 'UTC',
           admin: { firstName: 'Eve', lastName: 'Else', email: 'eve@example.com' },
-        })).status, 'sign-up is off').to.equal(404);
+        })
+      ).status,
+      'sign-up is off',
+    ).to.equal(404);
 
     const linkIn = async (address: string) => {
       const email = await capture.waitFor((e) => e.to.includes(address), 90_000);
@@ -137,9 +161,16 @@ describe('a practice from nothing: production settings, empty database, only the
       expect(link![1].startsWith(`${publicUrl}/app/accept-invitation?token=`)).to.equal(true);
       return link![2];
     };
-    const adminAccept = await http.post('/api/staff/invitations/accept', { token: await linkIn(adminEmail), password: 'harbor admin password' });
+    const adminAccept = await http.post('/api/staff/invitations/accept', {
+      token: await linkIn(adminEmail),
+      password: 'harbor admin password',
+    });
     expect(adminAccept.status, JSON.stringify(adminAccept.body)).to.equal(200);
-    expect(adminAccept.body.user).to.include({ email: adminEmail, role: 'admin_clinician', firstName: 'Ada' });
+    expect(adminAccept.body.user).to.include({
+      email: adminEmail,
+      role: 'admin_clinician',
+      firstName: 'Ada',
+    });
     const admin = await http.signIn(adminEmail, 'harbor admin password');
 
     const clinicianEmail = 'sam@harbor.example';
@@ -149,34 +180,61 @@ describe('a practice from nothing: production settings, empty database, only the
       { token: admin },
     );
     expect(invited.status).to.equal(201);
-    const clinicianAccept = await http.post('/api/staff/invitations/accept', { token: await linkIn(clinicianEmail), password: 'sam clinician password' });
+    const clinicianAccept = await http.post('/api/staff/invitations/accept', {
+      token: await linkIn(clinicianEmail),
+      password: 'sam clinician password',
+    });
     expect(clinicianAccept.status).to.equal(200);
     const clinician = clinicianAccept.body.token as string;
     const clinicianId = clinicianAccept.body.user.id as string;
 
-    const service = await http.post('/api/services', { name: 'Initial consultation', durationMinutes: 50 }, { token: admin });
+    const service = await http.post(
+      '/api/services',
+      { name: 'Initial consultation', durationMinutes: 50 },
+      { token: admin },
+    );
     expect(service.status).to.equal(201);
     const prefs = await http.put(
       `/api/clinicians/${clinicianId}/booking-preferences`,
-      { initialConsultationServiceId: service.body.id, startTimeIntervalMinutes: 60, minimumNoticeHours: 24, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 },
+      {
+        initialConsultationServiceId: service.body.id,
+        startTimeIntervalMinutes: 60,
+        minimumNoticeHours: 24,
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+      },
       { token: clinician },
     );
     expect(prefs.status, JSON.stringify(prefs.body)).to.equal(200);
     const today = new Date().toISOString().slice(0, 10);
     const rule = await http.post(
       `/api/clinicians/${clinicianId}/availability-rules`,
-      { rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU', startDate: today, startTime: '09:00', endTime: '17:00' },
+      {
+        rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU',
+        startDate: today,
+        startTime: '09:00',
+        endTime: '17:00',
+      },
       { token: clinician },
     );
     expect(rule.status, JSON.stringify(rule.body)).to.equal(201);
-    expect((await http.patch('/api/practice/client-portal', { enabled: true }, { token: admin })).status).to.equal(200);
+    expect(
+      (await http.patch('/api/practice/client-portal', { enabled: true }, { token: admin })).status,
+    ).to.equal(200);
 
     const portal = await http.get(`/portal/${slug}`);
     expect(portal.status).to.equal(200);
-    expect(portal.body).to.include({ name: 'Harbor Counseling', slug: 'harbor-counseling', timeZone: 'America/New_York' });
+    expect(portal.body).to.include({
+      name: 'Harbor Counseling',
+      slug: 'harbor-counseling',
+      timeZone: 'America/New_York',
+    });
     const clinicians = await http.get(`/portal/${slug}/clinicians`);
     const offered = clinicians.body.find((c: { id: string }) => c.id === clinicianId);
-    expect(offered?.newClients).to.deep.include({ accepted: true, initialConsultationServiceId: service.body.id });
+    expect(offered?.newClients).to.deep.include({
+      accepted: true,
+      initialConsultationServiceId: service.body.id,
+    });
     const from = new Date();
     const to = new Date(from.getTime() + 14 * 86_400_000);
     const slots = await http.get(

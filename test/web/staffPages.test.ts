@@ -102,13 +102,17 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
     await phone.getByLabel('First name').fill('Sam');
     await phone.getByLabel('Last name').fill('Lee');
     await phone.getByRole('button', { name: 'Send invitation' }).click();
-    await phone.getByText('Someone with this email already has a staff account or an open invitation.').waitFor();
+    await phone
+      .getByText('Someone with this email already has a staff account or an open invitation.')
+      .waitFor();
     await phone.getByRole('button', { name: 'Revoke the invitation for Sam Lee' }).click();
     await phone.getByText('No invitations are waiting.').waitFor();
 
     await phone.getByRole('button', { name: 'Deactivate Ada Lovelace' }).click();
     await phone
-      .getByText("Ada Lovelace is the practice's only active admin clinician. Make someone else an admin clinician first.")
+      .getByText(
+        "Ada Lovelace is the practice's only active admin clinician. Make someone else an admin clinician first.",
+      )
       .waitFor();
     await screenshot(phone, '04-last-admin-refused-phone');
 
@@ -124,9 +128,17 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
 
   it('on a desktop, a clinician with future appointments is not deactivated, and the page says what to do', async () => {
     const practice = await aPractice(ctx.db);
-    const admin = await aStaffUser(ctx.db, practice, { role: 'practice_manager', firstName: 'Pat', lastName: 'Manager' });
+    const admin = await aStaffUser(ctx.db, practice, {
+      role: 'practice_manager',
+      firstName: 'Pat',
+      lastName: 'Manager',
+    });
     await admin.update({ passwordHash: (await aStaffUser(ctx.db, practice)).passwordHash });
-    const clinician = await aStaffUser(ctx.db, practice, { role: 'clinician', firstName: 'Dana', lastName: 'Whitfield' });
+    const clinician = await aStaffUser(ctx.db, practice, {
+      role: 'clinician',
+      firstName: 'Dana',
+      lastName: 'Whitfield',
+    });
     await anAppointment(ctx.db, {
       practice,
       clinician,
@@ -142,12 +154,17 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
     await desk.getByRole('link', { name: 'Staff' }).click();
     await desk.getByRole('button', { name: 'Deactivate Dana Whitfield' }).click();
     await desk
-      .getByText('Dana Whitfield still has 1 future appointment. To deactivate them, first move or cancel the appointments.')
+      .getByText(
+        'Dana Whitfield still has 1 future appointment. To deactivate them, first move or cancel the appointments.',
+      )
       .waitFor();
     await screenshot(desk, '06-clinician-has-appointments-desktop');
     await desk.getByLabel('Role of Dana Whitfield', { exact: true }).selectOption('admin_clinician');
     await desk.getByRole('button', { name: 'Change the role of Dana Whitfield' }).click();
-    await desk.getByRole('button', { name: 'Change the role of Dana Whitfield' }).and(desk.locator(':disabled')).waitFor();
+    await desk
+      .getByRole('button', { name: 'Change the role of Dana Whitfield' })
+      .and(desk.locator(':disabled'))
+      .waitFor();
     await clinician.reload();
     expect(clinician.role).to.equal('admin_clinician');
     expect(pageErrors).to.deep.equal([]);

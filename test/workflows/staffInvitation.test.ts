@@ -6,7 +6,11 @@ import {
   getStaffInvitationStatusQuery,
 } from '../../workflows/staffInvitation';
 import { staffInvitationWorkflowId } from '../../temporal/staffInvitations';
-import { createStaffInvitation, acceptStaffInvitation, revokeStaffInvitation } from '../../booking/staffInvitations';
+import {
+  createStaffInvitation,
+  acceptStaffInvitation,
+  revokeStaffInvitation,
+} from '../../booking/staffInvitations';
 import { linkTokenHash } from '../../booking/oneTimeCodes';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { aPractice, aStaffUser } from '../fixtures';
@@ -21,7 +25,11 @@ describe('staffInvitationWorkflow (time-skipping)', function () {
   /** An invitation as POST /api/staff/invitations records it, and its workflow started on the test server. */
   async function invite(email = `new-${Math.random().toString(36).slice(2, 8)}@example.test`) {
     const practice = await aPractice(tb.db, { name: 'Harbor Counseling', timeZone: 'America/New_York' });
-    const admin = await aStaffUser(tb.db, practice, { role: 'admin_clinician', firstName: 'Maya', lastName: 'Chen' });
+    const admin = await aStaffUser(tb.db, practice, {
+      role: 'admin_clinician',
+      firstName: 'Maya',
+      lastName: 'Chen',
+    });
     let handle: WorkflowHandle<typeof staffInvitationWorkflow> | undefined;
     const invitation = await createStaffInvitation(
       tb.db,

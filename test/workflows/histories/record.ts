@@ -31,8 +31,15 @@ import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../..
 import { startCancellation } from '../../../temporal/cancellations';
 import { portalEmailWorkflowId } from '../../../temporal/portalEmails';
 import { staffInvitationWorkflowId } from '../../../temporal/staffInvitations';
-import { acceptStaffInvitation, createStaffInvitation, revokeStaffInvitation } from '../../../booking/staffInvitations';
-import { getStaffInvitationStatusQuery, staffInvitationClosedSignal } from '../../../workflows/staffInvitation';
+import {
+  acceptStaffInvitation,
+  createStaffInvitation,
+  revokeStaffInvitation,
+} from '../../../booking/staffInvitations';
+import {
+  getStaffInvitationStatusQuery,
+  staffInvitationClosedSignal,
+} from '../../../workflows/staffInvitation';
 import type { CancellationWorkflowInput } from '../../../workflows/cancellation';
 import { getStatusQuery } from '../../../workflows/appointmentRequest';
 import { useWorkflowTestbed } from '../../support/workflowTestbed';
@@ -465,7 +472,12 @@ describe('record workflow histories', function () {
         await handle.signal(staffInvitationClosedSignal, { reason: 'revoked' });
       }));
     it('staff-invitation-rejected', () =>
-      invitation('staff-invitation-rejected', 'rejected', async () => {}, () => tb.capture.rejectNext(1)));
+      invitation(
+        'staff-invitation-rejected',
+        'rejected',
+        async () => {},
+        () => tb.capture.rejectNext(1),
+      ));
     it('staff-invitation-abandoned', async () => {
       await recording(async () => {
         const id = '00000000-0000-4000-8000-0000000000ab';

@@ -24,7 +24,10 @@ export function AcceptInvitation({ onSignedIn }: { onSignedIn: (session: StaffSe
     setBusy(true);
     try {
       onSignedIn(
-        await call<StaffSession>('/api/staff/invitations/accept', { method: 'POST', body: { token, password } }),
+        await call<StaffSession>('/api/staff/invitations/accept', {
+          method: 'POST',
+          body: { token, password },
+        }),
       );
     } catch (err) {
       setError(err);

@@ -48,7 +48,11 @@ export function SignUp() {
         body: {
           practiceName: form.practiceName.trim(),
           timeZone: form.timeZone,
-          admin: { firstName: form.firstName.trim(), lastName: form.lastName.trim(), email: form.email.trim() },
+          admin: {
+            firstName: form.firstName.trim(),
+            lastName: form.lastName.trim(),
+            email: form.email.trim(),
+          },
         },
       });
       setDone(answer.message);

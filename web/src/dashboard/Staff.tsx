@@ -88,7 +88,12 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
     try {
       await call('/api/staff/invitations', {
         method: 'POST',
-        body: { ...form, email: form.email.trim(), firstName: form.firstName.trim(), lastName: form.lastName.trim() },
+        body: {
+          ...form,
+          email: form.email.trim(),
+          firstName: form.firstName.trim(),
+          lastName: form.lastName.trim(),
+        },
       });
       setSent(`Invitation sent to ${form.email.trim()}. The link works for 7 days.`);
       setForm(empty);
