@@ -103,6 +103,34 @@ export function createStaffInvitationActivities(deps: ActivityDeps) {
 
   return {
     /**
+     * Tells an existing staff member that a sign-up used their address and no practice was created; nothing for a
+     * deactivated account (its owner no longer works there). Key `staff-signup-existing/<noticeId>`.
+     */
+    async sendStaffSignupNotice(input: { userId: string; noticeId: string }): Promise<'sent' | 'skipped'> {
+      const [row] = await deps.db.sequelize.query<{
+        email: string;
+        first_name: string;
+        practice_name: string;
+      }>(
+        `SELECT u.email, u.first_name, p.name AS practice_name
+           FROM staff_users u JOIN practices p ON p.id = u.practice_id
+          WHERE u.id = :id AND u.active`,
+        { replacements: { id: input.userId }, type: QueryTypes.SELECT },
+      );
+      if (!row) return 'skipped';
+      await deliverEmail(deps.mailer, {
+        kind: 'staff-signup-existing',
+        props: {
+          practiceName: row.practice_name,
+          firstName: row.first_name,
+          signInUrl: `${deps.publicUrl}/app`,
+        },
+        to: row.email,
+        idempotencyKey: `staff-signup-existing/${input.noticeId}`,
+      });
+      return 'sent';
+    },
+    /**
      * Waits for the invitation's transaction: the workflow is started inside it, so its first task may run before
      * the commit. Retried while the row is not there; a row that never appears was rolled back.
      */

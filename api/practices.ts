@@ -5,8 +5,8 @@ import type { Logger } from '../lib/logger';
 import type { Store } from '../models/store';
 import type { OneTimeCodes } from '../booking/oneTimeCodes';
 import { BookingError } from '../booking/errors';
-import { createPractice, isStaffEmail } from '../booking/staffOnboarding';
-import { startStaffInvitation } from '../temporal/staffInvitations';
+import { createPractice, staffIdByEmail } from '../booking/staffOnboarding';
+import { startStaffInvitation, startStaffSignupNotice } from '../temporal/staffInvitations';
 import { withTemporal } from '../temporal/errors';
 import { badRequest, notFound } from './errors';
 import type { RouteDef } from './route';
@@ -108,10 +108,10 @@ export function practiceRoutes(deps: {
           throw badRequest('/timeZone', 'timeZone must be an IANA time zone such as America/New_York.');
         // One practice per admin address, and the answer never says whether an address has an account: an
         // address already on a staff anywhere, or already invited, gets the same 202 and no second practice.
-        if (await isStaffEmail(deps.db, body.admin.email)) {
-          deps.log.info(
-            { event: 'signup_existing_staff' },
-            'sign-up for an address that has a staff account',
+        const existing = await staffIdByEmail(deps.db, body.admin.email);
+        if (existing) {
+          await withTemporal(() =>
+            startStaffSignupNotice(deps.temporal, deps.taskQueue, existing, deps.clock.now()),
           );
         } else {
           try {

@@ -33,13 +33,16 @@ export function slugFromName(name: string): string {
   return base.length >= 3 ? base : `${base}-practice`;
 }
 
-/** True when the address is a staff user's already (staff sign in by email alone, so one account per address). */
-export async function isStaffEmail(db: Store, email: string): Promise<boolean> {
-  const rows = await db.sequelize.query('SELECT 1 FROM staff_users WHERE lower(email) = lower(:email)', {
-    replacements: { email },
-    type: QueryTypes.SELECT,
-  });
-  return rows.length > 0;
+/** The staff user who has this address (staff sign in by email alone, so one account per address), or null. */
+export async function staffIdByEmail(db: Store, email: string): Promise<string | null> {
+  const [row] = await db.sequelize.query<{ id: string }>(
+    'SELECT id FROM staff_users WHERE lower(email) = lower(:email)',
+    {
+      replacements: { email },
+      type: QueryTypes.SELECT,
+    },
+  );
+  return row?.id ?? null;
 }
 
 /**

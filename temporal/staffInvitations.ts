@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { staffSignupNoticeWorkflow } from '../workflows/staffSignupNotice';
 import { staffInvitationClosedSignal, staffInvitationWorkflow } from '../workflows/staffInvitation';
 
 /** Workflow id of a staff invitation: its row id only, never the address. */
@@ -44,5 +45,31 @@ export async function signalStaffInvitationClosed(
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     return false;
+  }
+}
+
+/**
+ * Starts the email telling a staff member that a sign-up used their address. One per user per UTC day (the id says
+ * so and a duplicate start is refused), so the public sign-up form cannot be used to flood anyone's inbox.
+ */
+export async function startStaffSignupNotice(
+  client: Client,
+  taskQueue: string,
+  userId: string,
+  now: Date,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const noticeId = `${userId}-${now.toISOString().slice(0, 10)}`;
+  try {
+    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflow.start(staffSignupNoticeWorkflow, {
+        taskQueue,
+        workflowId: `staff-signup-notice-${noticeId}`,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ userId, noticeId }],
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
 }

@@ -3,3 +3,4 @@ export * from './appointmentRequest';
 export * from './cancellation';
 export * from './portalEmail';
 export * from './staffInvitation';
+export * from './staffSignupNotice';

@@ -51,7 +51,10 @@ describe('web sign-up (POST /api/practices)', function () {
     });
 
     it('the same 202 for an address already on a staff, or already signing up: no second practice', async () => {
-      const existing = await aStaffUser(ctx.db, await aPractice(ctx.db), { role: 'admin_clinician' });
+      const existing = await aStaffUser(ctx.db, await aPractice(ctx.db, { name: 'Old Practice' }), {
+        role: 'admin_clinician',
+        firstName: 'Olga',
+      });
       const fresh = await ctx.http.post('/api/practices', signup('new@harbor.example', 'Lakeside Therapy'));
       const again = await ctx.http.post(
         '/api/practices',
@@ -67,6 +70,20 @@ describe('web sign-up (POST /api/practices)', function () {
           where: { slug: ['lakeside-therapy', 'lakeside-therapy-two', 'hillside-therapy'] },
         }),
       ).to.equal(1);
+      // The owner of the address is told by email, once a day however often the form is sent.
+      const notice = await capture.waitFor((e) => e.to.includes(existing.email));
+      expect(notice.subject).to.equal('You already have an account with Old Practice');
+      expect(notice.text).to.include('no new practice was created');
+      expect(
+        (await ctx.http.post('/api/practices', signup(existing.email, 'Hillside Again'))).status,
+      ).to.equal(202);
+      const handle = ctx.stack.temporal.workflow.getHandle(
+        `staff-signup-notice-${existing.id}-${ctx.clock.now().toISOString().slice(0, 10)}`,
+      );
+      expect(await handle.result()).to.equal('sent');
+      expect(capture.deliveries().filter((e) => e.to.includes(existing.email))).to.have.length(1);
+      await capture.waitFor((e) => e.to.includes('new@harbor.example'));
+      expect(capture.deliveries().filter((e) => e.to.includes('new@harbor.example'))).to.have.length(1);
     });
 
     it('practices named alike get their own slug; bad input is 400 naming the field, nothing written', async () => {

@@ -10,6 +10,7 @@ import RequestWithdrawn from '../../emails/request-withdrawn';
 import SignInCode from '../../emails/sign-in-code';
 import EmailVerification from '../../emails/email-verification';
 import StaffInvitation from '../../emails/staff-invitation';
+import StaffSignupExisting from '../../emails/staff-signup-existing';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -127,6 +128,11 @@ const build = {
     validUntil: 'Monday, June 8',
     reminder: false,
   }),
+  'staff-signup-existing': (): EmailPropsByKind['staff-signup-existing'] => ({
+    practiceName,
+    firstName: 'Jordan',
+    signInUrl: 'http://portal.test/app',
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -145,7 +151,14 @@ async function renderKind<K extends EmailKind>(kind: K) {
 describe('emails/render renderEmail', () => {
   it('knows every template', () => {
     expect([...emailKinds].sort()).to.deep.equal(
-      [...toClinician, ...toClient, 'sign-in-code', 'email-verification', 'staff-invitation'].sort(),
+      [
+        ...toClinician,
+        ...toClient,
+        'sign-in-code',
+        'email-verification',
+        'staff-invitation',
+        'staff-signup-existing',
+      ].sort(),
     );
   });
 
@@ -199,6 +212,7 @@ describe('emails/render renderEmail', () => {
       'sign-in-code': SignInCode.PreviewProps,
       'email-verification': EmailVerification.PreviewProps,
       'staff-invitation': StaffInvitation.PreviewProps,
+      'staff-signup-existing': StaffSignupExisting.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);

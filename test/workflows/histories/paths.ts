@@ -37,6 +37,7 @@ export const recordedPaths = {
     'staff-invitation-rejected',
     'staff-invitation-abandoned',
   ],
+  staffSignupNoticeWorkflow: ['staff-signup-notice-sent', 'staff-signup-notice-skipped'],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

@@ -492,6 +492,28 @@ describe('record workflow histories', function () {
     });
   });
 
+  describe('staffSignupNoticeWorkflow', () => {
+    const notice = async (name: RecordedPath, userId: string, expected: string) => {
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('staffSignupNoticeWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: `staff-signup-notice-${userId}-2026-06-01`,
+          args: [{ userId, noticeId: `${userId}-2026-06-01` }],
+        });
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    };
+    it('staff-signup-notice-sent', async () => {
+      const admin = await aStaffUser(tb.db, await aPractice(tb.db), { role: 'admin_clinician' });
+      await notice('staff-signup-notice-sent', admin.id, 'sent');
+    });
+    it('staff-signup-notice-skipped', async () => {
+      const gone = await aStaffUser(tb.db, await aPractice(tb.db), { active: false });
+      await notice('staff-signup-notice-skipped', gone.id, 'skipped');
+    });
+  });
+
   describe('diagnosticsWorkflow', () => {
     it('diagnostics', async () => {
       await recording(async () => {
