@@ -29,6 +29,9 @@ import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { clientRoutes } from './clients';
 import { webRouter } from './web';
+import { staffRoutes } from './staff';
+import { staffInvitationRoutes } from './staffInvitations';
+import { practiceRoutes } from './practices';
 import { securityMiddleware } from './security';
 import type { Store } from '../models/store';
 
@@ -48,6 +51,7 @@ export interface ApiConfig {
   /** Express's `trust proxy`: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
   trustProxy: boolean | number | string[];
   availabilityPerMinute: number;
+  signupEnabled: boolean;
 }
 
 /** What the HTTP app is built from. */
@@ -110,6 +114,26 @@ export function createApp(deps: AppDeps): Express {
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
       ...clientRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...staffRoutes({ db, clock }),
+      ...staffInvitationRoutes({
+        db,
+        clock,
+        log,
+        temporal: deps.temporal,
+        taskQueue: config.taskQueue,
+        codes,
+        tokens,
+        sessions,
+      }),
+      ...practiceRoutes({
+        db,
+        clock,
+        log,
+        temporal: deps.temporal,
+        taskQueue: config.taskQueue,
+        codes,
+        signupEnabled: config.signupEnabled,
+      }),
     ],
     authFor,
   );

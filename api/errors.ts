@@ -91,7 +91,9 @@ export function problemFromBookingError(err: BookingError): ProblemError {
             ? 'Invalid request'
             : status === 422
               ? 'Unprocessable request'
-              : 'Conflict';
+              : status === 410
+                ? 'Gone'
+                : 'Conflict';
   return new ProblemError(status, err.code, title, err.message, {
     ...(err.field ? { field: err.field } : {}),
     ...err.extra,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fn, col, where, QueryTypes } from 'sequelize';
+import { fn, col, where, Op, QueryTypes } from 'sequelize';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { verifyPassword } from '../lib/passwords';
@@ -7,7 +7,8 @@ import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
 import { staffSessionSchema } from './responseSchemas';
 import type { TokenService } from './auth/tokens';
-import { openSession, revokeSession, type SessionPolicy } from './auth/sessions';
+import { revokeSession, type SessionPolicy } from './auth/sessions';
+import { answerSignedIn } from './auth/signedIn';
 import {
   clearFailures,
   takeAttempt,
@@ -130,7 +131,10 @@ export function staffAuthRoutes(deps: {
         const { email, password } = req.body as { email: string; password: string };
         const normalized = email.trim().toLowerCase();
         const address = req.ip ?? 'unknown';
-        const user = await db.StaffUser.findOne({ where: where(fn('lower', col('email')), normalized) });
+        // A deactivated account answers as an unknown one: same words, same time.
+        const user = await db.StaffUser.findOne({
+          where: { [Op.and]: [where(fn('lower', col('email')), normalized), { active: true }] },
+        });
         const known = user !== null && (await signedInFrom(deps, user.id, address));
         const keys: AttemptKey[] = [
           { key: `account-address:${normalized}|${address}`, limit: PAIR_LIMIT },
@@ -158,18 +162,8 @@ export function staffAuthRoutes(deps: {
         // The pair's typos are forgiven; the account's count stays, so an ongoing attack is not reset by the owner.
         await clearFailures(deps.db, keys[0].key);
         await rememberAddress(deps, user.id, address);
-        const session = await openSession(deps.db, deps.clock, deps.sessions, user.id);
-        const token = await deps.tokens.sign(
-          { typ: 'staff', sub: user.id, sid: session.id, pid: user.practiceId },
-          session.expiresAt,
-        );
         deps.log.info({ event: 'login', userId: user.id }, 'signed in');
-        res.json({
-          token,
-          expiresAt: session.expiresAt.toISOString(),
-          idleTimeoutMinutes: deps.sessions.idleMinutes,
-          user: toStaffUser(user),
-        });
+        await answerSignedIn(deps, res, user);
       },
     },
     {

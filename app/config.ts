@@ -37,6 +37,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Availability questions per network address per minute (a 62-day question counts as 9); 0 turns it off. */
   availabilityPerMinute: number;
+  /** SIGNUP_ENABLED: anyone may create a practice from the web (POST /api/practices, /app/signup); off by default. */
+  signupEnabled: boolean;
 }
 
 /** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
@@ -192,5 +194,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
     trustProxy: trustProxy(env, production),
     availabilityPerMinute: int(env, 'AVAILABILITY_PER_MINUTE', 60, 0, 100_000),
+    signupEnabled: bool(env, 'SIGNUP_ENABLED', false),
   };
 }

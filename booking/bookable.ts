@@ -8,7 +8,8 @@ import type { Store } from '../models/store';
 /** Clinicians who take online requests, with their preferences. */
 export async function bookableClinicians(db: Store, practice: Practice, transaction?: Transaction) {
   const clinicians = await db.StaffUser.findAll({
-    where: { practiceId: practice.id, role: { [Op.in]: ['clinician', 'admin_clinician'] } },
+    // A deactivated clinician takes no new requests (their history stays).
+    where: { practiceId: practice.id, role: { [Op.in]: ['clinician', 'admin_clinician'] }, active: true },
     order: [
       ['lastName', 'ASC'],
       ['firstName', 'ASC'],
@@ -51,6 +52,7 @@ export async function bookableFor(
        FROM (SELECT 1) one
        LEFT JOIN staff_users u
               ON u.id = :clinicianId AND u.practice_id = :practiceId AND u.role IN ('clinician', 'admin_clinician')
+                 AND u.active
        LEFT JOIN booking_preferences p ON p.clinician_id = u.id
        LEFT JOIN services s ON s.id = :serviceId AND s.practice_id = :practiceId AND s.bookable_online`,
     {

@@ -26,7 +26,15 @@ export type BookingErrorCode =
   /** The practice's client portal is off: there is nothing to invite a client to. */
   | 'PORTAL_DISABLED'
   /** The client shares an address another client signs in with, so an invitation would sign in someone else. */
-  | 'CLIENT_SHARES_ADDRESS';
+  | 'CLIENT_SHARES_ADDRESS'
+  /** Staff and invitations (booking/staff*.ts). */
+  | 'STAFF_EMAIL_TAKEN'
+  | 'STAFF_NOT_FOUND'
+  | 'INVITATION_NOT_FOUND'
+  | 'INVITATION_GONE'
+  | 'LAST_ADMIN_CLINICIAN'
+  | 'CLINICIAN_HAS_BOOKINGS'
+  | 'WEAK_PASSWORD';
 
 /** HTTP status each refusal maps to. */
 export const bookingErrorStatus: Record<BookingErrorCode, number> = {
@@ -51,6 +59,13 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   CLIENT_ARCHIVED: 409,
   PORTAL_DISABLED: 409,
   CLIENT_SHARES_ADDRESS: 409,
+  STAFF_EMAIL_TAKEN: 409,
+  STAFF_NOT_FOUND: 404,
+  INVITATION_NOT_FOUND: 404,
+  INVITATION_GONE: 410,
+  LAST_ADMIN_CLINICIAN: 409,
+  CLINICIAN_HAS_BOOKINGS: 409,
+  WEAK_PASSWORD: 400,
 };
 
 /** A business rule said no; nothing was changed. */

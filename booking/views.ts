@@ -5,6 +5,7 @@ import type { AvailabilityRule } from '../models/availabilityRule';
 import type { Client } from '../models/client';
 import type { Service } from '../models/service';
 import type { StaffUser } from '../models/staffUser';
+import type { StaffInvitation } from '../models/staffInvitation';
 import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
@@ -171,5 +172,32 @@ export function toClientRequest(r: AppointmentRequest, related: ClientRelated) {
     service: { id: r.serviceId, name: related.services.get(r.serviceId)?.name ?? '' },
     createdAt: r.createdAt.toISOString(),
     appointmentId: r.appointmentId ?? null,
+  };
+}
+
+/** A staff member as the practice's staff list shows them (no password hash, no sessions). */
+export function toStaffMember(u: StaffUser) {
+  return {
+    id: u.id,
+    email: u.email,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    role: u.role,
+    active: u.active,
+  };
+}
+
+/** An invitation as the staff page lists it (never its token or hash). */
+export function toStaffInvitation(i: StaffInvitation) {
+  return {
+    id: i.id,
+    email: i.email,
+    firstName: i.firstName,
+    lastName: i.lastName,
+    role: i.role,
+    invitedBy: i.invitedBy,
+    createdAt: i.createdAt.toISOString(),
+    expiresAt: i.expiresAt.toISOString(),
+    remindedAt: iso(i.remindedAt ?? null),
   };
 }

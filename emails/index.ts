@@ -13,3 +13,5 @@ export type { AppointmentCanceledProps } from './appointment-canceled';
 export type { SignInCodeProps } from './sign-in-code';
 export type { EmailVerificationProps } from './email-verification';
 export type { PortalInvitationProps } from './portal-invitation';
+export type { StaffInvitationProps } from './staff-invitation';
+export type { StaffSignupExistingProps } from './staff-signup-existing';

@@ -38,6 +38,14 @@ import PortalInvitation, {
   subject as portalInvitationSubject,
   type PortalInvitationProps,
 } from './portal-invitation';
+import StaffInvitation, {
+  subject as staffInvitationSubject,
+  type StaffInvitationProps,
+} from './staff-invitation';
+import StaffSignupExisting, {
+  subject as staffSignupExistingSubject,
+  type StaffSignupExistingProps,
+} from './staff-signup-existing';
 
 /** Props of each email, by its template name. */
 export interface EmailPropsByKind {
@@ -52,6 +60,8 @@ export interface EmailPropsByKind {
   'sign-in-code': SignInCodeProps;
   'email-verification': EmailVerificationProps;
   'portal-invitation': PortalInvitationProps;
+  'staff-invitation': StaffInvitationProps;
+  'staff-signup-existing': StaffSignupExistingProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -84,6 +94,8 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'sign-in-code': { component: SignInCode, subject: signInCodeSubject },
   'email-verification': { component: EmailVerification, subject: emailVerificationSubject },
   'portal-invitation': { component: PortalInvitation, subject: portalInvitationSubject },
+  'staff-invitation': { component: StaffInvitation, subject: staffInvitationSubject },
+  'staff-signup-existing': { component: StaffSignupExisting, subject: staffSignupExistingSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

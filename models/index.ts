@@ -13,3 +13,4 @@ export * from './appointmentRequest';
 export * from './appointment';
 export * from './notification';
 export * from './auditEntry';
+export * from './staffInvitation';

@@ -6,6 +6,7 @@ import * as clientSignIn from './migrations/0003-client-sign-in';
 import * as emailVerification from './migrations/0004-email-verification';
 import * as requestBodyHash from './migrations/0006-request-body-hash-and-paging';
 import * as knownSignInAddresses from './migrations/0007-known-sign-in-addresses';
+import * as staffInvitations from './migrations/0008-staff-invitations';
 import * as clients from './migrations/0009-clients';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
@@ -20,6 +21,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0004-email-verification', module: emailVerification },
   { name: '0006-request-body-hash-and-paging', module: requestBodyHash },
   { name: '0007-known-sign-in-addresses', module: knownSignInAddresses },
+  { name: '0008-staff-invitations', module: staffInvitations },
   { name: '0009-clients', module: clients },
 ];
 

@@ -20,6 +20,8 @@ class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAttribute
   declare role: StaffRole;
   declare passwordHash: string;
   declare timeZone: string | null;
+  /** false: deactivated (cannot sign in, every session ended); their history stays. */
+  declare active: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -38,6 +40,7 @@ export function defineStaffUser(sequelize: Sequelize): typeof StaffUser {
       role: { type: DataTypes.TEXT, allowNull: false },
       passwordHash: { type: DataTypes.TEXT, allowNull: false },
       timeZone: { type: DataTypes.TEXT },
+      active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

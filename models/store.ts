@@ -11,6 +11,7 @@ import { defineAppointmentRequest, type AppointmentRequest } from './appointment
 import { defineAppointment, type Appointment } from './appointment';
 import { defineNotification, type Notification } from './notification';
 import { defineAuditEntry, type AuditEntry } from './auditEntry';
+import { defineStaffInvitation, type StaffInvitation } from './staffInvitation';
 
 /**
  * Every model bound to one database, and that database for transactions and raw queries. A module reaches the
@@ -30,6 +31,7 @@ export interface Store {
   readonly Appointment: typeof Appointment;
   readonly Notification: typeof Notification;
   readonly AuditEntry: typeof AuditEntry;
+  readonly StaffInvitation: typeof StaffInvitation;
 }
 
 /** Defines every model on sequelize alone; a second store on another instance has classes of its own. */
@@ -48,5 +50,6 @@ export function createStore(sequelize: Sequelize): Store {
     Appointment: defineAppointment(sequelize),
     Notification: defineNotification(sequelize),
     AuditEntry: defineAuditEntry(sequelize),
+    StaffInvitation: defineStaffInvitation(sequelize),
   };
 }

@@ -2,3 +2,5 @@ export * from './diagnostics';
 export * from './appointmentRequest';
 export * from './cancellation';
 export * from './portalEmail';
+export * from './staffInvitation';
+export * from './staffSignupNotice';

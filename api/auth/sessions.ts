@@ -43,7 +43,7 @@ export async function resumeSession(
   const rows = await db.sequelize.query<{ practice_id: string; role: StaffRole; last_seen_at: Date }>(
     `SELECT u.practice_id, u.role, s.last_seen_at
        FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id
-      WHERE s.id = :sessionId AND s.user_id = :userId AND s.revoked_at IS NULL
+      WHERE s.id = :sessionId AND s.user_id = :userId AND s.revoked_at IS NULL AND u.active
         AND s.expires_at > :now AND s.last_seen_at > :idleCutoff`,
     {
       replacements: {

@@ -231,6 +231,75 @@ const table: Cell[] = [
     path: async (w) => `/api/clients/${await clientOf(w)}/portal-invite`,
     expect: { ...clinicianScoped(202), colleague: 404 },
   },
+  // Staff and onboarding (api/staff.ts, api/staffInvitations.ts, api/practices.ts).
+  { name: 'list staff', method: 'GET', path: () => '/api/staff', expect: everyStaff(200) },
+  {
+    name: 'list open invitations',
+    method: 'GET',
+    path: () => '/api/staff/invitations',
+    expect: managersOnly(200, 200),
+  },
+  {
+    name: 'invite a staff member',
+    method: 'POST',
+    // One address for every actor: the previous actor's invitation is cleared so each call can succeed.
+    path: async (w) => {
+      await w.db.StaffInvitation.destroy({ where: { email: 'matrix-invitee@example.test' } });
+      return '/api/staff/invitations';
+    },
+    body: { email: 'matrix-invitee@example.test', firstName: 'Mat', lastName: 'Rix', role: 'clinician' },
+    expect: managersOnly(201, 201),
+  },
+  {
+    name: 'revoke an invitation',
+    method: 'DELETE',
+    path: async (w) => {
+      const invitation = await w.db.StaffInvitation.create({
+        practiceId: w.practice.id,
+        email: `revoke-${Math.random().toString(36).slice(2)}@example.test`,
+        firstName: 'Rev',
+        lastName: 'Oke',
+        role: 'clinician',
+        tokenHash: Math.random().toString(36),
+        invitedBy: null,
+        createdAt: new Date(),
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
+      return `/api/staff/invitations/${invitation.id}`;
+    },
+    expect: managersOnly(204, 404),
+  },
+  {
+    name: 'accept an invitation (public: an unknown token is 404 whoever asks)',
+    method: 'POST',
+    path: () => '/api/staff/invitations/accept',
+    body: { token: 'no-such-invitation-token', password: 'a long enough password' },
+    expect: Object.fromEntries(actors.map((a) => [a, 404])),
+  },
+  {
+    name: "change a staff member's role",
+    method: 'PATCH',
+    path: (w) => `/api/staff/${w.clinician.id}`,
+    body: { role: 'clinician' },
+    expect: managersOnly(200, 404),
+  },
+  {
+    name: 'public configuration',
+    method: 'GET',
+    path: () => '/api/config',
+    expect: Object.fromEntries(actors.map((a) => [a, 200])),
+  },
+  {
+    name: 'sign up a practice (off unless SIGNUP_ENABLED)',
+    method: 'POST',
+    path: () => '/api/practices',
+    body: {
+      practiceName: 'Matrix Practice',
+      timeZone: 'UTC',
+      admin: { firstName: 'Mat', lastName: 'Rix', email: 'matrix-signup@example.test' },
+    },
+    expect: Object.fromEntries(actors.map((a) => [a, 404])),
+  },
 ];
 
 async function tokensFor(

@@ -258,4 +258,29 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
       202,
     );
   });
+
+  it('staff and onboarding: the staff list, invitations (invite, list, accept), a role change, the public config', async () => {
+    expectDeclared(await ctx.http.get('/api/staff', { token }), 'get', '/api/staff');
+    const email = `invitee-${randomUUID()}@example.test`;
+    const invited = await ctx.http.post(
+      '/api/staff/invitations',
+      { email, firstName: 'Ivy', lastName: 'Invitee', role: 'practice_manager' },
+      { token },
+    );
+    expectDeclared(invited, 'post', '/api/staff/invitations', 201);
+    expectDeclared(await ctx.http.get('/api/staff/invitations', { token }), 'get', '/api/staff/invitations');
+    const delivered = await capture.waitFor((e) => e.to.includes(email));
+    const link = /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(delivered.text ?? '')![1];
+    const accepted = await ctx.http.post('/api/staff/invitations/accept', {
+      token: link,
+      password: 'a sturdy password',
+    });
+    expectDeclared(accepted, 'post', '/api/staff/invitations/accept');
+    expectDeclared(
+      await ctx.http.patch(`/api/staff/${accepted.body.user.id}`, { role: 'clinician' }, { token }),
+      'patch',
+      '/api/staff/{id}',
+    );
+    expectDeclared(await ctx.http.get('/api/config'), 'get', '/api/config');
+  });
 });

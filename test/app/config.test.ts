@@ -83,4 +83,10 @@ describe('config', () => {
       expect(err.message).to.match(/^Configuration error: TRUST_PROXY /);
     }
   });
+
+  it('keeps web sign-up off unless SIGNUP_ENABLED says true, in every environment', () => {
+    expect(loadConfig({}).signupEnabled).to.equal(false);
+    expect(loadConfig({ SIGNUP_ENABLED: 'true' }).signupEnabled).to.equal(true);
+    expect(failure({ SIGNUP_ENABLED: 'maybe' }).variable).to.equal('SIGNUP_ENABLED');
+  });
 });

@@ -10,6 +10,8 @@ import RequestWithdrawn from '../../emails/request-withdrawn';
 import SignInCode from '../../emails/sign-in-code';
 import PortalInvitation from '../../emails/portal-invitation';
 import EmailVerification from '../../emails/email-verification';
+import StaffInvitation from '../../emails/staff-invitation';
+import StaffSignupExisting from '../../emails/staff-signup-existing';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -123,6 +125,20 @@ const build = {
     clientFirstName: 'Jordan',
     signInUrl: 'https://booking.example.test/portal/riverside/sign-in',
   }),
+  'staff-invitation': (): EmailPropsByKind['staff-invitation'] => ({
+    practiceName,
+    firstName: 'Jordan',
+    inviterName: 'Dr. Maya Chen',
+    roleLabel: 'a clinician',
+    acceptUrl: 'http://portal.test/app/accept-invitation?token=abc',
+    validUntil: 'Monday, June 8',
+    reminder: false,
+  }),
+  'staff-signup-existing': (): EmailPropsByKind['staff-signup-existing'] => ({
+    practiceName,
+    firstName: 'Jordan',
+    signInUrl: 'http://portal.test/app',
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -141,7 +157,15 @@ async function renderKind<K extends EmailKind>(kind: K) {
 describe('emails/render renderEmail', () => {
   it('knows every template', () => {
     expect([...emailKinds].sort()).to.deep.equal(
-      [...toClinician, ...toClient, 'sign-in-code', 'email-verification', 'portal-invitation'].sort(),
+      [
+        ...toClinician,
+        ...toClient,
+        'sign-in-code',
+        'email-verification',
+        'portal-invitation',
+        'staff-invitation',
+        'staff-signup-existing',
+      ].sort(),
     );
   });
 
@@ -195,6 +219,8 @@ describe('emails/render renderEmail', () => {
       'sign-in-code': SignInCode.PreviewProps,
       'email-verification': EmailVerification.PreviewProps,
       'portal-invitation': PortalInvitation.PreviewProps,
+      'staff-invitation': StaffInvitation.PreviewProps,
+      'staff-signup-existing': StaffSignupExisting.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);

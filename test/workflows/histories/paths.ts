@@ -32,6 +32,14 @@ export const recordedPaths = {
     'portal-email-invitation-sent',
   ],
   diagnosticsWorkflow: ['diagnostics'],
+  staffInvitationWorkflow: [
+    'staff-invitation-expired',
+    'staff-invitation-accepted',
+    'staff-invitation-revoked',
+    'staff-invitation-rejected',
+    'staff-invitation-abandoned',
+  ],
+  staffSignupNoticeWorkflow: ['staff-signup-notice-sent', 'staff-signup-notice-skipped'],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

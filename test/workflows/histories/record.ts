@@ -30,11 +30,21 @@ import { issueEmailVerification } from '../../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../../temporal/requests';
 import { startCancellation } from '../../../temporal/cancellations';
 import { portalEmailWorkflowId } from '../../../temporal/portalEmails';
+import { staffInvitationWorkflowId } from '../../../temporal/staffInvitations';
+import {
+  acceptStaffInvitation,
+  createStaffInvitation,
+  revokeStaffInvitation,
+} from '../../../booking/staffInvitations';
+import {
+  getStaffInvitationStatusQuery,
+  staffInvitationClosedSignal,
+} from '../../../workflows/staffInvitation';
 import type { CancellationWorkflowInput } from '../../../workflows/cancellation';
 import { getStatusQuery } from '../../../workflows/appointmentRequest';
 import { useWorkflowTestbed } from '../../support/workflowTestbed';
 import { sharedWorkflowBundle } from '../../support/temporal';
-import { aClient, aClinician, anAppointment, aPractice, aService } from '../../fixtures';
+import { aClient, aClinician, anAppointment, aPractice, aService, aStaffUser } from '../../fixtures';
 import type { RecordedPath } from './paths';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -413,6 +423,118 @@ describe('record workflow histories', function () {
         { kind: 'sign-in-code', id: await signInCodeRow(client.id) },
         'rejected',
       );
+    });
+  });
+
+  describe('staffInvitationWorkflow', () => {
+    const DAY = 86_400_000;
+    /** An invitation as the API records it, its workflow started; the outcome after `then`, saved under name. */
+    const invitation = async (
+      name: RecordedPath,
+      expected: string,
+      then: (ctx: {
+        handle: WorkflowHandle;
+        id: string;
+        admin: { id: string; practiceId: string };
+        sent: () => Promise<void>;
+      }) => Promise<void>,
+      before?: () => void,
+    ) => {
+      const practice = await aPractice(tb.db);
+      const admin = await aStaffUser(tb.db, practice, { role: 'admin_clinician' });
+      before?.();
+      await recording(async () => {
+        let handle: WorkflowHandle | undefined;
+        const created = await createStaffInvitation(
+          tb.db,
+          {
+            practiceId: practice.id,
+            email: `invited-${name}@example.test`,
+            firstName: 'Jordan',
+            lastName: 'Rivera',
+            role: 'clinician',
+            invitedBy: admin,
+            now: new Date(NOW),
+            codes: tb.codes,
+          },
+          async (id) => {
+            handle = await tb.env.client.workflow.start('staffInvitationWorkflow', {
+              taskQueue: tb.taskQueue,
+              workflowId: staffInvitationWorkflowId(id),
+              args: [{ invitationId: id }],
+            });
+          },
+        );
+        const sent = async () => {
+          for (let i = 0; i < 200 && !(await handle!.query(getStaffInvitationStatusQuery)).sent; i++)
+            await new Promise((r) => setTimeout(r, 50));
+        };
+        await then({ handle: handle!, id: created.id, admin, sent });
+        expect(await handle!.result()).to.equal(expected);
+        await save(name, handle!);
+      });
+    };
+
+    it('staff-invitation-expired', () =>
+      invitation('staff-invitation-expired', 'expired', async () => {
+        await tb.env.sleep(8 * DAY);
+      }));
+    it('staff-invitation-accepted', () =>
+      invitation('staff-invitation-accepted', 'accepted', async ({ handle, id, sent }) => {
+        await sent();
+        await acceptStaffInvitation(tb.db, {
+          token: tb.codes.linkToken('staff-invitation', id),
+          password: 'a long enough password',
+          now: new Date(NOW),
+        });
+        await handle.signal(staffInvitationClosedSignal, { reason: 'accepted' });
+      }));
+    it('staff-invitation-revoked', () =>
+      invitation('staff-invitation-revoked', 'revoked', async ({ handle, id, admin, sent }) => {
+        await sent();
+        await revokeStaffInvitation(tb.db, { actor: admin, invitationId: id, now: new Date(NOW) });
+        await handle.signal(staffInvitationClosedSignal, { reason: 'revoked' });
+      }));
+    it('staff-invitation-rejected', () =>
+      invitation(
+        'staff-invitation-rejected',
+        'rejected',
+        async () => {},
+        () => tb.capture.rejectNext(1),
+      ));
+    it('staff-invitation-abandoned', async () => {
+      await recording(async () => {
+        const id = '00000000-0000-4000-8000-0000000000ab';
+        const handle = await tb.env.client.workflow.start('staffInvitationWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: staffInvitationWorkflowId(id),
+          args: [{ invitationId: id }],
+        });
+        expect(await handle.result()).to.equal('abandoned');
+        await save('staff-invitation-abandoned', handle);
+      });
+    });
+  });
+
+  describe('staffSignupNoticeWorkflow', () => {
+    const notice = async (name: RecordedPath, userId: string, expected: string) => {
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('staffSignupNoticeWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: `staff-signup-notice-${userId}-2026-06-01`,
+          args: [{ userId, noticeId: `${userId}-2026-06-01` }],
+        });
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    };
+    it('staff-signup-notice-sent', async () => {
+      const admin = await aStaffUser(tb.db, await aPractice(tb.db), { role: 'admin_clinician' });
+      await notice('staff-signup-notice-sent', admin.id, 'sent');
+    });
+    it('staff-signup-notice-skipped', async () => {
+      const gone = await aStaffUser(tb.db, await aPractice(tb.db), { active: false });
+      await notice('staff-signup-notice-skipped', gone.id, 'skipped');
     });
   });
 

@@ -11,6 +11,9 @@ import { Requests } from './Requests';
 import { Clients } from './Clients';
 import { ClientProfile } from './ClientProfile';
 import { StaffSignIn } from './StaffSignIn';
+import { Staff as StaffPage } from './Staff';
+import { AcceptInvitation } from './AcceptInvitation';
+import { SignUp, SignUpLink } from './SignUp';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
 
@@ -94,6 +97,29 @@ export function DashboardApp({ path }: { path: string }) {
     if (staff && route === '/') navigate('/app/requests', { replace: true });
   }, [staff, route]);
 
+  // Reached from emails and the sign-in page before anyone is signed in.
+  if (route === '/accept-invitation') {
+    return (
+      <main id="main" className="container narrow">
+        <AcceptInvitation
+          onSignedIn={(s) => {
+            sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+            setNotice(null);
+            setSession(s);
+            navigate('/app/requests', { replace: true });
+          }}
+        />
+      </main>
+    );
+  }
+  if (route === '/signup') {
+    return (
+      <main id="main" className="container narrow">
+        <SignUp />
+      </main>
+    );
+  }
+
   if (!staff) {
     return (
       <main id="main" className="container narrow">
@@ -105,6 +131,7 @@ export function DashboardApp({ path }: { path: string }) {
             setSession(s);
           }}
         />
+        <SignUpLink />
       </main>
     );
   }
@@ -116,6 +143,7 @@ export function DashboardApp({ path }: { path: string }) {
     { to: '/app/clients', label: 'Clients' },
     ...(manager ? [{ to: '/app/settings/client-portal', label: 'Client Portal' }] : []),
     { to: '/app/settings/availabilities', label: 'Availabilities' },
+    { to: '/app/staff', label: 'Staff' },
   ];
   let page;
   if (route === '/requests' || route === '/') page = <Requests />;
@@ -125,6 +153,7 @@ export function DashboardApp({ path }: { path: string }) {
   else if (route === '/clients') page = <Clients />;
   else if (/^\/clients\/[0-9a-f-]{36}$/.test(route))
     page = <ClientProfile id={route.slice('/clients/'.length)} />;
+  else if (route === '/staff') page = <StaffPage />;
   else page = <PageHeading title="Page not found">Page not found</PageHeading>;
 
   return (

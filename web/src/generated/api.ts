@@ -44,6 +44,15 @@ export interface Operations {
     body: never;
     response: void;
   };
+  /** Revoke an open invitation: its link stops working and no further email is sent */
+  'DELETE /api/staff/invitations/{id}': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
   /** Requests (a clinician's own; the whole practice's for admins and managers), a page at a time: newest first; with status=pending, the one to answer first (its slot or its lifetime ends soonest) first */
   'GET /api/appointment-requests': {
     params: never;
@@ -350,6 +359,15 @@ export interface Operations {
       reason?: string;
     }[];
   };
+  /** Public settings of this deployment the browser app reads before sign-in */
+  'GET /api/config': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      signupEnabled: boolean;
+    };
+  };
   /** Your notifications, newest first, with the unread count; a decided request says so */
   'GET /api/notifications': {
     params: never;
@@ -393,6 +411,37 @@ export interface Operations {
       name: string;
       durationMinutes: number;
       bookableOnline: boolean;
+    }[];
+  };
+  /** The practice's staff members with their role and whether they are active */
+  'GET /api/staff': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      active: boolean;
+    }[];
+  };
+  /** The practice's open invitations (admin clinicians and practice managers) */
+  'GET /api/staff/invitations': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      invitedBy: string | null;
+      createdAt: string;
+      expiresAt: string;
+      remindedAt: string | null;
     }[];
   };
   /** The practice's client portal: name, whether new clients may request, cancelation policy */
@@ -626,6 +675,25 @@ export interface Operations {
       bookableOnline: boolean;
     };
   };
+  /** Change a staff member's role, or deactivate (ends every session) or reactivate them */
+  'PATCH /api/staff/{id}': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      role?: 'admin_clinician' | 'clinician' | 'practice_manager';
+      active?: boolean;
+    };
+    response: {
+      id: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      active: boolean;
+    };
+  };
   /** Approve: books the appointment for the signed-in client, the existing client with the email a new client gave (their profile unchanged), or a client it creates (always, with asNewClient); emails the confirmation */
   'POST /api/appointment-requests/{id}/approve': {
     params: {
@@ -844,6 +912,24 @@ export interface Operations {
     body: never;
     response: void;
   };
+  /** Create a practice from the web (only with SIGNUP_ENABLED=true): its first admin clinician is emailed a link to set a password */
+  'POST /api/practices': {
+    params: never;
+    query: never;
+    body: {
+      practiceName: string;
+      timeZone: string;
+      admin: {
+        firstName: string;
+        lastName: string;
+        email: string;
+      };
+    };
+    response: {
+      status: string;
+      message: string;
+    };
+  };
   /** Add a service */
   'POST /api/services': {
     params: never;
@@ -858,6 +944,51 @@ export interface Operations {
       name: string;
       durationMinutes: number;
       bookableOnline: boolean;
+    };
+  };
+  /** Invite someone to the staff with a role; the invitation is emailed, reminded once, and expires after 7 days */
+  'POST /api/staff/invitations': {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+    };
+    response: {
+      id: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      invitedBy: string | null;
+      createdAt: string;
+      expiresAt: string;
+      remindedAt: string | null;
+    };
+  };
+  /** Accept an invitation with the link's token and a new password; answers as /api/auth/login does */
+  'POST /api/staff/invitations/accept': {
+    params: never;
+    query: never;
+    body: {
+      token: string;
+      password: string;
+    };
+    response: {
+      token: string;
+      expiresAt: string;
+      idleTimeoutMinutes: number;
+      user: {
+        id: string;
+        practiceId: string;
+        email: string;
+        firstName: string;
+        lastName: string;
+        role: 'admin_clinician' | 'clinician' | 'practice_manager';
+        timeZone: string | null;
+      };
     };
   };
   /** Email a 6-digit sign-in code to a client of the practice; answers the same whether or not it is one */
