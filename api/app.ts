@@ -12,6 +12,7 @@ import { optionalClient, requireClient, requireStaff } from './auth/middleware';
 import { staffAuthRoutes } from './staffAuth';
 import { practiceSettingsRoutes } from './practiceSettings';
 import { serviceRoutes } from './services';
+import { practiceProfileRoutes } from './practiceProfile';
 import { clinicianRoutes } from './clinicians';
 import { bookingPreferenceRoutes } from './bookingPreferences';
 import { availabilityRuleRoutes } from './availabilityRules';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
       ...staffAuthRoutes({ db, clock, log, tokens, sessions }),
       ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
       ...serviceRoutes({ db }),
+      ...practiceProfileRoutes({ db }),
       ...clinicianRoutes({ db }),
       ...bookingPreferenceRoutes({ db }),
       ...availabilityRuleRoutes({ db }),

@@ -16,7 +16,7 @@ import { withTemporal } from '../temporal/errors';
 import { badRequest, forbidden } from './errors';
 import type { RouteDef } from './route';
 import { managesPractice, type StaffPrincipal } from './auth/principal';
-import { idParams, isoInstant, uuid } from './schemas';
+import { idParams, isoInstant, phoneField, uuid } from './schemas';
 import {
   DEFAULT_PAGE_SIZE,
   encodeCursor,
@@ -30,7 +30,7 @@ import type { Schema } from './validation';
 
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
 const email = { type: 'string', format: 'email', maxLength: 254 } as const;
-const phone = { type: 'string', pattern: '^\\+?[0-9 ().-]{7,25}$' } as const;
+const phone = phoneField;
 
 const listQuery = {
   type: 'object',

@@ -14,6 +14,12 @@ export const timeZoneField = {
   maxLength: 64,
   example: 'America/New_York',
 } as const;
+/** A phone number as people write it: digits with an optional leading +, spaces, dots, dashes, brackets. */
+export const phoneField = {
+  type: 'string',
+  pattern: '^\\+?[0-9 ().-]{7,25}$',
+  example: '+1 555 0100',
+} as const;
 /** Free text a person writes (a note, a reason, a message): several lines allowed, control characters not. */
 export const multilineText = (maxLength: number) =>
   ({ type: 'string', maxLength, 'x-multiline': true }) as const;

@@ -3,6 +3,7 @@ import type { Appointment } from '../models/appointment';
 import type { AppointmentRequest } from '../models/appointmentRequest';
 import type { AvailabilityRule } from '../models/availabilityRule';
 import type { Client } from '../models/client';
+import type { Practice } from '../models/practice';
 import type { Service } from '../models/service';
 import type { StaffUser } from '../models/staffUser';
 import type { StaffInvitation } from '../models/staffInvitation';
@@ -29,6 +30,18 @@ export function toStaffUser(u: StaffUser) {
 }
 
 /** The public shape of a service. */
+/** The practice's own details (Settings > Practice). */
+export function toPracticeProfile(p: Practice) {
+  return {
+    id: p.id,
+    name: p.name,
+    slug: p.slug,
+    timeZone: p.timeZone,
+    phone: p.phone,
+    requestLifetimeHours: p.requestLifetimeHours,
+  };
+}
+
 export function toService(s: Service) {
   return { id: s.id, name: s.name, durationMinutes: s.durationMinutes, bookableOnline: s.bookableOnline };
 }

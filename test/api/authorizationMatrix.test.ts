@@ -121,6 +121,19 @@ const table: Cell[] = [
     body: { allowNewClients: false },
     expect: managersOnly(200, 200),
   },
+  {
+    name: "read the practice's details",
+    method: 'GET',
+    path: () => '/api/practice',
+    expect: everyStaff(200),
+  },
+  {
+    name: "change the practice's details",
+    method: 'PATCH',
+    path: () => '/api/practice',
+    body: { phone: '+1 555 0100' },
+    expect: managersOnly(200, 200),
+  },
   { name: 'list services', method: 'GET', path: () => '/api/services', expect: everyStaff(200) },
   {
     name: 'add a service',

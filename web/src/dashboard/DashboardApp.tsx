@@ -6,6 +6,7 @@ import { PageHeading } from '../ui';
 import { Bell } from './Bell';
 import { Calendar } from './Calendar';
 import { ClientPortalSettings } from './ClientPortalSettings';
+import { PracticeSettings } from './PracticeSettings';
 import { Availabilities } from './Availabilities';
 import { Requests } from './Requests';
 import { Clients } from './Clients';
@@ -141,13 +142,19 @@ export function DashboardApp({ path }: { path: string }) {
     { to: '/app/requests', label: 'Appointment Requests' },
     { to: '/app/calendar', label: 'Calendar' },
     { to: '/app/clients', label: 'Clients' },
-    ...(manager ? [{ to: '/app/settings/client-portal', label: 'Client Portal' }] : []),
-    { to: '/app/settings/availabilities', label: 'Availabilities' },
     { to: '/app/staff', label: 'Staff' },
+    ...(manager
+      ? [
+          { to: '/app/settings/practice', label: 'Practice' },
+          { to: '/app/settings/client-portal', label: 'Client Portal' },
+        ]
+      : []),
+    { to: '/app/settings/availabilities', label: 'Availabilities' },
   ];
   let page;
   if (route === '/requests' || route === '/') page = <Requests />;
   else if (route === '/calendar') page = <Calendar />;
+  else if (route === '/settings/practice') page = <PracticeSettings />;
   else if (route === '/settings/client-portal') page = <ClientPortalSettings />;
   else if (route === '/settings/availabilities') page = <Availabilities />;
   else if (route === '/clients') page = <Clients />;

@@ -388,6 +388,20 @@ export interface Operations {
       }[];
     };
   };
+  /** The practice's name, time zone, phone number and request lifetime */
+  'GET /api/practice': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      name: string;
+      slug: string;
+      timeZone: string;
+      phone: string | null;
+      requestLifetimeHours: number;
+    };
+  };
   /** The client portal settings and link (what Copy Link copies) */
   'GET /api/practice/client-portal': {
     params: never;
@@ -637,6 +651,25 @@ export interface Operations {
       /** false: another client signs in to the portal with this address (they share it) */
       portalSignIn: boolean;
       createdAt: string;
+    };
+  };
+  /** Change the practice's name, time zone, phone number or request lifetime (audited) */
+  'PATCH /api/practice': {
+    params: never;
+    query: never;
+    body: {
+      name?: string;
+      timeZone?: string;
+      phone?: string | null;
+      requestLifetimeHours?: number;
+    };
+    response: {
+      id: string;
+      name: string;
+      slug: string;
+      timeZone: string;
+      phone: string | null;
+      requestLifetimeHours: number;
     };
   };
   /** Change client portal settings (audited) */
