@@ -18,6 +18,7 @@ import { createBookingWorker } from '../temporal/worker';
 import { createApp } from '../api/app';
 import type { Config } from './config';
 import { resolveAuthSecret } from './secret';
+import { resolveCodecKeys } from '../temporal/codecKeys';
 import { createMailer } from './mailer';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
 import type { Store } from '../models/store';
@@ -100,7 +101,11 @@ export async function openTemporal(
     address = server.address;
     uiUrl = server.uiUrl;
   }
-  const client = await connectClient(address, config.temporalNamespace);
+  const client = await connectClient(
+    address,
+    config.temporalNamespace,
+    resolveCodecKeys(config.codecKeys, config.dataDir),
+  );
   stops.unshift(() => client.connection.close());
   await ensureSearchAttributes(client, config.temporalNamespace);
   return { client, address, uiUrl, stops };
@@ -145,6 +150,7 @@ export async function runWorker(
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
+    codecKeys: resolveCodecKeys(config.codecKeys, config.dataDir),
     workflowBundle: deps.workflowBundle,
     deps: {
       db: deps.db,

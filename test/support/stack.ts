@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../lib/clock';
 import { runApi, runWorker, type Stopper } from '../../app/runtime';
 import { connectClient } from '../../temporal/connection';
 import { sharedDevServer, sharedWorkflowBundle, uniqueTaskQueue } from './temporal';
+import { testCodecKeys } from './codecKeys';
 
 /** The API (and optionally the worker) running in this process against a test database and the shared dev server. */
 export interface TestStack {
@@ -24,20 +25,23 @@ export async function startStack(opts: {
   env?: Record<string, string>;
 }): Promise<TestStack> {
   const server = await sharedDevServer();
+  const loaded = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    PUBLIC_URL: 'http://portal.test',
+    TEMPORAL_ADDRESS: server.address,
+    ...opts.env,
+  });
   const config: Config = {
-    ...loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      PUBLIC_URL: 'http://portal.test',
-      TEMPORAL_ADDRESS: server.address,
-      ...opts.env,
-    }),
+    ...loaded,
     authSecret: randomBytes(32).toString('hex'),
     taskQueue: uniqueTaskQueue(),
+    // Unless the test names its own: never a development key written into the repository's .data.
+    codecKeys: loaded.codecKeys ?? testCodecKeys,
   };
   const clock = opts.clock ?? systemClock;
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const temporal = await connectClient(server.address, config.temporalNamespace);
+  const temporal = await connectClient(server.address, config.temporalNamespace, config.codecKeys!);
   const stops: Stopper[] = [() => temporal.connection.close()];
   if (opts.worker) {
     const worker = await runWorker(config, {

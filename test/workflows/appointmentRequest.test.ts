@@ -14,6 +14,7 @@ import { createLogger } from '../../lib/logger';
 import { createOutboxMailer } from '../../emails/mailer';
 import { createDatabase } from '../../models/db';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
+import { testDataConverter } from '../support/codecKeys';
 
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
 const SLOT = new Date('2026-06-10T14:00:00Z'); // Wednesday 10:00 in New York, inside 09:00-17:00
@@ -309,6 +310,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       connection: tb.env.nativeConnection,
       taskQueue: queue,
       workflowBundle: await sharedWorkflowBundle(),
+      dataConverter: testDataConverter(),
       activities: createActivities({
         db: unreachable,
         clock: fixedClock(NOW),

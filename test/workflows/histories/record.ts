@@ -36,6 +36,8 @@ import { useWorkflowTestbed } from '../../support/workflowTestbed';
 import { sharedWorkflowBundle } from '../../support/temporal';
 import { aClient, aClinician, anAppointment, aPractice, aService } from '../../fixtures';
 import type { RecordedPath } from './paths';
+import { testDataConverter } from '../../support/codecKeys';
+import { failureConverterPath } from '../../../temporal/codec';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -66,7 +68,7 @@ describe('record workflow histories', function () {
     if (old && !process.env.HISTORY_PREFIX)
       throw new Error('OLD_WORKFLOWS needs HISTORY_PREFIX: the name of the code it records with');
     prefix = process.env.HISTORY_PREFIX ?? currentCodePrefix();
-    bundle = old ? await bundleWorkflowCode({ workflowsPath: old }) : await sharedWorkflowBundle();
+    bundle = old ? await bundleWorkflowCode({ workflowsPath: old, failureConverterPath }) : await sharedWorkflowBundle();
   });
 
   const worker = async (now: string = NOW) =>
@@ -74,6 +76,7 @@ describe('record workflow histories', function () {
       connection: tb.env.nativeConnection,
       taskQueue: tb.taskQueue,
       workflowBundle: bundle,
+      dataConverter: testDataConverter(),
       activities: createActivities({
         db: tb.db,
         clock: fixedClock(now),
