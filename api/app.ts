@@ -29,6 +29,8 @@ import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
+import { codecRouter } from './codec';
+import type { CodecKey } from '../temporal/codec';
 import type { Store } from '../models/store';
 
 /**
@@ -47,6 +49,11 @@ export interface ApiConfig {
   /** Express's `trust proxy`: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
   trustProxy: boolean | number | string[];
   availabilityPerMinute: number;
+  /** The payload keys of the codec endpoint (/codec); null leaves the endpoint out. */
+  codecKeys: CodecKey[] | null;
+  codecOperatorToken: string | null;
+  /** The Temporal UI, the codec endpoint's browser caller (CORS). */
+  temporalUiUrl: string | null;
 }
 
 /** What the HTTP app is built from. */
@@ -115,6 +122,18 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Before the API's own CORS and body limit: the Temporal UI calls it cross-origin, with large bodies.
+  if (config.codecKeys)
+    app.use(
+      '/codec',
+      codecRouter({
+        keys: config.codecKeys,
+        operatorToken: config.codecOperatorToken,
+        origins: config.temporalUiUrl ? [new URL(config.temporalUiUrl).origin] : [],
+        staffAuth,
+        log,
+      }),
+    );
   app.use(securityMiddleware(config));
   // Scripts, styles and JSON (a week of slots is tens of kilobytes) shrink several times; tiny answers are left.
   app.use(compression({ threshold: 1024 }));

@@ -93,6 +93,10 @@ export async function openTemporal(
           uiPort: config.temporalUiPort,
           dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
           namespace: config.temporalNamespace,
+          // The UI decrypts through the API's codec endpoint, with the operator token when there is one.
+          uiCodecEndpoint: config.codecOperatorToken
+            ? `${config.publicUrl}/codec/operator/${config.codecOperatorToken}`
+            : `${config.publicUrl}/codec`,
           log: opts.progress,
         }),
       opts.progress,
@@ -181,7 +185,7 @@ export async function runApi(
   const log = deps.log.child({ part: 'api' });
   const app = createApp({
     ...deps,
-    config: { ...config, authSecret },
+    config: { ...config, authSecret, codecKeys: resolveCodecKeys(config.codecKeys, config.dataDir) },
     log,
     mailer: createMailer(config, log),
   });

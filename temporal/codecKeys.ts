@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { formatCodecKeys, generateCodecKey, parseCodecKeys, type CodecKey } from './codec';
 
@@ -15,4 +16,18 @@ export function resolveCodecKeys(configured: CodecKey[] | null, dataDir: string)
   const keys = [generateCodecKey('dev')];
   fs.writeFileSync(file, formatCodecKeys(keys), { mode: 0o600 });
   return keys;
+}
+
+/**
+ * `npm start`'s operator token when TEMPORAL_CODEC_OPERATOR_TOKEN is unset: random, kept in DATA_DIR, so the dev
+ * server's Web UI (started with it in its codec endpoint) decrypts payloads for whoever runs the stack locally.
+ */
+export function resolveCodecOperatorToken(configured: string | null, dataDir: string): string {
+  if (configured) return configured;
+  const file = path.join(dataDir, 'codec-operator-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, token, { mode: 0o600 });
+  return token;
 }
