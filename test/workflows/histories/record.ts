@@ -38,6 +38,7 @@ import { aClient, aClinician, anAppointment, aPractice, aService } from '../../f
 import type { RecordedPath } from './paths';
 import { testDataConverter } from '../../support/codecKeys';
 import { failureConverterPath } from '../../../temporal/codec';
+import { keepPendingText } from '../../../booking/pendingTexts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -68,7 +69,9 @@ describe('record workflow histories', function () {
     if (old && !process.env.HISTORY_PREFIX)
       throw new Error('OLD_WORKFLOWS needs HISTORY_PREFIX: the name of the code it records with');
     prefix = process.env.HISTORY_PREFIX ?? currentCodePrefix();
-    bundle = old ? await bundleWorkflowCode({ workflowsPath: old, failureConverterPath }) : await sharedWorkflowBundle();
+    bundle = old
+      ? await bundleWorkflowCode({ workflowsPath: old, failureConverterPath })
+      : await sharedWorkflowBundle();
   });
 
   const worker = async (now: string = NOW) =>
@@ -172,7 +175,16 @@ describe('record workflow histories', function () {
           tb.env.client,
           r.request.id,
           decision === 'decline'
-            ? { kind: 'decline', actorId: r.clinician.id, note: 'Dr. Lee has room next month.' }
+            ? {
+                kind: 'decline',
+                actorId: r.clinician.id,
+                noteId: await keepPendingText(
+                  tb.db,
+                  r.clinician.practiceId,
+                  'Dr. Lee has room next month.',
+                  new Date(NOW),
+                ),
+              }
             : { kind: 'approve', actorId: r.clinician.id },
         );
         expect(result).to.include({ status: expected });
