@@ -105,7 +105,7 @@ describe('logger: errors are logged by type, message and code, never with person
     log.warn({ step: { failure: thrown, attempt: 2 } }, 'one object down');
     expect(last().step).to.deep.include({ attempt: 2 });
     // A driver error copied into a plain object by a library.
-    const copied = { ...(thrown as { parent: object }).parent, message: 'check failed' };
+    const copied = { ...(thrown as unknown as { parent: object }).parent, message: 'check failed' };
     log.warn({ dbError: copied }, 'a plain copy');
     log.warn({ values: withParameters }, 'any name');
     const text = lines.join('\n');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../../models/store';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../../app/config';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import { systemClock, type Clock } from '../../lib/clock';
 import { runApi, runWorker, type Stopper } from '../../app/runtime';
 import { connectClient } from '../../temporal/connection';
@@ -23,6 +23,8 @@ export async function startStack(opts: {
   clock?: Clock;
   worker?: boolean;
   env?: Record<string, string>;
+  /** Where the API's and worker's log lines go; silent (or TEST_LOG_LEVEL) unless a test reads them. */
+  log?: Logger;
 }): Promise<TestStack> {
   const server = await sharedDevServer();
   const loaded = loadConfig({
@@ -40,7 +42,7 @@ export async function startStack(opts: {
     codecKeys: loaded.codecKeys ?? testCodecKeys,
   };
   const clock = opts.clock ?? systemClock;
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const log = opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const temporal = await connectClient(server.address, config.temporalNamespace, config.codecKeys!);
   const stops: Stopper[] = [() => temporal.connection.close()];
   if (opts.worker) {
