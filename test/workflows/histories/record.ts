@@ -279,7 +279,10 @@ describe('record workflow histories', function () {
       opts: {
         policy?: 'phone_call' | '24h';
         startsAt?: Date;
-        input?: (who: { clinicianId: string }) => Partial<CancellationWorkflowInput>;
+        input?: (who: {
+          clinicianId: string;
+          practiceId: string;
+        }) => Partial<CancellationWorkflowInput> | Promise<Partial<CancellationWorkflowInput>>;
         before?: () => void;
       } = {},
     ) => {
@@ -304,7 +307,7 @@ describe('record workflow histories', function () {
           by: 'client',
           notifyClient: true,
           actorId: client.id,
-          ...opts.input?.({ clinicianId: clinician.id }),
+          ...(await opts.input?.({ clinicianId: clinician.id, practiceId: practice.id })),
         });
         expect(await handle.result()).to.deep.include(expected);
         await save(name, handle);
@@ -329,6 +332,21 @@ describe('record workflow histories', function () {
             status: 'canceled',
             notifyClient: false,
             actorId: clinicianId,
+          }),
+        },
+      ));
+    it('cancellation-with-kept-reason', () =>
+      // As the API starts it since reasons are kept by id: the workflow carries reasonId, never the text.
+      canceled(
+        'cancellation-with-kept-reason',
+        { ok: true, status: 'canceled' },
+        {
+          input: async ({ clinicianId, practiceId }) => ({
+            by: 'staff',
+            status: 'canceled',
+            notifyClient: true,
+            actorId: clinicianId,
+            reasonId: await keepPendingText(tb.db, practiceId, 'Moving to Denver', new Date(NOW)),
           }),
         },
       ));
