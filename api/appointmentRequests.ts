@@ -21,7 +21,7 @@ import {
   type Ordering,
 } from './paging';
 import type { Store } from '../models/store';
-import { keepPendingText } from '../booking/pendingTexts';
+import { dropPendingText, keepPendingText } from '../booking/pendingTexts';
 
 const listQuery = {
   type: 'object',
@@ -129,7 +129,11 @@ export function appointmentRequestRoutes(deps: {
     const notPending = pendingRefusal(request);
     if (notPending) throw new BookingError(notPending.code, notPending.message);
     const decision = typeof decisionFor === 'function' ? await decisionFor(request) : decisionFor;
+    const noteId = decision.kind === 'decline' ? decision.noteId : null;
     const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision), 'decision');
+    // Answered: the close step took the note, or (refused) never will. An update that outlived its wait may still
+    // run, so its note stays until taken or pruned.
+    await dropPendingText(db, noteId);
     await request.reload();
     if (!result.ok) throw conflict(result.code, result.message, { request: toRequestView(request) });
     return request;

@@ -43,3 +43,12 @@ export async function takePendingText(
   );
   return rows[0]?.text ?? null;
 }
+
+/**
+ * Drops a kept text whose step will not run (the workflow could not be started, or refused the decision), so a
+ * refusal leaves nothing behind. A step that did run has taken it already; dropping it again is harmless.
+ */
+export async function dropPendingText(db: Store, id: string | null | undefined): Promise<void> {
+  if (!id) return;
+  await db.sequelize.query('DELETE FROM pending_texts WHERE id = :id', { replacements: { id } });
+}

@@ -9,7 +9,7 @@ import {
 import { BookingError } from './errors';
 import type { CancelOutcome } from './cancelOutcome';
 import { canceledByOtherSide, type AlreadyCanceled } from './rules/cancelation';
-import { keepPendingText } from './pendingTexts';
+import { dropPendingText, keepPendingText } from './pendingTexts';
 import type { Store } from '../models/store';
 
 /** What the cancelation workflow is started with; ids and the moment asked only, nothing personal. */
@@ -77,6 +77,10 @@ export async function requestCancellation(
     requestedAt: requestedAt.toISOString(),
     by,
   });
+  // With an outcome the cancel step has run: it took the reason, or (refused, or another run's) never will. Without
+  // one, or when the start failed in a way that may still have started it, the step may yet need it: it stays
+  // until taken or pruned.
+  if (outcome) await dropPendingText(db, reasonId);
   // Durably started and judged at the recorded moment whenever a worker runs it; only the answer is late.
   if (!outcome) return { done: false, appointmentId: appointment.id };
   if (!outcome.ok) throw new BookingError(outcome.code, outcome.message);
