@@ -73,6 +73,8 @@ describe('personal data in Temporal history: ciphertext without the codec, reada
     return decoded.map((p) => JSON.stringify(defaultPayloadConverter.fromPayload(p))).join('\n');
   }
 
+  let failures = 0;
+
   /** onlyInPayloads: values the history holds nowhere but in payloads, so only the codec finds them. */
   async function expectPrivate(handle: WorkflowHandle, onlyInPayloads: string[]) {
     const { history, bytes, plain } = await rawHistory(handle.workflowId);
@@ -88,6 +90,7 @@ describe('personal data in Temporal history: ciphertext without the codec, reada
         Buffer.from(p.metadata!.encoding!).toString(),
         `${(p as { at?: string }).at} encrypted`,
       ).to.equal(ENCRYPTED_ENCODING);
+    failures = failuresIn(history).length;
     for (const f of failuresIn(history)) {
       expect(f.message ?? '', 'failure message moved into the encrypted attributes').to.be.oneOf([
         '',
@@ -163,6 +166,11 @@ describe('personal data in Temporal history: ciphertext without the codec, reada
       await r.handle.result();
       const decoded = await expectPrivate(r.handle, [new Date(NOW).toISOString()]);
       expect(decoded).to.include('"declined"');
+      expect(
+        failures,
+        'the refused email left a failure in history, its message encrypted',
+      ).to.be.greaterThan(0);
+      expect(decoded, 'which the codec reads').to.match(/EMAIL_REJECTED|rejected|422/i);
     });
     const row = await tb.db.AppointmentRequest.findByPk((await tb.db.AppointmentRequest.findOne())!.id);
     expect(row!.get('declineNote' as never) ?? note, 'the note itself is kept in the database').to.equal(
