@@ -56,6 +56,7 @@ export function createCancellationActivities({ db, clock, mailer, publicUrl, log
       by: CanceledBy;
       status?: CanceledStatus;
       reason?: string | null;
+      reasonId?: string | null;
       actorId?: string | null;
     }): Promise<CancelOutcome> {
       try {

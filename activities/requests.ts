@@ -177,6 +177,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       requestId: string;
       status: 'declined' | 'withdrawn' | 'expired';
       note?: string | null;
+      noteId?: string | null;
       actorId?: string | null;
     }): Promise<CloseOutcome> {
       return closeRequest(db, { ...opts, now: clock.now() });

@@ -34,6 +34,8 @@ import { staffRoutes } from './staff';
 import { staffInvitationRoutes } from './staffInvitations';
 import { practiceRoutes } from './practices';
 import { securityMiddleware } from './security';
+import { codecRouter } from './codec';
+import type { CodecKey } from '../temporal/codec';
 import type { Store } from '../models/store';
 
 /**
@@ -53,6 +55,11 @@ export interface ApiConfig {
   trustProxy: boolean | number | string[];
   availabilityPerMinute: number;
   signupEnabled: boolean;
+  /** The payload keys of the codec endpoint (/codec); null leaves the endpoint out. */
+  codecKeys: CodecKey[] | null;
+  codecOperatorToken: string | null;
+  /** The Temporal UI, the codec endpoint's browser caller (CORS). */
+  temporalUiUrl: string | null;
 }
 
 /** What the HTTP app is built from. */
@@ -143,6 +150,18 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Before the API's own CORS and body limit: the Temporal UI calls it cross-origin, with large bodies.
+  if (config.codecKeys)
+    app.use(
+      '/codec',
+      codecRouter({
+        keys: config.codecKeys,
+        operatorToken: config.codecOperatorToken,
+        origins: config.temporalUiUrl ? [new URL(config.temporalUiUrl).origin] : [],
+        staffAuth,
+        log,
+      }),
+    );
   app.use(securityMiddleware(config));
   // Scripts, styles and JSON (a week of slots is tens of kilobytes) shrink several times; tiny answers are left.
   app.use(compression({ threshold: 1024 }));

@@ -23,6 +23,7 @@ import {
 } from './paging';
 import type { Store } from '../models/store';
 import type { Client } from '../models/client';
+import { dropPendingText, keepPendingText } from '../booking/pendingTexts';
 
 const listQuery = {
   type: 'object',
@@ -148,11 +149,21 @@ export function appointmentRequestRoutes(deps: {
   temporal: TemporalClient;
 }): RouteDef[] {
   const { db } = deps;
-  async function decide(staff: StaffPrincipal, id: string, decision: RequestDecision) {
+  // The decision is built once the request is found pending: a decline keeps its note only then, and sends its id.
+  async function decide(
+    staff: StaffPrincipal,
+    id: string,
+    decisionFor: RequestDecision | ((request: { practiceId: string }) => Promise<RequestDecision>),
+  ) {
     const request = await decidableRequest(db, staff, id);
     const notPending = pendingRefusal(request);
     if (notPending) throw new BookingError(notPending.code, notPending.message);
+    const decision = typeof decisionFor === 'function' ? await decisionFor(request) : decisionFor;
+    const noteId = decision.kind === 'decline' ? decision.noteId : null;
     const result = await withTemporal(() => decideRequest(deps.temporal, request.id, decision), 'decision');
+    // Answered: the close step took the note, or (refused) never will. An update that outlived its wait may still
+    // run, so its note stays until taken or pruned.
+    await dropPendingText(db, noteId);
     await request.reload();
     if (!result.ok) throw conflict(result.code, result.message, { request: toRequestView(request) });
     return request;
@@ -291,11 +302,13 @@ export function appointmentRequestRoutes(deps: {
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const note = (req.body as { note?: string }).note?.trim() || null;
-        const request = await decide(staff, req.params.id as string, {
-          kind: 'decline',
-          actorId: staff.id,
-          note,
-        });
+        const request = await decide(staff, req.params.id as string, (r) =>
+          keepPendingText(db, r.practiceId, note, deps.clock.now()).then((noteId) => ({
+            kind: 'decline' as const,
+            actorId: staff.id,
+            noteId,
+          })),
+        );
         res.json({ request: toRequestView(request) });
       },
     },

@@ -62,7 +62,8 @@ export const serviceUnavailable = (detail: string, retryAfterSeconds = 5) =>
     },
   );
 
-function send(res: Parameters<RequestHandler>[1], p: ProblemError): void {
+/** Writes a problem+json answer (the codec endpoint writes its own errors through it too). */
+export function send(res: Parameters<RequestHandler>[1], p: ProblemError): void {
   for (const [k, v] of Object.entries(p.headers)) res.setHeader(k, v);
   res
     .status(p.status)

@@ -160,6 +160,7 @@ export function portalAppointmentRoutes(deps: {
           clientId: principal.id,
         });
         const answer = await requestCancellation(
+          db,
           appointment,
           {
             practiceId: practice.id,

@@ -111,6 +111,7 @@ export function staffAppointmentRoutes(deps: {
         if (appointment.clinicianId !== staff.id && !managesPractice(staff))
           throw forbidden('Clinicians cancel their own appointments only.');
         const answer = await requestCancellation(
+          db,
           appointment,
           {
             practiceId: staff.practiceId,

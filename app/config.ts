@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCodecKeys, type CodecKey } from '../temporal/codec';
 
 /** Repository root, so data and binaries land in the same place whatever the working directory. */
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +40,10 @@ export interface Config {
   availabilityPerMinute: number;
   /** SIGNUP_ENABLED: anyone may create a practice from the web (POST /api/practices, /app/signup); off by default. */
   signupEnabled: boolean;
+  /** TEMPORAL_CODEC_KEYS: the payload keys, the first the current one; null: a development key under dataDir. */
+  codecKeys: CodecKey[] | null;
+  /** TEMPORAL_CODEC_OPERATOR_TOKEN: lets an operator (or the Temporal UI) use /codec without a staff session. */
+  codecOperatorToken: string | null;
 }
 
 /** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
@@ -139,6 +144,17 @@ function trustProxy(env: Env, production: boolean): TrustProxy {
   return entries;
 }
 
+/** TEMPORAL_CODEC_KEYS, parsed here so a bad key stops the process at boot rather than at the first workflow. */
+function codecKeyList(env: Env): CodecKey[] | null {
+  const raw = optional(env, 'TEMPORAL_CODEC_KEYS');
+  if (raw === null) return null;
+  try {
+    return parseCodecKeys(raw);
+  } catch (err) {
+    throw new ConfigError('TEMPORAL_CODEC_KEYS', (err as Error).message);
+  }
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
@@ -158,6 +174,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && !authSecret) throw new ConfigError('AUTH_SECRET', 'is required when NODE_ENV=production');
   if (authSecret !== null && authSecret.length < 32)
     throw new ConfigError('AUTH_SECRET', 'must be at least 32 characters');
+  const codecKeys = codecKeyList(env);
+  if (production && !codecKeys)
+    throw new ConfigError('TEMPORAL_CODEC_KEYS', 'is required when NODE_ENV=production');
+  const codecOperatorToken = optional(env, 'TEMPORAL_CODEC_OPERATOR_TOKEN');
+  if (codecOperatorToken !== null && !/^[\x21-\x7e]{32,}$/.test(codecOperatorToken))
+    throw new ConfigError(
+      'TEMPORAL_CODEC_OPERATOR_TOKEN',
+      'must be at least 32 printable characters without spaces',
+    );
   const temporalUiPort = int(env, 'TEMPORAL_UI_PORT', 8233, 1, 65535);
   const seedDemo = bool(env, 'SEED_DEMO', !production);
   if (production && seedDemo) throw new ConfigError('SEED_DEMO', 'must not be true when NODE_ENV=production');
@@ -195,5 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env, production),
     availabilityPerMinute: int(env, 'AVAILABILITY_PER_MINUTE', 60, 0, 100_000),
     signupEnabled: bool(env, 'SIGNUP_ENABLED', false),
+    codecKeys,
+    codecOperatorToken,
   };
 }

@@ -18,6 +18,7 @@ import { createBookingWorker } from '../temporal/worker';
 import { createApp } from '../api/app';
 import type { Config } from './config';
 import { resolveAuthSecret } from './secret';
+import { resolveCodecKeys } from '../temporal/codecKeys';
 import { createMailer } from './mailer';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
 import type { Store } from '../models/store';
@@ -92,6 +93,10 @@ export async function openTemporal(
           uiPort: config.temporalUiPort,
           dbFile: path.join(config.dataDir, 'temporal', 'dev.sqlite'),
           namespace: config.temporalNamespace,
+          // The UI decrypts through the API's codec endpoint, with the operator token when there is one.
+          uiCodecEndpoint: config.codecOperatorToken
+            ? `${config.publicUrl}/codec/operator/${config.codecOperatorToken}`
+            : `${config.publicUrl}/codec`,
           log: opts.progress,
         }),
       opts.progress,
@@ -100,7 +105,11 @@ export async function openTemporal(
     address = server.address;
     uiUrl = server.uiUrl;
   }
-  const client = await connectClient(address, config.temporalNamespace);
+  const client = await connectClient(
+    address,
+    config.temporalNamespace,
+    resolveCodecKeys(config.codecKeys, config.dataDir),
+  );
   stops.unshift(() => client.connection.close());
   await ensureSearchAttributes(client, config.temporalNamespace);
   return { client, address, uiUrl, stops };
@@ -145,6 +154,7 @@ export async function runWorker(
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
+    codecKeys: resolveCodecKeys(config.codecKeys, config.dataDir),
     workflowBundle: deps.workflowBundle,
     deps: {
       db: deps.db,
@@ -175,7 +185,7 @@ export async function runApi(
   const log = deps.log.child({ part: 'api' });
   const app = createApp({
     ...deps,
-    config: { ...config, authSecret },
+    config: { ...config, authSecret, codecKeys: resolveCodecKeys(config.codecKeys, config.dataDir) },
     log,
     mailer: createMailer(config, log),
   });

@@ -15,11 +15,17 @@ import {
 } from './runtime';
 import { seedDemoPractice, demoAccounts } from '../models/seed';
 import { ensureWebBuild, webBuildStale } from './webBuild';
+import { resolveCodecOperatorToken } from '../temporal/codecKeys';
 
 /** `npm start`: the whole stack on one machine, on embedded defaults unless DATABASE_URL / TEMPORAL_ADDRESS say otherwise. */
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // The dev server's Web UI reaches the codec endpoint with this token; an operator's browser needs nothing else.
+  const config = {
+    ...loaded,
+    codecOperatorToken: resolveCodecOperatorToken(loaded.codecOperatorToken, loaded.dataDir),
+  };
   const log = createLogger(config.logLevel);
   const print = (line: string) => console.log(line);
   const stops: Stopper[] = [];

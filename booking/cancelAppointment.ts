@@ -7,6 +7,7 @@ import { BookingError } from './errors';
 import { phoneOnlyMessage } from './rules/cancelation';
 import { hasStarted } from './rules/started';
 import type { Store } from '../models/store';
+import { takePendingText } from './pendingTexts';
 
 /** The two ways an appointment ends canceled. */
 export type CanceledStatus = Exclude<AppointmentStatus, 'scheduled'>;
@@ -27,7 +28,10 @@ export interface CancelAppointmentInput {
   by: CanceledBy;
   /** The practice's choice; staff only (a client's cancelation is classified by the booked policy). */
   status?: CanceledStatus;
+  /** The reason itself: from executions started before reasons were kept by id, or a direct caller. */
   reason?: string | null;
+  /** The kept reason (booking/pendingTexts.ts), taken in the cancel's transaction. */
+  reasonId?: string | null;
   /** The client or staff user who asked, for the audit log. */
   actorId?: string | null;
   now: Date;
@@ -135,6 +139,7 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
         ? 'canceled'
         : classifyCancellation(appointment.startsAt, policy, input.requestedAt));
     const holdId = appointment.holdId!;
+    const reason = input.reason ?? (await takePendingText(db, input.reasonId, transaction));
     // hold_id is cleared in the same statement as the status: the table checks scheduled iff a hold is set.
     await appointment.update(
       {
@@ -143,7 +148,7 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
         cancelRequestedAt: input.requestedAt,
         canceledAt: input.now,
         canceledBy: input.by,
-        cancelReason: input.reason ?? null,
+        cancelReason: reason,
       },
       { transaction },
     );
@@ -160,7 +165,7 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
         newValue: {
           status,
           cancelRequestedAt: input.requestedAt.toISOString(),
-          reason: input.reason ?? null,
+          reason,
         },
       },
       transaction,

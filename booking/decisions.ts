@@ -9,6 +9,7 @@ import type { Store } from '../models/store';
 import { recordStaffChange } from './audit';
 import { signInClientByEmail } from './clients';
 import { toClient } from './views';
+import { takePendingText } from './pendingTexts';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
@@ -188,7 +189,10 @@ export async function closeRequest(
   opts: {
     requestId: string;
     status: 'declined' | 'withdrawn' | 'expired';
+    /** Only from executions started before notes were kept by id (booking/pendingTexts.ts). */
     note?: string | null;
+    /** The kept note (booking/pendingTexts.ts), taken in this transaction. */
+    noteId?: string | null;
     actorId?: string | null;
     now: Date;
   },
@@ -200,12 +204,8 @@ export async function closeRequest(
     if (request.status === opts.status) return { ok: true, status: opts.status };
     const notPending = pendingRefusal(request);
     if (notPending) return { ok: false, code: notPending.code, status: notPending.status };
-    await close(
-      db,
-      request,
-      { ...opts, note: opts.note ?? null, actorId: opts.actorId ?? null },
-      transaction,
-    );
+    const note = opts.note ?? (await takePendingText(db, opts.noteId, transaction));
+    await close(db, request, { ...opts, note, actorId: opts.actorId ?? null }, transaction);
     return { ok: true, status: opts.status };
   });
 }

@@ -9,6 +9,8 @@ import {
 import { BookingError } from './errors';
 import type { CancelOutcome } from './cancelOutcome';
 import { canceledByOtherSide, type AlreadyCanceled } from './rules/cancelation';
+import { dropPendingText, keepPendingText } from './pendingTexts';
+import type { Store } from '../models/store';
 
 /** What the cancelation workflow is started with; ids and the moment asked only, nothing personal. */
 export interface CancellationStart {
@@ -20,7 +22,10 @@ export interface CancellationStart {
   by: CanceledBy;
   /** The practice's choice; staff only. */
   status?: CanceledStatus;
+  /** Executions started before reasons were kept by id carry the text; new ones never do (reasonId). */
   reason?: string | null;
+  /** The reason the person wrote, kept in pending_texts until the cancel step records it (booking/pendingTexts.ts). */
+  reasonId?: string | null;
   /** Whether the client gets the confirmation email (always for the client's own cancelation). */
   notifyClient: boolean;
   /** The client or staff user who asked; a clinician canceling their own appointment is not notified of it. */
@@ -46,6 +51,7 @@ function alreadyCanceled({ code, message, status, canceledBy, canceledAt }: Alre
  * joined the other side's running workflow gets that workflow's result, and must still learn that it lost.
  */
 export async function requestCancellation(
+  db: Store,
   appointment: Appointment,
   input: Omit<CancellationStart, 'appointmentId' | 'clinicianId' | 'requestedAt'> & {
     requestedAt: Date;
@@ -53,7 +59,7 @@ export async function requestCancellation(
   },
   start: (input: CancellationStart) => Promise<CancellationReport>,
 ): Promise<CancellationAnswer> {
-  const { by, requestedAt, practicePhone, ...rest } = input;
+  const { by, requestedAt, practicePhone, reason, reasonId: _ignored, ...rest } = input;
   if (appointment.status !== 'scheduled') {
     const lost = canceledByOtherSide(appointment, by);
     if (lost) throw alreadyCanceled(lost);
@@ -61,13 +67,20 @@ export async function requestCancellation(
   }
   const refusal = cancelRefusal(appointment, { by, requestedAt, practicePhone });
   if (refusal) throw refusal;
+  // Only once nothing refuses: the workflow carries the kept text's id, never the text.
+  const reasonId = await keepPendingText(db, appointment.practiceId, reason, requestedAt);
   const outcome = await start({
     ...rest,
+    reasonId,
     appointmentId: appointment.id,
     clinicianId: appointment.clinicianId,
     requestedAt: requestedAt.toISOString(),
     by,
   });
+  // With an outcome the cancel step has run: it took the reason, or (refused, or another run's) never will. Without
+  // one, or when the start failed in a way that may still have started it, the step may yet need it: it stays
+  // until taken or pruned.
+  if (outcome) await dropPendingText(db, reasonId);
   // Durably started and judged at the recorded moment whenever a worker runs it; only the answer is late.
   if (!outcome) return { done: false, appointmentId: appointment.id };
   if (!outcome.ok) throw new BookingError(outcome.code, outcome.message);

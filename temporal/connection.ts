@@ -3,11 +3,12 @@ import { NativeConnection } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { status } from '@grpc/grpc-js';
 import { bookingSearchAttributes } from './searchAttributes';
+import { codecDataConverter, type CodecKey } from './codec';
 
-/** Opens a client connection to a Temporal frontend. */
-export async function connectClient(address: string, namespace: string): Promise<Client> {
+/** Opens a client connection to a Temporal frontend; what it sends is encrypted with the first key. */
+export async function connectClient(address: string, namespace: string, keys: CodecKey[]): Promise<Client> {
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter: codecDataConverter(keys) });
 }
 
 /** Opens the worker's native connection to a Temporal frontend. */

@@ -21,6 +21,8 @@ export async function startDevServer(opts: {
   uiPort?: number;
   dbFile?: string;
   namespace?: string;
+  /** The remote codec the Web UI calls to show payloads decrypted (--ui-codec-endpoint). */
+  uiCodecEndpoint?: string;
   log?: (msg: string) => void;
 }): Promise<DevServer> {
   const executable = await resolveTemporalCli({ log: opts.log });
@@ -36,6 +38,7 @@ export async function startDevServer(opts: {
       namespace: opts.namespace ?? 'default',
       searchAttributes: bookingSearchAttributes,
       log: { format: 'json', level: 'error' },
+      extraArgs: opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [],
     },
   });
   const address = env.address;

@@ -48,7 +48,7 @@ export async function startRequestWorkflow(
 /** A decision sent to a request's workflow, as the API asks it. */
 export type RequestDecision =
   | { kind: 'approve'; actorId: string; asNewClient?: boolean }
-  | { kind: 'decline'; actorId: string; note?: string | null }
+  | { kind: 'decline'; actorId: string; noteId?: string | null }
   | { kind: 'withdraw'; clientId: string };
 
 /**
@@ -78,7 +78,7 @@ export async function decideRequest(
           });
         case 'decline':
           return handle.executeUpdate(declineUpdate, {
-            args: [{ actorId: decision.actorId, note: decision.note ?? null }],
+            args: [{ actorId: decision.actorId, noteId: decision.noteId ?? null }],
           });
         case 'withdraw':
           return handle.executeUpdate(withdrawUpdate, { args: [{ clientId: decision.clientId }] });

@@ -1,13 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { failureConverterPath, codecDataConverter, type CodecKey } from './codec';
 
 /** Entry point of the workflow code the worker bundles. */
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-/** Bundles the workflow code once (webpack); tests share one bundle across workers. */
+/**
+ * Bundles the workflow code once (webpack); tests share one bundle across workers. The failure converter goes in
+ * with it, so a workflow's own failures are encrypted as well.
+ */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger });
 }
 
 const quietBundlerLogger = {
@@ -25,10 +29,13 @@ export function createBookingWorker(opts: {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** The payload keys: encrypts with the first, decrypts with any. */
+  codecKeys: CodecKey[];
   workflowBundle?: WorkflowBundle;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
+    dataConverter: codecDataConverter(opts.codecKeys),
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),

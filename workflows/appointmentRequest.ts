@@ -30,7 +30,10 @@ export interface ApproveInput {
 }
 export interface DeclineInput {
   actorId: string;
+  /** Updates sent before notes were kept by id carry the text; new ones never do (noteId). */
   note?: string | null;
+  /** The note, kept in pending_texts until the close step records it (booking/pendingTexts.ts). */
+  noteId?: string | null;
 }
 export interface WithdrawInput {
   clientId: string;
@@ -121,12 +124,13 @@ export async function appointmentRequestWorkflow(
 
   const closedAs =
     (closed: 'declined' | 'withdrawn') =>
-    async (args: { actorId?: string; note?: string | null; clientId?: string }) => {
+    async (args: { actorId?: string; note?: string | null; noteId?: string | null; clientId?: string }) => {
       const outcome = await steps.run('closeRequest', databasePolicy, (options) =>
         activities(options).closeRequest({
           requestId: input.requestId,
           status: closed,
-          note: args.note ?? null,
+          // An update sent before notes were kept by id still carries its text; a new one only the id.
+          ...(args.note != null ? { note: args.note } : { noteId: args.noteId ?? null }),
           actorId: args.actorId ?? null,
         }),
       );

@@ -86,7 +86,8 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
         requestedAt: input.requestedAt,
         by: input.by,
         status: input.by === 'staff' ? input.status : undefined,
-        reason: input.reason ?? null,
+        // An execution started before reasons were kept by id still carries its text; a new one only the id.
+        ...(input.reason != null ? { reason: input.reason } : { reasonId: input.reasonId ?? null }),
         actorId: input.actorId ?? null,
       }),
     );

@@ -313,6 +313,22 @@ const table: Cell[] = [
     },
     expect: Object.fromEntries(actors.map((a) => [a, 404])),
   },
+  // Payload encryption (issue 16): the Temporal UI's codec endpoint. Payloads carry no practice, so an admin of
+  // any practice may decode (an outsider is another practice's admin); clinicians may not.
+  {
+    name: 'decode workflow payloads (codec endpoint)',
+    method: 'POST',
+    path: () => '/codec/decode',
+    body: { payloads: [] },
+    expect: managersOnly(200, 200),
+  },
+  {
+    name: 'encode workflow payloads (codec endpoint)',
+    method: 'POST',
+    path: () => '/codec/encode',
+    body: { payloads: [] },
+    expect: managersOnly(200, 200),
+  },
 ];
 
 async function tokensFor(

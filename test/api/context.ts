@@ -1,4 +1,5 @@
 import type { Store } from '../../models/store';
+import type { Logger } from '../../lib/logger';
 import { fixedClock } from '../../lib/clock';
 import { freshDatabase } from '../support/database';
 import { startStack, type TestStack } from '../support/stack';
@@ -11,6 +12,7 @@ export function useApi(
     worker?: boolean;
     now?: string;
     env?: Record<string, string> | (() => Record<string, string>);
+    log?: Logger;
   } = {},
 ) {
   const state: {
@@ -27,7 +29,13 @@ export function useApi(
     state.drop = database.drop;
     state.clock = fixedClock(opts.now ?? '2026-06-01T12:00:00Z');
     const env = typeof opts.env === 'function' ? opts.env() : opts.env;
-    state.stack = await startStack({ db: database.db, clock: state.clock, worker: opts.worker, env });
+    state.stack = await startStack({
+      db: database.db,
+      clock: state.clock,
+      worker: opts.worker,
+      env,
+      log: opts.log,
+    });
     state.http = httpClient(state.stack.url);
   });
   afterEach(async function () {

@@ -4,6 +4,7 @@ import { aClient, aClinician, aPractice, aService } from '../fixtures';
 import { TokenService } from '../../api/auth/tokens';
 import { SUBMISSIONS_PER_ADDRESS } from '../../api/submissionLimit';
 import type { TestResponse } from '../support/http';
+import { TEST_CODEC_KEYS } from '../support/codecKeys';
 
 // Production as an operator would run it; HOST pins IPv4 loopback so the socket address is 127.0.0.1.
 const production = (extra: Record<string, string> = {}) => ({
@@ -11,6 +12,7 @@ const production = (extra: Record<string, string> = {}) => ({
   HOST: '127.0.0.1',
   DATABASE_URL: 'postgres://unused@localhost/unused',
   AUTH_SECRET: 'trust-proxy-test-secret-of-enough-length',
+  TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS,
   ...extra,
 });
 

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { loadConfig, ConfigError } from '../../app/config';
 
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+const KEY_B = Buffer.alloc(32, 2).toString('base64');
+const KEYS = `a:${KEY_A}`;
+
 function failure(env: Record<string, string>): ConfigError {
   try {
     loadConfig(env);
@@ -38,6 +42,7 @@ describe('config', () => {
       DATABASE_URL: 'postgres://u:p@db/booking',
       TEMPORAL_ADDRESS: 'temporal:7233',
       AUTH_SECRET: 'x'.repeat(32),
+      TEMPORAL_CODEC_KEYS: KEYS,
     };
     expect(failure({ ...base, DATABASE_URL: '' }).variable).to.equal('DATABASE_URL');
     expect(failure({ ...base, TEMPORAL_ADDRESS: '' }).variable).to.equal('TEMPORAL_ADDRESS');
@@ -52,6 +57,7 @@ describe('config', () => {
       DATABASE_URL: 'postgres://u:p@db/booking',
       TEMPORAL_ADDRESS: 'temporal:7233',
       AUTH_SECRET: 'x'.repeat(32),
+      TEMPORAL_CODEC_KEYS: KEYS,
     };
     expect(loadConfig(production).trustProxy).to.equal(false);
     expect(loadConfig({}).trustProxy).to.deep.equal(['loopback']);
@@ -88,5 +94,40 @@ describe('config', () => {
     expect(loadConfig({}).signupEnabled).to.equal(false);
     expect(loadConfig({ SIGNUP_ENABLED: 'true' }).signupEnabled).to.equal(true);
     expect(failure({ SIGNUP_ENABLED: 'maybe' }).variable).to.equal('SIGNUP_ENABLED');
+  });
+
+  it('requires payload keys in production and reads TEMPORAL_CODEC_KEYS as id:base64key, the first the current', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/booking',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      AUTH_SECRET: 'x'.repeat(32),
+    };
+    const missing = failure(production);
+    expect(missing.variable).to.equal('TEMPORAL_CODEC_KEYS');
+    expect(missing.message).to.match(/required when NODE_ENV=production/);
+    expect(loadConfig({}).codecKeys, 'development: a key under DATA_DIR').to.equal(null);
+    const keys = loadConfig({ ...production, TEMPORAL_CODEC_KEYS: `b:${KEY_B}, a:${KEY_A}` }).codecKeys!;
+    expect(keys.map((k) => k.id)).to.deep.equal(['b', 'a']);
+    expect(keys[0].key.equals(Buffer.alloc(32, 2))).to.equal(true);
+  });
+
+  it('refuses a malformed key list without quoting the key material', () => {
+    const short = Buffer.alloc(16, 3).toString('base64');
+    for (const bad of [
+      KEY_A,
+      `a:${short}`,
+      `a:${KEY_A},a:${KEY_B}`,
+      `bad id:${KEY_A}`,
+      `a:not*base64`,
+      ',',
+    ]) {
+      const err = failure({ TEMPORAL_CODEC_KEYS: bad });
+      expect(err.variable, bad).to.equal('TEMPORAL_CODEC_KEYS');
+      expect(err.message, bad).to.not.include(KEY_A).and.not.include(short);
+    }
+    expect(failure({ TEMPORAL_CODEC_OPERATOR_TOKEN: 'short' }).variable).to.equal(
+      'TEMPORAL_CODEC_OPERATOR_TOKEN',
+    );
   });
 });

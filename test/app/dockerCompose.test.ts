@@ -57,4 +57,16 @@ describe('docker-compose.yml', () => {
     }
     expect(fs.existsSync(path.join(rootDir, 'Dockerfile'))).to.equal(true);
   });
+
+  it('points the Temporal UI at the API codec endpoint and gives the API and worker the same required keys', () => {
+    const ui = services['temporal-ui'].environment!;
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).to.match(
+      /^\$\{TEMPORAL_CODEC_ENDPOINT:-http:\/\/localhost:3000\/codec\}$/,
+    );
+    for (const name of ['api', 'worker']) {
+      // Required (":?"): compose refuses to start without keys rather than run a worker that cannot decrypt.
+      expect(services[name].environment!.TEMPORAL_CODEC_KEYS, name).to.match(/^\$\{TEMPORAL_CODEC_KEYS:\?/);
+    }
+    expect(services.api.environment!.TEMPORAL_UI_URL).to.include('8233');
+  });
 });

@@ -13,6 +13,7 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import { spawnApp, type AppProcess } from '../support/appProcess';
 import { freePort } from '../support/ports';
 import { httpClient } from '../support/http';
+import { TEST_CODEC_KEYS } from '../support/codecKeys';
 
 /** Runs `npm run practice:create -- <args>` as an operator would (tsx, the script's own process). */
 function practiceCreate(
@@ -92,6 +93,7 @@ describe('a practice from nothing: production settings, empty database, only the
       TEMPORAL_ADDRESS: (await sharedDevServer()).address,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('practice-e2e'),
       AUTH_SECRET: randomBytes(32).toString('hex'),
+      TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS,
       RESEND_API_KEY: 're_practice_e2e',
       RESEND_BASE_URL: capture.url,
       PUBLIC_URL: publicUrl,

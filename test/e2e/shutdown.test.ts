@@ -4,6 +4,7 @@ import { freshDatabase } from '../support/database';
 import { spawnApp, type AppProcess } from '../support/appProcess';
 import { freePort } from '../support/ports';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
+import { TEST_CODEC_KEYS } from '../support/codecKeys';
 
 describe('SIGTERM while Temporal is unreachable', function () {
   this.timeout(180_000);
@@ -32,6 +33,7 @@ describe('SIGTERM while Temporal is unreachable', function () {
         DATABASE_URL: database.url,
         TEMPORAL_ADDRESS: temporal!.address,
         AUTH_SECRET: randomBytes(32).toString('hex'),
+        TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS,
         PORT: String(await freePort()),
         HOST: '127.0.0.1',
       });

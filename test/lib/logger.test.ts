@@ -81,4 +81,48 @@ describe('logger: errors are logged by type, message and code, never with person
     expect(last()).to.deep.include({ body: { code: '[redacted]' }, outcome: { code: 'SLOT_UNAVAILABLE' } });
     expect(lines.join('\n')).to.not.include('casey@');
   });
+
+  it("PostgreSQL's detail, where and hint, the statement and its parameters stay out, under any key", async () => {
+    // A check that quotes the row in DETAIL and runs inside PL/pgSQL, so the error carries `where` as well.
+    const thrown = await database.db.sequelize
+      .query(
+        `DO $$ BEGIN RAISE EXCEPTION 'check failed' USING ERRCODE = '23514',
+           DETAIL = 'Failing row contains (Jordan Quartermaine, panic attacks since the divorce)',
+           HINT = 'jordan.q@example.org'; END $$`,
+      )
+      .catch((err: unknown) => err as Error);
+    const withParameters = await database.db.sequelize
+      .query('SELECT 1 / (length($1) - length($1))', { bind: ['Jordan Quartermaine'] })
+      .catch((err: unknown) => err as Error);
+    expect((thrown as { parent?: { where?: string; detail?: string } }).parent?.detail).to.include('Jordan');
+    expect((thrown as { parent?: { where?: string } }).parent?.where).to.include('PL/pgSQL');
+    const { log, lines, last } = captured();
+    log.error({ err: thrown }, 'as err');
+    expect(last().err).to.deep.include({ code: '23514', message: 'check failed' });
+    log.error({ cause: thrown, failure: withParameters }, 'under other keys');
+    expect(last().cause).to.deep.include({ code: '23514' });
+    expect(last().failure).to.deep.include({ code: '22012' });
+    log.warn({ step: { failure: thrown, attempt: 2 } }, 'one object down');
+    expect(last().step).to.deep.include({ attempt: 2 });
+    // A driver error copied into a plain object by a library.
+    const copied = { ...(thrown as unknown as { parent: object }).parent, message: 'check failed' };
+    log.warn({ dbError: copied }, 'a plain copy');
+    log.warn({ values: withParameters }, 'any name');
+    const text = lines.join('\n');
+    for (const secret of [
+      'Jordan',
+      'Quartermaine',
+      'divorce',
+      'jordan.q',
+      'PL/pgSQL',
+      'RAISE',
+      'SELECT',
+      'length(',
+      '"parameters"',
+      '"sql"',
+      '"detail"',
+      '"where"',
+    ])
+      expect(text, secret).to.not.include(secret);
+  });
 });

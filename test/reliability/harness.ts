@@ -30,6 +30,8 @@ import { httpClient, type HttpClient, type TestResponse } from '../support/http'
 import { aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
 import { emailVerificationCode, VerificationRefused } from '../support/verification';
 import type { Store } from '../../models/store';
+import { TEST_CODEC_KEYS } from '../support/codecKeys';
+import { codecDataConverter, parseCodecKeys } from '../../temporal/codec';
 
 /** RELIABILITY_FULL=1 runs the issue's full sizes; the default is a reduced size that fits CI. */
 export const FULL = process.env.RELIABILITY_FULL === '1';
@@ -351,6 +353,7 @@ export async function startLocalStack(
     PUBLIC_URL: 'http://portal.test',
     AUTH_SECRET: authSecret,
     CORS_ORIGINS: ALLOWED_ORIGIN,
+    TEMPORAL_CODEC_KEYS: TEST_CODEC_KEYS,
     ...opts.env,
   };
   const node = (file: string) => ['--import', 'tsx', file];
@@ -380,7 +383,11 @@ export async function startLocalStack(
   };
   // A benchmark of the API alone may go without the worker (bundling its workflows takes a while on a busy machine).
   await Promise.all([startApi(), opts.worker === false ? null : startWorker()]);
-  const temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  // The processes' own keys (opts.env may name others), so queries and results read as the app reads them.
+  const temporal = new Client({
+    connection: await Connection.connect({ address: temporalAddress }),
+    dataConverter: codecDataConverter(parseCodecKeys(env.TEMPORAL_CODEC_KEYS!)),
+  });
 
   const stack: Stack = {
     apiUrl,

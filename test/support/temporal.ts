@@ -5,6 +5,7 @@ import { resolveTestServer } from '../../tools/temporal/resolve';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { bundleWorkflows } from '../../temporal/worker';
 import { ensureSearchAttributes } from '../../temporal/connection';
+import { testDataConverter } from './codecKeys';
 
 let bundle: Promise<WorkflowBundle> | null = null;
 let devServer: Promise<DevServer> | null = null;
@@ -15,10 +16,14 @@ export function sharedWorkflowBundle(): Promise<WorkflowBundle> {
   return bundle;
 }
 
-/** A time-skipping environment (the Java test server) with the booking search attributes registered. */
+/**
+ * A time-skipping environment (the Java test server) with the booking search attributes registered; its client
+ * encrypts payloads as the app's does (workers pair with it through testDataConverter).
+ */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: await resolveTestServer() },
+    client: { dataConverter: testDataConverter() },
   });
   await ensureSearchAttributes(env.client, env.namespace ?? 'default');
   return env;

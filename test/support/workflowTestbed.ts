@@ -9,6 +9,7 @@ import { oneTimeCodes } from '../../booking/oneTimeCodes';
 import { useFreshDatabase } from './database';
 import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from './temporal';
 import { startCaptureServer, type CaptureServer } from './captureServer';
+import { testDataConverter } from './codecKeys';
 
 /**
  * In a describe block: per test a fresh database, a time-skipping server of its own (about 0.4 s, so time
@@ -54,6 +55,7 @@ export function useWorkflowTestbed() {
         connection: state.env!.nativeConnection,
         taskQueue: state.taskQueue!,
         workflowBundle: await sharedWorkflowBundle(),
+        dataConverter: testDataConverter(),
         activities: createActivities({
           db: database.db,
           clock: fixedClock(now),

@@ -12,6 +12,7 @@ import type { Practice, Service, StaffUser } from '../../models';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { uniqueTaskQueue } from '../support/temporal';
 import { aConsultingClinician } from '../fixtures';
+import { testDataConverter } from '../support/codecKeys';
 
 const NOW = '2026-06-01T12:00:00Z';
 const SLOT = new Date('2026-06-10T14:00:00Z');
@@ -88,6 +89,7 @@ describe('decideRequest: only a refusal is REQUEST_NOT_PENDING, with the real st
     const worker = await Worker.create({
       connection: tb.env.nativeConnection,
       taskQueue,
+      dataConverter: testDataConverter(),
       workflowBundle: await bundleWorkflowCode({
         workflowsPath: fileURLToPath(new URL('./doubles/failingDecisionWorkflow.ts', import.meta.url)),
         logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },

@@ -6,13 +6,14 @@ import { connectClient } from '../../temporal/connection';
 import { TemporalUnavailableError, withTemporal } from '../../temporal/errors';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../temporal/requests';
 import { sharedDevServer, uniqueTaskQueue } from '../support/temporal';
+import { testCodecKeys } from '../support/codecKeys';
 
 describe('temporal/errors: what the API says when Temporal does not answer in time (dev server)', function () {
   this.timeout(60_000);
   let client: Client;
   before(async () => {
     const server = await sharedDevServer();
-    client = await connectClient(server.address, 'default');
+    client = await connectClient(server.address, 'default', testCodecKeys);
   });
   after(async () => {
     await client?.connection.close();

@@ -14,6 +14,8 @@ import { createLogger } from '../../lib/logger';
 import { createOutboxMailer } from '../../emails/mailer';
 import { createDatabase } from '../../models/db';
 import { aPractice, aClinician, aService, aClient } from '../fixtures';
+import { testDataConverter } from '../support/codecKeys';
+import { keepPendingText } from '../../booking/pendingTexts';
 
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
 const SLOT = new Date('2026-06-10T14:00:00Z'); // Wednesday 10:00 in New York, inside 09:00-17:00
@@ -151,10 +153,11 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
         const { request, handle } = await submit();
         requestId = request.id;
         await pending(handle);
+        // As the API sends it: the note kept in the database, its id in the update.
         const result = await decideRequest(tb.env.client, request.id, {
           kind: 'decline',
           actorId: clinician.id,
-          note,
+          noteId: await keepPendingText(tb.db, practice.id, note, new Date(NOW)),
         });
         expect(result).to.include({ ok: true, status: 'declined' });
         await handle.result();
@@ -309,6 +312,7 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
       connection: tb.env.nativeConnection,
       taskQueue: queue,
       workflowBundle: await sharedWorkflowBundle(),
+      dataConverter: testDataConverter(),
       activities: createActivities({
         db: unreachable,
         clock: fixedClock(NOW),

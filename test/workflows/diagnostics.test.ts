@@ -9,6 +9,7 @@ import { diagnosticsWorkflow } from '../../workflows/diagnostics';
 import { useFreshDatabase } from '../support/database';
 import { sharedWorkflowBundle, timeSkippingEnvironment, uniqueTaskQueue } from '../support/temporal';
 import { oneTimeCodes } from '../../booking/oneTimeCodes';
+import { testDataConverter } from '../support/codecKeys';
 
 describe('diagnosticsWorkflow (time-skipping smoke test of the harness)', function () {
   this.timeout(120_000);
@@ -27,6 +28,7 @@ describe('diagnosticsWorkflow (time-skipping smoke test of the harness)', functi
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await sharedWorkflowBundle(),
+      dataConverter: testDataConverter(),
       activities: createActivities({
         db: database.db,
         clock: systemClock,

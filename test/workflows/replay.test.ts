@@ -4,6 +4,7 @@ import * as workflows from '../../workflows';
 import { sharedWorkflowBundle } from '../support/temporal';
 import { recordedPaths } from './histories/paths';
 import { recordedHistories } from './replayHistories';
+import { testDataConverter } from '../support/codecKeys';
 
 /**
  * Workflows live for up to 90 days, so every history recorded with earlier or today's workflow code (named by that
@@ -18,7 +19,7 @@ describe('recorded workflow histories replay on the current workflow code', func
 
   before(async () => {
     const replay = Worker.runReplayHistories(
-      { workflowBundle: await sharedWorkflowBundle() },
+      { workflowBundle: await sharedWorkflowBundle(), dataConverter: testDataConverter() },
       histories.map((h) => ({ workflowId: h.file, history: h.history })),
     );
     for await (const result of replay) results.set(result.workflowId, result);

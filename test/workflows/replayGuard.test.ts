@@ -5,6 +5,7 @@ import { bundleWorkflowCode, Worker, type ReplayResult, type WorkflowBundle } fr
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { workflowsPath } from '../../temporal/worker';
 import { recordedHistories, type RecordedHistory } from './replayHistories';
+import { testDataConverter } from '../support/codecKeys';
 
 const editLoader = createRequire(import.meta.url).resolve('./replayEditLoader.cjs');
 const workflowFile = (name: string) => fileURLToPath(new URL(`../../workflows/${name}`, import.meta.url));
@@ -28,7 +29,7 @@ function bundleWithEdit(file: string, edit: { swap: [string, string] } | { repla
 async function replayAll(workflowBundle: WorkflowBundle, histories: RecordedHistory[]) {
   const results = new Map<string, ReplayResult>();
   const replay = Worker.runReplayHistories(
-    { workflowBundle },
+    { workflowBundle, dataConverter: testDataConverter() },
     histories.map((h) => ({ workflowId: h.file, history: h.history })),
   );
   for await (const result of replay) results.set(result.workflowId, result);

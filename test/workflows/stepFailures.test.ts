@@ -17,6 +17,7 @@ import { type Client, type Practice, type Service, type StaffUser } from '../../
 import { sharedWorkflowBundle, uniqueTaskQueue } from '../support/temporal';
 import { useWorkflowTestbed } from '../support/workflowTestbed';
 import { aClient, aClinician, anAppointment, aPractice, aService } from '../fixtures';
+import { testDataConverter } from '../support/codecKeys';
 
 const HOUR = 3_600_000;
 const STARTS = new Date('2026-06-10T14:00:00Z');
@@ -53,6 +54,7 @@ describe('steps that fail: logged, shown in getStatus and BookingAttention, and 
       connection: tb.env.nativeConnection,
       taskQueue: opts.queue ?? tb.taskQueue,
       workflowBundle: await sharedWorkflowBundle(),
+      dataConverter: testDataConverter(),
       activities: createActivities({
         db: opts.db ?? tb.db,
         clock: fixedClock(now),

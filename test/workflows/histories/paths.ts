@@ -23,6 +23,7 @@ export const recordedPaths = {
     'cancellation-phone-call-refused',
     'cancellation-data-rejected',
     'cancellation-email-rejected',
+    'cancellation-with-kept-reason',
   ],
   portalEmailWorkflow: [
     'portal-email-sign-in-code-sent',

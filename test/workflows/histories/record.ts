@@ -46,6 +46,9 @@ import { useWorkflowTestbed } from '../../support/workflowTestbed';
 import { sharedWorkflowBundle } from '../../support/temporal';
 import { aClient, aClinician, anAppointment, aPractice, aService, aStaffUser } from '../../fixtures';
 import type { RecordedPath } from './paths';
+import { testDataConverter } from '../../support/codecKeys';
+import { failureConverterPath } from '../../../temporal/codec';
+import { keepPendingText } from '../../../booking/pendingTexts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -76,7 +79,9 @@ describe('record workflow histories', function () {
     if (old && !process.env.HISTORY_PREFIX)
       throw new Error('OLD_WORKFLOWS needs HISTORY_PREFIX: the name of the code it records with');
     prefix = process.env.HISTORY_PREFIX ?? currentCodePrefix();
-    bundle = old ? await bundleWorkflowCode({ workflowsPath: old }) : await sharedWorkflowBundle();
+    bundle = old
+      ? await bundleWorkflowCode({ workflowsPath: old, failureConverterPath })
+      : await sharedWorkflowBundle();
   });
 
   const worker = async (now: string = NOW) =>
@@ -84,6 +89,7 @@ describe('record workflow histories', function () {
       connection: tb.env.nativeConnection,
       taskQueue: tb.taskQueue,
       workflowBundle: bundle,
+      dataConverter: testDataConverter(),
       activities: createActivities({
         db: tb.db,
         clock: fixedClock(now),
@@ -183,7 +189,16 @@ describe('record workflow histories', function () {
           tb.env.client,
           r.request.id,
           decision === 'decline'
-            ? { kind: 'decline', actorId: r.clinician.id, note: 'Dr. Lee has room next month.' }
+            ? {
+                kind: 'decline',
+                actorId: r.clinician.id,
+                noteId: await keepPendingText(
+                  tb.db,
+                  r.clinician.practiceId,
+                  'Dr. Lee has room next month.',
+                  new Date(NOW),
+                ),
+              }
             : { kind: 'approve', actorId: r.clinician.id },
         );
         expect(result).to.include({ status: expected });
@@ -290,7 +305,10 @@ describe('record workflow histories', function () {
       opts: {
         policy?: 'phone_call' | '24h';
         startsAt?: Date;
-        input?: (who: { clinicianId: string }) => Partial<CancellationWorkflowInput>;
+        input?: (who: {
+          clinicianId: string;
+          practiceId: string;
+        }) => Partial<CancellationWorkflowInput> | Promise<Partial<CancellationWorkflowInput>>;
         before?: () => void;
       } = {},
     ) => {
@@ -315,7 +333,7 @@ describe('record workflow histories', function () {
           by: 'client',
           notifyClient: true,
           actorId: client.id,
-          ...opts.input?.({ clinicianId: clinician.id }),
+          ...(await opts.input?.({ clinicianId: clinician.id, practiceId: practice.id })),
         });
         expect(await handle.result()).to.deep.include(expected);
         await save(name, handle);
@@ -340,6 +358,21 @@ describe('record workflow histories', function () {
             status: 'canceled',
             notifyClient: false,
             actorId: clinicianId,
+          }),
+        },
+      ));
+    it('cancellation-with-kept-reason', () =>
+      // As the API starts it since reasons are kept by id: the workflow carries reasonId, never the text.
+      canceled(
+        'cancellation-with-kept-reason',
+        { ok: true, status: 'canceled' },
+        {
+          input: async ({ clinicianId, practiceId }) => ({
+            by: 'staff',
+            status: 'canceled',
+            notifyClient: true,
+            actorId: clinicianId,
+            reasonId: await keepPendingText(tb.db, practiceId, 'Moving to Denver', new Date(NOW)),
           }),
         },
       ));
