@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
     throw new Error('createApp: config.authSecret must be resolved before the app is built');
   const tokens = new TokenService(config.authSecret, clock);
   const sessions = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
-  const staffAuth = requireStaff({ db, clock, tokens, sessions });
+  const staffAuth = requireStaff({ db, clock, tokens, sessions, publicUrl: config.publicUrl });
   const codes = oneTimeCodes(config.authSecret);
   const clientAuth = requireClient({ tokens, db });
   const maybeClient = optionalClient({ tokens, db });
@@ -84,7 +84,15 @@ export function createApp(deps: AppDeps): Express {
   registry.mount(
     routes,
     [
-      ...staffAuthRoutes({ db, clock, log, tokens, sessions }),
+      ...staffAuthRoutes({
+        db,
+        clock,
+        log,
+        tokens,
+        sessions,
+        publicUrl: config.publicUrl,
+        production: config.env === 'production',
+      }),
       ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
       ...serviceRoutes({ db }),
       ...clinicianRoutes({ db }),

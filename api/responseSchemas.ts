@@ -103,6 +103,13 @@ export const staffSessionSchema = always({
   user: staffUserSchema,
 });
 
+/** A cookie session as the dashboard sees it: like a sign-in's answer, without the token its scripts never hold. */
+export const staffCookieSessionSchema = always({
+  expiresAt: isoInstant,
+  idleTimeoutMinutes: { type: 'integer' },
+  user: staffUserSchema,
+});
+
 /** The public face of a portal. */
 export const portalInfoSchema = always({
   name: text,

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, call as apiCall, callPage as apiCallPage, type CallOptions } from '../api';
 import { browserZone, fullName } from '../format';
 import { Link, navigate } from '../router';
@@ -12,34 +12,30 @@ import { StaffSignIn } from './StaffSignIn';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
 
-const SESSION_KEY = 'staff-session';
 const roleLabel = {
   admin_clinician: 'Admin clinician',
   clinician: 'Clinician',
   practice_manager: 'Practice manager',
 } as const;
 
-function loadSession(): StaffSession | null {
-  const raw = sessionStorage.getItem(SESSION_KEY);
-  return raw ? (JSON.parse(raw) as StaffSession) : null;
-}
+// Not the session (that is an HttpOnly cookie no script can read): the time of the last keyboard or pointer use
+// in any tab, so one tab left alone does not sign out the tab being worked in.
+const ACTIVITY_KEY = 'dashboard-last-activity';
+const lastActivity = () => Number(localStorage.getItem(ACTIVITY_KEY) ?? 0);
 
 /**
- * Stops the app's own polling from keeping an unattended session alive: without keyboard or pointer activity
- * for the server's idle timeout, the dashboard signs out as the server would.
+ * Stops the app's own polling from keeping an unattended session alive: without keyboard or pointer activity in
+ * any tab for the server's idle timeout, the dashboard signs out (ending the session) as the server would.
  */
 function useIdleSignOut(session: StaffSession | null, signOut: (reason: string) => void) {
-  const last = useRef(Date.now());
   useEffect(() => {
     if (!session) return;
-    last.current = Date.now();
-    const touch = () => {
-      last.current = Date.now();
-    };
+    const touch = () => localStorage.setItem(ACTIVITY_KEY, String(Date.now()));
+    touch();
     const events = ['keydown', 'pointerdown', 'scroll'] as const;
     for (const e of events) window.addEventListener(e, touch, { passive: true });
     const timer = window.setInterval(() => {
-      if (Date.now() - last.current > session.idleTimeoutMinutes * 60_000) {
+      if (Date.now() - lastActivity() > session.idleTimeoutMinutes * 60_000) {
         signOut(`You were signed out after ${session.idleTimeoutMinutes} minutes without activity.`);
       }
     }, 30_000);
@@ -52,19 +48,28 @@ function useIdleSignOut(session: StaffSession | null, signOut: (reason: string) 
 
 /** The clinician dashboard under /app: sign-in, the bell, requests, calendar and settings. */
 export function DashboardApp({ path }: { path: string }) {
-  const [session, setSession] = useState<StaffSession | null>(loadSession);
+  // undefined while asking the server whether this browser's cookie still holds a session.
+  const [session, setSession] = useState<StaffSession | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
 
+  useEffect(() => {
+    let live = true;
+    apiCall<StaffSession>('/api/auth/session').then(
+      (s) => live && setSession(s),
+      () => live && setSession(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
   const signOut = useCallback((reason?: string) => {
-    const current = loadSession();
-    if (current && !reason) {
-      void apiCall('/api/auth/logout', { method: 'POST', token: current.token }).catch(() => undefined);
-    }
-    sessionStorage.removeItem(SESSION_KEY);
+    // The server ends the session and clears the cookie; a session that already ended answers 401, which is fine.
+    void apiCall('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
     setNotice(reason ?? null);
     setSession(null);
   }, []);
-  useIdleSignOut(session, signOut);
+  useIdleSignOut(session ?? null, signOut);
 
   const staff = useMemo<Staff | null>(() => {
     if (!session) return null;
@@ -80,10 +85,9 @@ export function DashboardApp({ path }: { path: string }) {
     return {
       user: session.user,
       zone: session.user.timeZone ?? browserZone(),
-      call: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) =>
-        signedIn(() => apiCall<T>(p, { ...opts, token: session.token })),
+      call: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) => signedIn(() => apiCall<T>(p, opts)),
       callPage: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) =>
-        signedIn(() => apiCallPage<T>(p, { ...opts, token: session.token })),
+        signedIn(() => apiCallPage<T>(p, opts)),
     };
   }, [session, signOut]);
 
@@ -92,13 +96,19 @@ export function DashboardApp({ path }: { path: string }) {
     if (staff && route === '/') navigate('/app/requests', { replace: true });
   }, [staff, route]);
 
+  if (session === undefined) {
+    return (
+      <main id="main" className="container narrow">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
   if (!staff) {
     return (
       <main id="main" className="container narrow">
         <StaffSignIn
           notice={notice}
           onSignedIn={(s) => {
-            sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
             setNotice(null);
             setSession(s);
           }}

@@ -22,7 +22,7 @@ export function StaffSignIn({
     setError(null);
     try {
       onSignedIn(
-        await call<StaffSession>('/api/auth/login', {
+        await call<StaffSession>('/api/auth/session', {
           method: 'POST',
           body: { email: email.trim(), password },
         }),

@@ -179,6 +179,25 @@ export interface Operations {
       timeZone: string | null;
     };
   };
+  /** The current session (cookie or bearer): when it ends and who it is */
+  'GET /api/auth/session': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      expiresAt: string;
+      idleTimeoutMinutes: number;
+      user: {
+        id: string;
+        practiceId: string;
+        email: string;
+        firstName: string;
+        lastName: string;
+        role: 'admin_clinician' | 'clinician' | 'practice_manager';
+        timeZone: string | null;
+      };
+    };
+  };
   /** The practice's clinicians */
   'GET /api/clinicians': {
     params: never;
@@ -601,12 +620,34 @@ export interface Operations {
       };
     };
   };
-  /** Revoke the current session */
+  /** Revoke the current session (and clear the session cookie) */
   'POST /api/auth/logout': {
     params: never;
     query: never;
     body: never;
     response: void;
+  };
+  /** Sign the dashboard in: the session goes into an HttpOnly cookie, never into the page's scripts */
+  'POST /api/auth/session': {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+      password: string;
+    };
+    response: {
+      expiresAt: string;
+      idleTimeoutMinutes: number;
+      user: {
+        id: string;
+        practiceId: string;
+        email: string;
+        firstName: string;
+        lastName: string;
+        role: 'admin_clinician' | 'clinician' | 'practice_manager';
+        timeZone: string | null;
+      };
+    };
   };
   /** Add a recurring availability rule (RFC 5545 RRULE: DAILY, WEEKLY or MONTHLY) */
   'POST /api/clinicians/{id}/availability-rules': {
