@@ -200,7 +200,13 @@ export function staffAuthRoutes(deps: StaffAuthDeps): RouteDef[] {
         // Login CSRF: another site must not sign a browser into an account of its choosing.
         assertSameSiteRequest(req, deps.publicUrl);
         const { user, session, token } = await signIn(deps, req);
-        setSessionCookie(req, res, token, session.expiresAt, deps.production);
+        setSessionCookie(
+          req,
+          res,
+          token,
+          session.expiresAt.getTime() - deps.clock.now().getTime(),
+          deps.production,
+        );
         res.json({
           expiresAt: session.expiresAt.toISOString(),
           idleTimeoutMinutes: deps.sessions.idleMinutes,

@@ -26,12 +26,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Secure whenever the request came over https (behind a trusted proxy too) and always in production. */
 const secure = (req: Request, production: boolean) => production || req.secure;
 
-/** Sets the session cookie, living as long as the session's absolute lifetime. */
+/**
+ * Sets the session cookie for the session's remaining lifetime. As a Max-Age, not an instant: the browser's clock
+ * need not agree with ours; the server enforces the absolute lifetime either way.
+ */
 export function setSessionCookie(
   req: Request,
   res: Response,
   token: string,
-  expiresAt: Date,
+  lifetimeMs: number,
   production: boolean,
 ): void {
   res.cookie(SESSION_COOKIE, token, {
@@ -39,7 +42,7 @@ export function setSessionCookie(
     secure: secure(req, production),
     sameSite: 'lax',
     path: '/',
-    expires: expiresAt,
+    maxAge: lifetimeMs,
   });
 }
 

@@ -32,6 +32,7 @@ describe('staff sessions in an HttpOnly cookie, with CSRF protection', () => {
     expect(set).to.match(/HttpOnly/i);
     expect(set).to.match(/SameSite=Lax/i);
     expect(set).to.match(/Path=\//);
+    expect(set).to.match(/Max-Age=43200/, "the session's 12 hours");
     // Plain http in tests; Secure is for https and production (below).
     expect(set).to.not.match(/Secure/i);
     expect(res.body).to.not.have.property('token');
