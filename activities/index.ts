@@ -4,6 +4,7 @@ import { createRequestActivities } from './requests';
 import { createCancellationActivities } from './cancellations';
 import { reportingFailures } from './failures';
 import { createPortalEmailActivities } from './portalEmails';
+import { createPasswordResetEmailActivities } from './passwordResetEmail';
 
 export type { ActivityDeps } from './deps';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createRequestActivities(deps),
       ...createCancellationActivities(deps),
       ...createPortalEmailActivities(deps),
+      ...createPasswordResetEmailActivities(deps),
     },
     deps.log,
   );

@@ -29,6 +29,7 @@ import { appointmentRequestRoutes } from './appointmentRequests';
 import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
+import { passwordResetRoutes } from './passwordReset';
 import type { Store } from '../models/store';
 
 /**
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
+      ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,
   );

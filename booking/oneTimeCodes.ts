@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** How long a portal sign-in code works (the API checks it, the worker says so in the email). */
 export const SIGN_IN_CODE_VALID_MINUTES = 10;
@@ -10,6 +10,16 @@ export type CodePurpose = 'sign-in-code' | 'email-verification';
 export interface OneTimeCodes {
   codeFor(purpose: CodePurpose, id: string): string;
   matches(purpose: CodePurpose, id: string, code: string): boolean;
+  /** The secret of an emailed link (its `token` query parameter), derived from its row's id like a code. */
+  linkToken(purpose: LinkPurpose, id: string): string;
+}
+
+/** What an emailed link is for; a link of one purpose never matches another. */
+export type LinkPurpose = 'staff-invitation' | 'password-reset';
+
+/** What the database keeps of a link token: enough to find its row, nothing that gives the link away. */
+export function linkTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 /**
@@ -26,8 +36,11 @@ export function oneTimeCodes(secret: string): OneTimeCodes {
     // 48 bits modulo 10^6: the bias is below one in 10^8.
     return String(mac.readUIntBE(0, 6) % 1_000_000).padStart(6, '0');
   };
+  // Links carry 256 bits, not 6 digits: they are guessed offline against nothing, online against every row at once.
+  const linkKey = Buffer.from(hkdfSync('sha256', secret, 'practice-booking', 'emailed link tokens', 32));
   return {
     codeFor,
+    linkToken: (purpose, id) => createHmac('sha256', linkKey).update(`${purpose}/${id}`).digest('base64url'),
     matches(purpose, id, code) {
       const expected = Buffer.from(codeFor(purpose, id));
       const given = Buffer.from(code);

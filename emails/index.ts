@@ -12,3 +12,4 @@ export type { RequestExpiredProps } from './request-expired';
 export type { AppointmentCanceledProps } from './appointment-canceled';
 export type { SignInCodeProps } from './sign-in-code';
 export type { EmailVerificationProps } from './email-verification';
+export type { PasswordResetProps } from './password-reset';

@@ -34,6 +34,7 @@ import EmailVerification, {
   subject as emailVerificationSubject,
   type EmailVerificationProps,
 } from './email-verification';
+import PasswordReset, { subject as passwordResetSubject, type PasswordResetProps } from './password-reset';
 
 /** Props of each email, by its template name. */
 export interface EmailPropsByKind {
@@ -47,6 +48,7 @@ export interface EmailPropsByKind {
   'appointment-canceled': AppointmentCanceledProps;
   'sign-in-code': SignInCodeProps;
   'email-verification': EmailVerificationProps;
+  'password-reset': PasswordResetProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -78,6 +80,7 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'appointment-canceled': { component: AppointmentCanceled, subject: appointmentCanceledSubject },
   'sign-in-code': { component: SignInCode, subject: signInCodeSubject },
   'email-verification': { component: EmailVerification, subject: emailVerificationSubject },
+  'password-reset': { component: PasswordReset, subject: passwordResetSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

@@ -6,6 +6,7 @@ import * as clientSignIn from './migrations/0003-client-sign-in';
 import * as emailVerification from './migrations/0004-email-verification';
 import * as requestBodyHash from './migrations/0006-request-body-hash-and-paging';
 import * as knownSignInAddresses from './migrations/0007-known-sign-in-addresses';
+import * as passwordResetAndProfile from './migrations/0010-password-reset-and-profile';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -19,6 +20,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0004-email-verification', module: emailVerification },
   { name: '0006-request-body-hash-and-paging', module: requestBodyHash },
   { name: '0007-known-sign-in-addresses', module: knownSignInAddresses },
+  { name: '0010-password-reset-and-profile', module: passwordResetAndProfile },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */

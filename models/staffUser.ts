@@ -20,6 +20,11 @@ class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAttribute
   declare role: StaffRole;
   declare passwordHash: string;
   declare timeZone: string | null;
+  /** The number this clinician's clients are told to call; null: the practice's. */
+  declare phone: CreationOptional<string | null>;
+  declare bio: CreationOptional<string | null>;
+  /** https only (validated by the API), shown on the portal's clinician list. */
+  declare photoUrl: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -38,6 +43,9 @@ export function defineStaffUser(sequelize: Sequelize): typeof StaffUser {
       role: { type: DataTypes.TEXT, allowNull: false },
       passwordHash: { type: DataTypes.TEXT, allowNull: false },
       timeZone: { type: DataTypes.TEXT },
+      phone: { type: DataTypes.TEXT },
+      bio: { type: DataTypes.TEXT },
+      photoUrl: { type: DataTypes.TEXT },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

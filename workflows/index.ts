@@ -2,3 +2,4 @@ export * from './diagnostics';
 export * from './appointmentRequest';
 export * from './cancellation';
 export * from './portalEmail';
+export * from './passwordResetEmail';

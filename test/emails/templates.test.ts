@@ -9,6 +9,7 @@ import RequestReceived from '../../emails/request-received';
 import RequestWithdrawn from '../../emails/request-withdrawn';
 import SignInCode from '../../emails/sign-in-code';
 import EmailVerification from '../../emails/email-verification';
+import PasswordReset from '../../emails/password-reset';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -117,6 +118,11 @@ const build = {
   }),
   'sign-in-code': (): EmailPropsByKind['sign-in-code'] => ({ practiceName, code: '482913' }),
   'email-verification': (): EmailPropsByKind['email-verification'] => ({ practiceName, code: '482913' }),
+  'password-reset': (): EmailPropsByKind['password-reset'] => ({
+    practiceName,
+    firstName: 'Maya',
+    resetUrl: 'https://booking.example.com/app/reset-password?token=abc123',
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -135,7 +141,7 @@ async function renderKind<K extends EmailKind>(kind: K) {
 describe('emails/render renderEmail', () => {
   it('knows every template', () => {
     expect([...emailKinds].sort()).to.deep.equal(
-      [...toClinician, ...toClient, 'sign-in-code', 'email-verification'].sort(),
+      [...toClinician, ...toClient, 'sign-in-code', 'email-verification', 'password-reset'].sort(),
     );
   });
 
@@ -188,6 +194,7 @@ describe('emails/render renderEmail', () => {
       'appointment-canceled': AppointmentCanceled.PreviewProps,
       'sign-in-code': SignInCode.PreviewProps,
       'email-verification': EmailVerification.PreviewProps,
+      'password-reset': PasswordReset.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);
@@ -344,5 +351,22 @@ describe('emails/email-verification', () => {
     expect(text).to.include('482913');
     expect(text).to.include('valid for 15 minutes');
     expect(text).to.include('nothing has been booked');
+  });
+});
+
+describe('emails/password-reset', () => {
+  it('links to the reset page, keeps the link out of the subject, and says it works once for an hour', async () => {
+    const url = 'https://booking.example.com/app/reset-password?token=abc123';
+    const { subject, html, text } = await renderEmail('password-reset', {
+      practiceName,
+      firstName: 'Maya',
+      resetUrl: url,
+    });
+    expect(subject).to.equal('Reset your Riverside Counseling password');
+    expect(subject).to.not.include('abc123');
+    expect(html).to.include(`href="${url}"`);
+    expect(text).to.include(url);
+    expect(text).to.include('works once, for 60 minutes');
+    expect(text).to.include('signs you out everywhere');
   });
 });
