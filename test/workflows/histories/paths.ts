@@ -30,6 +30,7 @@ export const recordedPaths = {
     'portal-email-rejected',
   ],
   diagnosticsWorkflow: ['diagnostics'],
+  passwordResetEmailWorkflow: ['password-reset-sent', 'password-reset-skipped', 'password-reset-rejected'],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

@@ -30,6 +30,8 @@ import { issueEmailVerification } from '../../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../../temporal/requests';
 import { startCancellation } from '../../../temporal/cancellations';
 import { portalEmailWorkflowId } from '../../../temporal/portalEmails';
+import { passwordResetEmailWorkflowId } from '../../../temporal/passwordResetEmails';
+import { requestPasswordReset } from '../../../booking/passwordReset';
 import type { CancellationWorkflowInput } from '../../../workflows/cancellation';
 import { getStatusQuery } from '../../../workflows/appointmentRequest';
 import { useWorkflowTestbed } from '../../support/workflowTestbed';
@@ -389,6 +391,36 @@ describe('record workflow histories', function () {
         { kind: 'sign-in-code', id: await signInCodeRow(client.id) },
         'rejected',
       );
+    });
+  });
+
+  describe('passwordResetEmailWorkflow', () => {
+    const sent = async (name: RecordedPath, email: string, expected: string) => {
+      const id = await requestPasswordReset(tb.db, tb.codes, { email, now: new Date(NOW) });
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('passwordResetEmailWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: passwordResetEmailWorkflowId(id),
+          args: [{ id }],
+        });
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    };
+
+    it('password-reset-sent', async () => {
+      const user = await aClinician(tb.db, await aPractice(tb.db));
+      // A short provider outage: the recorded send is retried before it succeeds.
+      tb.capture.failNext(2, 503);
+      await sent('password-reset-sent', user.email, 'sent');
+    });
+    it('password-reset-skipped', async () => {
+      await sent('password-reset-skipped', 'nobody@example.test', 'skipped');
+    });
+    it('password-reset-rejected', async () => {
+      const user = await aClinician(tb.db, await aPractice(tb.db));
+      tb.capture.rejectNext(1);
+      await sent('password-reset-rejected', user.email, 'rejected');
     });
   });
 
