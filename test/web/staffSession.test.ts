@@ -6,17 +6,20 @@ import { rootDir } from '../../app/config';
 import { ensureWebBuild } from '../../app/webBuild';
 import { useApi } from '../api/context';
 import { aPractice, aStaffUser, fixturePassword } from '../fixtures';
+import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 
 const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-describe('a staff session in Chromium: one sign-in for every tab and email link', function () {
+describe('staff sessions and password reset in Chromium', function () {
   this.timeout(180_000);
   let browser: Browser;
+  let capture: CaptureServer;
 
   before(async function () {
     this.timeout(180_000);
     mkdirSync(ARTIFACTS, { recursive: true });
+    capture = await startCaptureServer();
     await ensureWebBuild();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -26,8 +29,12 @@ describe('a staff session in Chromium: one sign-in for every tab and email link'
   });
   after(async () => {
     await browser?.close();
+    await capture?.close();
   });
-  const ctx = useApi();
+  const ctx = useApi({
+    worker: true,
+    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
+  });
 
   const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
 
@@ -74,6 +81,57 @@ describe('a staff session in Chromium: one sign-in for every tab and email link'
       expect(await context.cookies()).to.deep.equal([]);
       await first.reload();
       await first.getByLabel('Password').waitFor({ timeout: 20_000 });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('resets a forgotten password from the sign-in page through the emailed link, at phone width', async () => {
+    const practice = await aPractice(ctx.db, { name: 'Harbor Counseling' });
+    const clinician = await aStaffUser(ctx.db, practice);
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
+    });
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto('/app');
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await heading(page, 'Reset your password').waitFor();
+      await page.getByLabel('Email').fill(clinician.email);
+      await page.getByRole('button', { name: 'Email me a link' }).click();
+      await page.getByText('Check your email').waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'reset-asked.png'), fullPage: true });
+
+      const email = await capture.waitFor((e) => e.to.includes(clinician.email), 30_000);
+      const link = /http:\/\/portal\.test(\/app\/reset-password\?token=\S+)/.exec(email.text ?? '');
+      expect(link, email.text).to.not.equal(null);
+      await page.goto(link?.[1] ?? '');
+      await heading(page, 'Choose a new password').waitFor();
+      await page.getByLabel('New password', { exact: true }).fill('long enough one');
+      await page.getByLabel('New password again').fill('a different one');
+      await page.getByRole('button', { name: 'Save the new password' }).click();
+      await page.getByText('The two passwords are not the same.').waitFor();
+      await page.getByLabel('New password', { exact: true }).fill('river stones at dawn');
+      await page.getByLabel('New password again').fill('river stones at dawn');
+      await page.getByRole('button', { name: 'Save the new password' }).click();
+      await page.getByText('Your password is changed').waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, 'reset-done.png'), fullPage: true });
+
+      // The link worked once: opened again, it says so in a sentence.
+      await page.goto(link?.[1] ?? '');
+      await page.getByLabel('New password', { exact: true }).fill('another passphrase');
+      await page.getByLabel('New password again').fill('another passphrase');
+      await page.getByRole('button', { name: 'Save the new password' }).click();
+      await page.getByText('This link has already been used').waitFor();
+
+      await page.getByRole('link', { name: 'Ask for a new link' }).click();
+      await page.getByRole('link', { name: 'Back to sign in' }).click();
+      await page.getByLabel('Email').fill(clinician.email);
+      await page.getByLabel('Password').fill('river stones at dawn');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await heading(page, 'Appointment Requests').waitFor();
     } finally {
       await context.close();
     }

@@ -9,6 +9,8 @@ import { ClientPortalSettings } from './ClientPortalSettings';
 import { Availabilities } from './Availabilities';
 import { Requests } from './Requests';
 import { StaffSignIn } from './StaffSignIn';
+import { ForgotPassword } from './ForgotPassword';
+import { ResetPassword } from './ResetPassword';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
 
@@ -96,6 +98,18 @@ export function DashboardApp({ path }: { path: string }) {
     if (staff && route === '/') navigate('/app/requests', { replace: true });
   }, [staff, route]);
 
+  // Pages for people who cannot sign in; the reset link works whoever is signed in on this browser.
+  if (route === '/forgot-password' || route === '/reset-password') {
+    return (
+      <main id="main" className="container narrow">
+        {route === '/forgot-password' ? (
+          <ForgotPassword />
+        ) : (
+          <ResetPassword onReset={() => setSession(null)} />
+        )}
+      </main>
+    );
+  }
   if (session === undefined) {
     return (
       <main id="main" className="container narrow">

@@ -627,6 +627,29 @@ export interface Operations {
     body: never;
     response: void;
   };
+  /** Email a link to choose a new password: always 202, the same answer and work for unknown addresses */
+  'POST /api/auth/password-reset': {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+    };
+    response: {
+      status: 'accepted';
+      detail: string;
+      validForMinutes: number;
+    };
+  };
+  /** Choose a new password with the emailed link; ends every session of the user */
+  'POST /api/auth/password-reset/confirm': {
+    params: never;
+    query: never;
+    body: {
+      token: string;
+      password: string;
+    };
+    response: void;
+  };
   /** Sign the dashboard in: the session goes into an HttpOnly cookie, never into the page's scripts */
   'POST /api/auth/session': {
     params: never;
