@@ -30,6 +30,7 @@ import { notificationRoutes } from './notifications';
 import { webRouter } from './web';
 import { securityMiddleware } from './security';
 import { passwordResetRoutes } from './passwordReset';
+import { auditLogRoutes } from './auditLog';
 import type { Store } from '../models/store';
 
 /**
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
+      ...auditLogRoutes({ db }),
       ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,

@@ -141,3 +141,19 @@ export const codeRequestedSchema = always({
   detail: text,
   validForMinutes: { type: 'integer' },
 });
+
+/** An audit log entry: who (by name), when, what, and the values before and after (any JSON, or null). */
+export const auditLogEntrySchema = always({
+  id: text,
+  at: isoInstant,
+  actor: always({
+    type: { type: 'string', enum: ['staff', 'client', 'system'] },
+    id: nullableUuid,
+    name: nullableText,
+  }),
+  action: text,
+  entity: text,
+  entityId: nullableText,
+  before: {},
+  after: {},
+});

@@ -7,6 +7,7 @@ import type { StaffUser } from '../models/staffUser';
 import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
+import type { AuditLogRow } from './auditLog';
 
 // Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
 
@@ -121,5 +122,25 @@ export function toCalendarEntry(a: Appointment, related: { client?: Client; serv
     canceledAt: iso(a.canceledAt),
     canceledBy: a.canceledBy,
     cancelReason: a.cancelReason,
+  };
+}
+
+/** An audit entry as the audit log page shows it: who (by name), when, what, and the values before and after. */
+export function toAuditLogEntry(row: AuditLogRow) {
+  const name = [row.actor_first_name, row.actor_last_name].filter(Boolean).join(' ');
+  return {
+    id: row.id,
+    at: new Date(row.created_at).toISOString(),
+    actor: {
+      type: row.actor_type,
+      id: row.actor_id,
+      // A system change has no person; a removed person's entries keep their id.
+      name: row.actor_type === 'system' ? 'The system' : name || null,
+    },
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    before: row.old_value ?? null,
+    after: row.new_value ?? null,
   };
 }
