@@ -31,6 +31,7 @@ import { webRouter } from './web';
 import { securityMiddleware } from './security';
 import { passwordResetRoutes } from './passwordReset';
 import { auditLogRoutes } from './auditLog';
+import { staffProfileRoutes } from './staffProfile';
 import type { Store } from '../models/store';
 
 /**
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
       ...auditLogRoutes({ db }),
+      ...staffProfileRoutes({ db }),
       ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,

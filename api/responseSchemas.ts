@@ -127,6 +127,8 @@ export const portalCliniciansSchema: Schema = {
     id: uuid,
     firstName: text,
     lastName: text,
+    bio: nullableText,
+    photoUrl: nullableText,
     services: {
       type: 'array',
       items: always({ id: uuid, name: text, durationMinutes: { type: 'integer' } }),
@@ -156,4 +158,18 @@ export const auditLogEntrySchema = always({
   entityId: nullableText,
   before: {},
   after: {},
+});
+
+/** A staff user's profile (GET|PATCH /api/staff/:id/profile). */
+export const staffProfileSchema = always({
+  id: uuid,
+  practiceId: uuid,
+  email: text,
+  firstName: text,
+  lastName: text,
+  role: { type: 'string', enum: ['admin_clinician', 'clinician', 'practice_manager'] },
+  timeZone: nullableText,
+  phone: nullableText,
+  bio: nullableText,
+  photoUrl: nullableText,
 });

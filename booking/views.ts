@@ -144,3 +144,13 @@ export function toAuditLogEntry(row: AuditLogRow) {
     after: row.new_value ?? null,
   };
 }
+
+/** A staff user's profile: what they are called, where they are, and what the portal shows of them. */
+export function toStaffProfile(u: StaffUser) {
+  return {
+    ...toStaffUser(u),
+    phone: u.phone ?? null,
+    bio: u.bio ?? null,
+    photoUrl: u.photoUrl ?? null,
+  };
+}
