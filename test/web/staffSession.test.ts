@@ -136,4 +136,67 @@ describe('staff sessions and password reset in Chromium', function () {
       await context.close();
     }
   });
+
+  it("an admin edits their profile and a clinician's, then reads both changes in the audit log, at phone and desktop widths", async () => {
+    const practice = await aPractice(ctx.db);
+    const admin = await aStaffUser(ctx.db, practice, {
+      role: 'admin_clinician',
+      firstName: 'Ada',
+      lastName: 'Park',
+    });
+    const clinician = await aStaffUser(ctx.db, practice, { firstName: 'Sam', lastName: 'Ortiz' });
+    for (const [kind, viewport] of [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 860 }],
+    ] as const) {
+      const context = await browser.newContext({
+        viewport,
+        baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
+      });
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto('/app/profile');
+        await page.getByLabel('Email').fill(admin.email);
+        await page.getByLabel('Password').fill(fixturePassword);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await heading(page, 'My profile').waitFor();
+        const phone = `+1 555 01${kind === 'phone' ? '11' : '22'}`;
+        await page.getByLabel('Phone for clients').fill(phone);
+        await page.getByLabel('Photo address').fill('http://images.example.com/ada.jpg');
+        await page.getByRole('button', { name: 'Save profile' }).click();
+        await page.getByText('The photo address must be a full https:// address').waitFor();
+        await page.getByLabel('Photo address').fill('');
+        await page.getByRole('button', { name: 'Save profile' }).click();
+        await page.getByText('Profile saved.').waitFor();
+
+        await page.goto(`/app/staff/${clinician.id}/profile`);
+        await heading(page, 'Profile of Sam Ortiz').waitFor();
+        await page.getByLabel('Short bio').fill(`Grief and loss (${kind}).`);
+        await page.getByRole('button', { name: 'Save profile' }).click();
+        await page.getByText('Profile saved.').waitFor();
+
+        await page.getByRole('link', { name: 'Audit log' }).click();
+        await heading(page, 'Audit log').waitFor();
+        await page.getByText(`Grief and loss (${kind}).`).waitFor();
+        await page.getByText(phone).waitFor();
+        expect(await page.locator('.audit-entry').count()).to.be.greaterThan(1);
+        // Both changes are the admin's (one to a colleague's profile); the colleague made none.
+        await page.getByLabel('Person').selectOption({ label: 'Ada Park' });
+        await page.getByText(`Grief and loss (${kind}).`).waitFor();
+        const names = await page.locator('.audit-head strong').allInnerTexts();
+        expect(new Set(names)).to.deep.equal(new Set(['Ada Park']));
+        await page.screenshot({ path: path.join(ARTIFACTS, `audit-log-${kind}.png`), fullPage: true });
+        await page.getByLabel('Person').selectOption({ label: 'Sam Ortiz' });
+        await page.getByText('No changes match these filters.').waitFor();
+        // No horizontal scrolling at phone width.
+        const overflow = (await page.evaluate(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        )) as number;
+        expect(overflow).to.be.at.most(0);
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });

@@ -11,6 +11,8 @@ import { Requests } from './Requests';
 import { StaffSignIn } from './StaffSignIn';
 import { ForgotPassword } from './ForgotPassword';
 import { ResetPassword } from './ResetPassword';
+import { Profile } from './Profile';
+import { AuditLog } from './AuditLog';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
 
@@ -137,12 +139,19 @@ export function DashboardApp({ path }: { path: string }) {
     { to: '/app/calendar', label: 'Calendar' },
     ...(manager ? [{ to: '/app/settings/client-portal', label: 'Client Portal' }] : []),
     { to: '/app/settings/availabilities', label: 'Availabilities' },
+    ...(manager ? [{ to: '/app/audit-log', label: 'Audit log' }] : []),
+    { to: '/app/profile', label: 'My profile' },
   ];
   let page;
   if (route === '/requests' || route === '/') page = <Requests />;
   else if (route === '/calendar') page = <Calendar />;
   else if (route === '/settings/client-portal') page = <ClientPortalSettings />;
   else if (route === '/settings/availabilities') page = <Availabilities />;
+  else if (route === '/profile') page = <Profile userId={staff.user.id} />;
+  else if (/^\/staff\/[0-9a-f-]{36}\/profile$/.test(route))
+    // Admins open a colleague's profile here (the Staff page links to it).
+    page = <Profile key={route} userId={route.split('/')[2]} />;
+  else if (route === '/audit-log') page = <AuditLog />;
   else page = <PageHeading title="Page not found">Page not found</PageHeading>;
 
   return (

@@ -164,6 +164,32 @@ export interface Operations {
       cancelReason: string | null;
     }[];
   };
+  /** The practice's audit log, newest first, a page at a time: who, when, what, before and after; filter by person (actorId) and time range [from, to) */
+  'GET /api/audit-log': {
+    params: never;
+    query: {
+      actorId?: string;
+      from?: string;
+      to?: string;
+      cursor?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      id: string;
+      at: string;
+      actor: {
+        type: 'staff' | 'client' | 'system';
+        id: string | null;
+        name: string | null;
+      };
+      action: string;
+      entity: string;
+      entityId: string | null;
+      before: unknown;
+      after: unknown;
+    }[];
+  };
   /** The signed-in staff user */
   'GET /api/auth/me': {
     params: never;
@@ -309,6 +335,26 @@ export interface Operations {
       bookableOnline: boolean;
     }[];
   };
+  /** A staff member's profile (their own, or anyone's in the practice for admins and managers) */
+  'GET /api/staff/{id}/profile': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      practiceId: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      timeZone: string | null;
+      phone: string | null;
+      bio: string | null;
+      photoUrl: string | null;
+    };
+  };
   /** The practice's client portal: name, whether new clients may request, cancelation policy */
   'GET /portal/{slug}': {
     params: {
@@ -365,6 +411,8 @@ export interface Operations {
       id: string;
       firstName: string;
       lastName: string;
+      bio: string | null;
+      photoUrl: string | null;
       services: {
         id: string;
         name: string;
@@ -512,6 +560,33 @@ export interface Operations {
       name: string;
       durationMinutes: number;
       bookableOnline: boolean;
+    };
+  };
+  /** Change a profile: name, time zone, phone, bio, https photo address (null clears); audited */
+  'PATCH /api/staff/{id}/profile': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      firstName?: string;
+      lastName?: string;
+      timeZone?: string | null;
+      phone?: string | null;
+      bio?: string | null;
+      photoUrl?: string | null;
+    };
+    response: {
+      id: string;
+      practiceId: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      timeZone: string | null;
+      phone: string | null;
+      bio: string | null;
+      photoUrl: string | null;
     };
   };
   /** Approve: books the appointment for the signed-in client, the existing client with the email a new client gave (their profile unchanged), or a client it creates; emails the confirmation */
