@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -197,6 +198,48 @@ describe('staff sessions and password reset in Chromium', function () {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  it('signs out after 30 minutes without activity in any tab, ending the session, but not while another tab is in use', async () => {
+    const practice = await aPractice(ctx.db);
+    const clinician = await aStaffUser(ctx.db, practice);
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
+    });
+    try {
+      // The browser's own clock, moved by the test; the server's clock stays put, so only the dashboard's idle
+      // sign-out can end this session.
+      await context.clock.install();
+      const first = await context.newPage();
+      first.setDefaultTimeout(20_000);
+      await first.goto('/app');
+      await first.getByLabel('Email').fill(clinician.email);
+      await first.getByLabel('Password').fill(fixturePassword);
+      await first.getByRole('button', { name: 'Sign in' }).click();
+      await heading(first, 'Appointment Requests').waitFor();
+      const second = await context.newPage();
+      await second.goto('/app/calendar');
+      await heading(second, 'Calendar').waitFor();
+
+      // 20 minutes idle, then someone types in the second tab; 20 more: the first tab was idle 40 minutes, but
+      // the person was not, so neither tab signs out.
+      await context.clock.runFor(20 * 60_000);
+      await second.keyboard.press('Tab');
+      await context.clock.runFor(20 * 60_000);
+      expect(await first.getByLabel('Password').count()).to.equal(0);
+      expect(await second.getByLabel('Password').count()).to.equal(0);
+
+      await context.clock.runFor(11 * 60_000);
+      await first.getByText('You were signed out after 30 minutes without activity.').waitFor();
+      const [{ revoked }] = await ctx.db.sequelize.query<{ revoked: boolean }>(
+        'SELECT revoked_at IS NOT NULL AS revoked FROM staff_sessions WHERE user_id = :id',
+        { replacements: { id: clinician.id }, type: QueryTypes.SELECT },
+      );
+      expect(revoked, 'the session ended on the server too').to.equal(true);
+    } finally {
+      await context.close();
     }
   });
 });
