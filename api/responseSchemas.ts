@@ -156,6 +156,7 @@ export const auditLogEntrySchema = always({
   action: text,
   entity: text,
   entityId: nullableText,
+  entityName: nullableText,
   before: {},
   after: {},
 });

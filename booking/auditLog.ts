@@ -12,6 +12,8 @@ export interface AuditLogRow {
   action: string;
   entity: string;
   entity_id: string | null;
+  /** The person the entry is about, when it is about a person (a staff user's profile, a client). */
+  entity_name: string | null;
   old_value: unknown;
   new_value: unknown;
 }
@@ -34,10 +36,13 @@ export async function listAuditLog(
     `SELECT a.id::text AS id, a.created_at, a.actor_type, a.actor_id, a.action, a.entity, a.entity_id,
             a.old_value, a.new_value,
             coalesce(s.first_name, c.first_name) AS actor_first_name,
-            coalesce(s.last_name, c.last_name) AS actor_last_name
+            coalesce(s.last_name, c.last_name) AS actor_last_name,
+            coalesce(es.first_name || ' ' || es.last_name, ec.first_name || ' ' || ec.last_name) AS entity_name
        FROM audit_log a
        LEFT JOIN staff_users s ON a.actor_type = 'staff' AND s.id = a.actor_id
        LEFT JOIN clients c ON a.actor_type = 'client' AND c.id = a.actor_id
+       LEFT JOIN staff_users es ON a.entity IN ('staff_user', 'clinician') AND es.id::text = a.entity_id
+       LEFT JOIN clients ec ON a.entity = 'client' AND ec.id::text = a.entity_id
       WHERE ${filters.join(' AND ')}
       ORDER BY a.created_at DESC, a.id DESC
       LIMIT :limit`,

@@ -140,6 +140,7 @@ export function toAuditLogEntry(row: AuditLogRow) {
     action: row.action,
     entity: row.entity,
     entityId: row.entity_id,
+    entityName: row.entity_name,
     before: row.old_value ?? null,
     after: row.new_value ?? null,
   };

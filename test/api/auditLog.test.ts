@@ -66,6 +66,7 @@ describe('GET /api/audit-log', () => {
     expect(change.after).to.deep.include({ allowNewClients: false });
     expect(new Date(change.at).toISOString()).to.equal(change.at);
     expect(byClient).to.deep.include({ action: 'request_submitted' });
+    expect(change.entityName).to.equal(null);
     expect(byClient.actor).to.deep.equal({ type: 'client', id: client.id, name: 'Jordan Reyes' });
   });
 

@@ -181,6 +181,9 @@ describe('staff sessions and password reset in Chromium', function () {
         await heading(page, 'Audit log').waitFor();
         await page.getByText(`Grief and loss (${kind}).`).waitFor();
         await page.getByText(phone).waitFor();
+        // Whose profile each change was to, by name.
+        await page.getByText('· Staff user: Sam Ortiz').first().waitFor();
+        await page.getByText('· Staff user: Ada Park').first().waitFor();
         expect(await page.locator('.audit-entry').count()).to.be.greaterThan(1);
         // Both changes are the admin's (one to a colleague's profile); the colleague made none.
         await page.getByLabel('Person').selectOption({ label: 'Ada Park' });

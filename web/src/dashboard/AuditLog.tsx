@@ -152,7 +152,11 @@ export function AuditLog() {
               <time dateTime={e.at}>{formatDateTime(e.at, zone)}</time>
             </p>
             <p className="audit-what">
-              {sentence(e.action)} <span className="muted">· {sentence(e.entity)}</span>
+              {sentence(e.action)}{' '}
+              <span className="muted">
+                · {sentence(e.entity)}
+                {e.entityName && `: ${e.entityName}`}
+              </span>
             </p>
             <Changes before={e.before} after={e.after} />
           </li>

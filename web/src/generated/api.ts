@@ -186,6 +186,7 @@ export interface Operations {
       action: string;
       entity: string;
       entityId: string | null;
+      entityName: string | null;
       before: unknown;
       after: unknown;
     }[];
