@@ -77,8 +77,11 @@ describe('staff sessions and password reset in Chromium', function () {
       await heading(fromEmail, 'Appointment Requests').waitFor({ timeout: 20_000 });
       await fromEmail.screenshot({ path: path.join(ARTIFACTS, 'session-email-link.png'), fullPage: true });
 
+      // The page shows the sign-in form at once; the server's answer (which clears the cookie) follows.
+      const loggedOut = second.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
       await second.getByRole('button', { name: 'Sign out' }).click();
       await heading(second, 'Sign in').waitFor();
+      expect((await loggedOut).status()).to.equal(204);
       expect(await context.cookies()).to.deep.equal([]);
       await first.reload();
       await first.getByLabel('Password').waitFor({ timeout: 20_000 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, call as apiCall, callPage as apiCallPage, type CallOptions } from '../api';
 import { browserZone, fullName } from '../format';
 import { Link, navigate } from '../router';
@@ -67,9 +67,14 @@ export function DashboardApp({ path }: { path: string }) {
     };
   }, []);
 
+  // The session the page shows now: an answer to a request sent before a sign-out (a 401 from the bell's poll,
+  // say) must not sign out again, or its notice would replace the reason the person was signed out.
+  const current = useRef<StaffSession | null | undefined>(undefined);
+  current.current = session;
   const signOut = useCallback((reason?: string) => {
     // The server ends the session and clears the cookie; a session that already ended answers 401, which is fine.
     void apiCall('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    current.current = null;
     setNotice(reason ?? null);
     setSession(null);
   }, []);
@@ -81,7 +86,7 @@ export function DashboardApp({ path }: { path: string }) {
       try {
         return await run();
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401)
+        if (err instanceof ApiError && err.status === 401 && current.current === session)
           signOut('Your session has ended. Please sign in again.');
         throw err;
       }
