@@ -5,6 +5,7 @@ import { createCancellationActivities } from './cancellations';
 import { reportingFailures } from './failures';
 import { createPortalEmailActivities } from './portalEmails';
 import { createStaffInvitationActivities } from './staffInvitations';
+import { createPasswordResetEmailActivities } from './passwordResetEmail';
 
 export type { ActivityDeps } from './deps';
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createCancellationActivities(deps),
       ...createPortalEmailActivities(deps),
       ...createStaffInvitationActivities(deps),
+      ...createPasswordResetEmailActivities(deps),
     },
     deps.log,
   );

@@ -11,6 +11,7 @@ import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
 import { ringBell } from './bell';
 import type { Store } from '../models/store';
+import { contactPhone } from '../booking/staffProfile';
 
 /** Everything the request emails need, loaded fresh by each activity (activities pass ids, not records). */
 async function requestContext(db: Store, requestId: string) {
@@ -247,7 +248,11 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         to: ctx.client.email,
         idempotencyKey,
         attachments: [icsAttachment(ics)],
-        props: { ...common, practicePhone: ctx.practice.phone ?? undefined, cancellation },
+        props: {
+          ...common,
+          practicePhone: contactPhone(ctx.clinician, ctx.practice) ?? undefined,
+          cancellation,
+        },
       });
     },
 

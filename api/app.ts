@@ -36,6 +36,9 @@ import { practiceRoutes } from './practices';
 import { securityMiddleware } from './security';
 import { codecRouter } from './codec';
 import type { CodecKey } from '../temporal/codec';
+import { passwordResetRoutes } from './passwordReset';
+import { auditLogRoutes } from './auditLog';
+import { staffProfileRoutes } from './staffProfile';
 import type { Store } from '../models/store';
 
 /**
@@ -79,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
     throw new Error('createApp: config.authSecret must be resolved before the app is built');
   const tokens = new TokenService(config.authSecret, clock);
   const sessions = { idleMinutes: config.sessionIdleMinutes, maxHours: config.sessionMaxHours };
-  const staffAuth = requireStaff({ db, clock, tokens, sessions });
+  const staffAuth = requireStaff({ db, clock, tokens, sessions, publicUrl: config.publicUrl });
   const codes = oneTimeCodes(config.authSecret);
   const clientAuth = requireClient({ tokens, db });
   const maybeClient = optionalClient({ tokens, db });
@@ -97,7 +100,15 @@ export function createApp(deps: AppDeps): Express {
   registry.mount(
     routes,
     [
-      ...staffAuthRoutes({ db, clock, log, tokens, sessions }),
+      ...staffAuthRoutes({
+        db,
+        clock,
+        log,
+        tokens,
+        sessions,
+        publicUrl: config.publicUrl,
+        production: config.env === 'production',
+      }),
       ...practiceSettingsRoutes({ db, publicUrl: config.publicUrl }),
       ...serviceRoutes({ db }),
       ...practiceProfileRoutes({ db }),
@@ -133,6 +144,8 @@ export function createApp(deps: AppDeps): Express {
         codes,
         tokens,
         sessions,
+        publicUrl: config.publicUrl,
+        production: config.env === 'production',
       }),
       ...practiceRoutes({
         db,
@@ -143,6 +156,9 @@ export function createApp(deps: AppDeps): Express {
         codes,
         signupEnabled: config.signupEnabled,
       }),
+      ...auditLogRoutes({ db }),
+      ...staffProfileRoutes({ db }),
+      ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
     ],
     authFor,
   );

@@ -105,6 +105,8 @@ export function availabilityRoutes(deps: { db: Store; clock: Clock; perMinute: n
               id: clinician.id,
               firstName: clinician.firstName,
               lastName: clinician.lastName,
+              bio: clinician.bio ?? null,
+              photoUrl: clinician.photoUrl ?? null,
               services: services.map((s) => ({ id: s.id, name: s.name, durationMinutes: s.durationMinutes })),
               newClients: {
                 accepted: acceptsNewClients(

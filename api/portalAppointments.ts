@@ -1,5 +1,6 @@
 import type { Client as TemporalClient } from '@temporalio/client';
 import { IANAZone } from 'luxon';
+import { contactPhone } from '../booking/staffProfile';
 import type { Clock } from '../lib/clock';
 import type { Store } from '../models/store';
 import { clientAppointments, findAppointment } from '../booking/appointments';
@@ -120,7 +121,11 @@ export function portalAppointmentRoutes(deps: {
         const upcoming = rows
           .filter((a) => !hasStarted(a, now))
           .map((a) =>
-            toUpcomingPortalAppointment(a, related(a), { zone, now, practicePhone: practice.phone }),
+            toUpcomingPortalAppointment(a, related(a), {
+              zone,
+              now,
+              practicePhone: contactPhone(related(a).clinician, practice),
+            }),
           );
         const past = rows
           .filter((a) => hasStarted(a, now))
@@ -167,7 +172,8 @@ export function portalAppointmentRoutes(deps: {
             // The moment the client asked: the policy judges this, however late a worker gets to it.
             requestedAt: clock.now(),
             by: 'client',
-            practicePhone: practice.phone,
+            // The number the client is told to call: their clinician's when set, else the practice's.
+            practicePhone: contactPhone(await db.StaffUser.findByPk(appointment.clinicianId), practice),
             reason: (req.body as { reason?: string }).reason ?? null,
             notifyClient: true,
             actorId: principal.id,

@@ -116,6 +116,24 @@ export const staffSessionSchema = always({
   user: staffUserSchema,
 });
 
+/** A cookie session as the dashboard sees it: like a sign-in's answer, without the token its scripts never hold. */
+export const staffCookieSessionSchema = always({
+  expiresAt: isoInstant,
+  idleTimeoutMinutes: { type: 'integer' },
+  user: staffUserSchema,
+});
+
+/** A session opened by accepting an invitation: the cookie session's answer, and the token for an API client. */
+export const acceptedSessionSchema = always(
+  {
+    token: text,
+    expiresAt: isoInstant,
+    idleTimeoutMinutes: { type: 'integer' },
+    user: staffUserSchema,
+  },
+  ['token'],
+);
+
 /** The public face of a portal. */
 export const portalInfoSchema = always({
   name: text,
@@ -133,6 +151,8 @@ export const portalCliniciansSchema: Schema = {
     id: uuid,
     firstName: text,
     lastName: text,
+    bio: nullableText,
+    photoUrl: nullableText,
     services: {
       type: 'array',
       items: always({ id: uuid, name: text, durationMinutes: { type: 'integer' } }),
@@ -146,4 +166,35 @@ export const codeRequestedSchema = always({
   status: { type: 'string', const: 'accepted' },
   detail: text,
   validForMinutes: { type: 'integer' },
+});
+
+/** An audit log entry: who (by name), when, what, and the values before and after (any JSON, or null). */
+export const auditLogEntrySchema = always({
+  id: text,
+  at: isoInstant,
+  actor: always({
+    type: { type: 'string', enum: ['staff', 'client', 'system'] },
+    id: nullableUuid,
+    name: nullableText,
+  }),
+  action: text,
+  entity: text,
+  entityId: nullableText,
+  entityName: nullableText,
+  before: {},
+  after: {},
+});
+
+/** A staff user's profile (GET|PATCH /api/staff/:id/profile). */
+export const staffProfileSchema = always({
+  id: uuid,
+  practiceId: uuid,
+  email: text,
+  firstName: text,
+  lastName: text,
+  role: { type: 'string', enum: ['admin_clinician', 'clinician', 'practice_manager'] },
+  timeZone: nullableText,
+  phone: nullableText,
+  bio: nullableText,
+  photoUrl: nullableText,
 });

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
+import type { Request } from 'express';
 import { fn, col, where, Op, QueryTypes } from 'sequelize';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { verifyPassword } from '../lib/passwords';
 import { ProblemError, unauthenticated } from './errors';
 import type { RouteDef } from './route';
-import { staffSessionSchema } from './responseSchemas';
+import { staffCookieSessionSchema, staffSessionSchema } from './responseSchemas';
 import type { TokenService } from './auth/tokens';
 import { revokeSession, type SessionPolicy } from './auth/sessions';
-import { answerSignedIn } from './auth/signedIn';
+import { openStaffSession } from './auth/signedIn';
+import { assertSameSiteRequest, clearSessionCookie, setSessionCookie } from './auth/cookies';
 import {
   clearFailures,
   takeAttempt,
@@ -105,14 +107,56 @@ async function rememberAddress(deps: { db: Store; clock: Clock }, userId: string
   );
 }
 
-/** Staff sign-in, sign-out and "who am I". */
-export function staffAuthRoutes(deps: {
+interface StaffAuthDeps {
   db: Store;
   clock: Clock;
   log: Logger;
   tokens: TokenService;
   sessions: SessionPolicy;
-}): RouteDef[] {
+  publicUrl: string;
+  production: boolean;
+}
+
+/** Checks an email and password under the sign-in throttles and opens a session; throws 401 or 429. */
+async function signIn(deps: StaffAuthDeps, req: Request) {
+  const { db } = deps;
+  const { email, password } = req.body as { email: string; password: string };
+  const normalized = email.trim().toLowerCase();
+  const address = req.ip ?? 'unknown';
+  // A deactivated account answers as an unknown one: same words, same time.
+  const user = await db.StaffUser.findOne({
+    where: { [Op.and]: [where(fn('lower', col('email')), normalized), { active: true }] },
+  });
+  const known = user !== null && (await signedInFrom(deps, user.id, address));
+  const keys: AttemptKey[] = [
+    { key: `account-address:${normalized}|${address}`, limit: PAIR_LIMIT },
+    { key: `address:${address}`, limit: ADDRESS_LIMIT },
+    // Counted everywhere, enforced only where the owner has never signed in.
+    { key: `account:${normalized}`, limit: known ? null : ACCOUNT_BACKOFF },
+  ];
+  const attempt = await takeAttempt(deps.db, deps.clock, keys);
+  if ('refusedFor' in attempt) {
+    deps.log.warn(
+      { event: 'login_throttled', account: accountRef(normalized), ip: req.ip },
+      'sign-in refused: rate limit',
+    );
+    throw tooManyAttempts(attempt.refusedFor);
+  }
+  const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+  if (!user || !ok) {
+    deps.log.warn({ event: 'login_failed', account: accountRef(normalized), ip: req.ip }, 'sign-in failed');
+    throw unauthenticated('Wrong email or password.');
+  }
+  await attempt.succeeded();
+  // The pair's typos are forgiven; the account's count stays, so an ongoing attack is not reset by the owner.
+  await clearFailures(deps.db, keys[0].key);
+  await rememberAddress(deps, user.id, address);
+  deps.log.info({ event: 'login', userId: user.id }, 'signed in');
+  return { user, ...(await openStaffSession(deps, user)) };
+}
+
+/** Staff sign-in, sign-out and "who am I". */
+export function staffAuthRoutes(deps: StaffAuthDeps): RouteDef[] {
   const { db } = deps;
   return [
     {
@@ -128,53 +172,81 @@ export function staffAuthRoutes(deps: {
         429: 'Too many failed attempts',
       },
       handler: async (req, res) => {
-        const { email, password } = req.body as { email: string; password: string };
-        const normalized = email.trim().toLowerCase();
-        const address = req.ip ?? 'unknown';
-        // A deactivated account answers as an unknown one: same words, same time.
-        const user = await db.StaffUser.findOne({
-          where: { [Op.and]: [where(fn('lower', col('email')), normalized), { active: true }] },
+        const { user, session, token } = await signIn(deps, req);
+        res.json({
+          token,
+          expiresAt: session.expiresAt.toISOString(),
+          idleTimeoutMinutes: deps.sessions.idleMinutes,
+          user: toStaffUser(user),
         });
-        const known = user !== null && (await signedInFrom(deps, user.id, address));
-        const keys: AttemptKey[] = [
-          { key: `account-address:${normalized}|${address}`, limit: PAIR_LIMIT },
-          { key: `address:${address}`, limit: ADDRESS_LIMIT },
-          // Counted everywhere, enforced only where the owner has never signed in.
-          { key: `account:${normalized}`, limit: known ? null : ACCOUNT_BACKOFF },
-        ];
-        const attempt = await takeAttempt(deps.db, deps.clock, keys);
-        if ('refusedFor' in attempt) {
-          deps.log.warn(
-            { event: 'login_throttled', account: accountRef(normalized), ip: req.ip },
-            'sign-in refused: rate limit',
-          );
-          throw tooManyAttempts(attempt.refusedFor);
-        }
-        const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-        if (!user || !ok) {
-          deps.log.warn(
-            { event: 'login_failed', account: accountRef(normalized), ip: req.ip },
-            'sign-in failed',
-          );
-          throw unauthenticated('Wrong email or password.');
-        }
-        await attempt.succeeded();
-        // The pair's typos are forgiven; the account's count stays, so an ongoing attack is not reset by the owner.
-        await clearFailures(deps.db, keys[0].key);
-        await rememberAddress(deps, user.id, address);
-        deps.log.info({ event: 'login', userId: user.id }, 'signed in');
-        await answerSignedIn(deps, res, user);
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/auth/session',
+      summary:
+        "Sign the dashboard in: the session goes into an HttpOnly cookie, never into the page's scripts",
+      tag: 'Staff auth',
+      auth: 'public',
+      body: loginBody,
+      responses: {
+        200: { description: 'Signed in; Set-Cookie carries the session', schema: staffCookieSessionSchema },
+        401: 'Wrong email or password',
+        403: 'Not sent by the dashboard (CSRF check)',
+        429: 'Too many failed attempts',
+      },
+      handler: async (req, res) => {
+        // Login CSRF: another site must not sign a browser into an account of its choosing.
+        assertSameSiteRequest(req, deps.publicUrl);
+        const { user, session, token } = await signIn(deps, req);
+        setSessionCookie(
+          req,
+          res,
+          token,
+          session.expiresAt.getTime() - deps.clock.now().getTime(),
+          deps.production,
+        );
+        res.json({
+          expiresAt: session.expiresAt.toISOString(),
+          idleTimeoutMinutes: deps.sessions.idleMinutes,
+          user: toStaffUser(user),
+        });
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/auth/session',
+      summary: 'The current session (cookie or bearer): when it ends and who it is',
+      tag: 'Staff auth',
+      auth: 'staff',
+      responses: { 200: { description: 'The session', schema: staffCookieSessionSchema } },
+      handler: async (_req, res) => {
+        const staff = res.locals.staff!;
+        const [user, [row]] = await Promise.all([
+          db.StaffUser.findByPk(staff.id),
+          db.sequelize.query<{ expires_at: Date }>('SELECT expires_at FROM staff_sessions WHERE id = :id', {
+            replacements: { id: staff.sessionId },
+            type: QueryTypes.SELECT,
+          }),
+        ]);
+        if (!user || !row) throw unauthenticated();
+        res.json({
+          expiresAt: new Date(row.expires_at).toISOString(),
+          idleTimeoutMinutes: deps.sessions.idleMinutes,
+          user: toStaffUser(user),
+        });
       },
     },
     {
       method: 'post',
       path: '/api/auth/logout',
-      summary: 'Revoke the current session',
+      summary: 'Revoke the current session (and clear the session cookie)',
       tag: 'Staff auth',
       auth: 'staff',
       responses: { 204: 'Signed out' },
-      handler: async (_req, res) => {
+      handler: async (req, res) => {
         await revokeSession(deps.db, deps.clock, res.locals.staff!.sessionId);
+        clearSessionCookie(req, res, deps.production);
         res.status(204).end();
       },
     },

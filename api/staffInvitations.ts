@@ -21,7 +21,7 @@ import type { TokenService } from './auth/tokens';
 import type { SessionPolicy } from './auth/sessions';
 import { answerSignedIn } from './auth/signedIn';
 import { idParams, isoInstant, uuid } from './schemas';
-import { staffSessionSchema } from './responseSchemas';
+import { acceptedSessionSchema } from './responseSchemas';
 
 const personName = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
 
@@ -89,6 +89,8 @@ export function staffInvitationRoutes(deps: {
   codes: OneTimeCodes;
   tokens: TokenService;
   sessions: SessionPolicy;
+  publicUrl: string;
+  production: boolean;
 }): RouteDef[] {
   const { db, clock } = deps;
   return [
@@ -175,7 +177,11 @@ export function staffInvitationRoutes(deps: {
       auth: 'public',
       body: acceptBody,
       responses: {
-        200: { description: 'Signed in as the new staff member', schema: staffSessionSchema },
+        200: {
+          description:
+            'Signed in as the new staff member: a bearer token for API clients; the dashboard gets its session cookie instead',
+          schema: acceptedSessionSchema,
+        },
         400: 'The password is too weak (WEAK_PASSWORD, field /password)',
         404: 'No invitation has this token (INVITATION_NOT_FOUND, field /token)',
         409: 'Someone already has a staff account with this email (STAFF_EMAIL_TAKEN)',
@@ -189,7 +195,7 @@ export function staffInvitationRoutes(deps: {
           { event: 'staff_invitation_accepted', userId: user.id, invitationId: invitation.id },
           'invitation accepted',
         );
-        await answerSignedIn(deps, res, user);
+        await answerSignedIn(deps, req, res, user);
       },
     },
   ];

@@ -10,10 +10,12 @@ export const webDist = fileURLToPath(new URL('../web/dist', import.meta.url));
 // The SPA's own fetches ask for JSON; only real page loads get the HTML shell.
 const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
 
-// Everything the app loads is its own (hashed assets, no CDN, no inline script): anything else is refused.
+// Everything the app loads is its own (hashed assets, no CDN, no inline script): anything else is refused. The one
+// exception is pictures over https: clinicians' photos (api/staffProfile.ts accepts https addresses only) live
+// wherever the practice keeps them; an image runs no script, and helmet's no-referrer keeps page addresses private.
 const CSP = [
   "default-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: https:",
   "style-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

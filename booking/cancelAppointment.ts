@@ -5,6 +5,7 @@ import type { CancellationPolicy } from '../models/practice';
 import { cancellationCutoff, classifyCancellation } from './cancellationPolicy';
 import { BookingError } from './errors';
 import { phoneOnlyMessage } from './rules/cancelation';
+import { contactPhone } from './staffProfile';
 import { hasStarted } from './rules/started';
 import type { Store } from '../models/store';
 import { takePendingText } from './pendingTexts';
@@ -125,10 +126,14 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
     });
     if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
     if (appointment.status !== 'scheduled') return canceledResult(appointment, false);
-    // The client is told the practice's number however the refusal reaches them (API precheck or this step).
+    // The client is told the number to call (their clinician's, else the practice's) however the refusal reaches
+    // them (API precheck or this step).
     const phoneOnly = input.by === 'client' && appointment.cancellationPolicy === 'phone_call';
     const practicePhone = phoneOnly
-      ? ((await db.Practice.findByPk(appointment.practiceId, { transaction }))?.phone ?? null)
+      ? contactPhone(
+          await db.StaffUser.findByPk(appointment.clinicianId, { transaction }),
+          (await db.Practice.findByPk(appointment.practiceId, { transaction })) ?? { phone: null },
+        )
       : null;
     const refusal = cancelRefusal(appointment, { ...input, practicePhone });
     if (refusal) throw refusal;

@@ -10,6 +10,7 @@ import type { StaffInvitation } from '../models/staffInvitation';
 import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
+import type { AuditLogRow } from './auditLog';
 
 // Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
 
@@ -212,5 +213,36 @@ export function toStaffInvitation(i: StaffInvitation) {
     createdAt: i.createdAt.toISOString(),
     expiresAt: i.expiresAt.toISOString(),
     remindedAt: iso(i.remindedAt ?? null),
+  };
+}
+
+/** An audit entry as the audit log page shows it: who (by name), when, what, and the values before and after. */
+export function toAuditLogEntry(row: AuditLogRow) {
+  const name = [row.actor_first_name, row.actor_last_name].filter(Boolean).join(' ');
+  return {
+    id: row.id,
+    at: new Date(row.created_at).toISOString(),
+    actor: {
+      type: row.actor_type,
+      id: row.actor_id,
+      // A system change has no person; a removed person's entries keep their id.
+      name: row.actor_type === 'system' ? 'The system' : name || null,
+    },
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    entityName: row.entity_name,
+    before: row.old_value ?? null,
+    after: row.new_value ?? null,
+  };
+}
+
+/** A staff user's profile: what they are called, where they are, and what the portal shows of them. */
+export function toStaffProfile(u: StaffUser) {
+  return {
+    ...toStaffUser(u),
+    phone: u.phone ?? null,
+    bio: u.bio ?? null,
+    photoUrl: u.photoUrl ?? null,
   };
 }

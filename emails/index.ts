@@ -15,3 +15,4 @@ export type { EmailVerificationProps } from './email-verification';
 export type { PortalInvitationProps } from './portal-invitation';
 export type { StaffInvitationProps } from './staff-invitation';
 export type { StaffSignupExistingProps } from './staff-signup-existing';
+export type { PasswordResetProps } from './password-reset';

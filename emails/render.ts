@@ -46,6 +46,7 @@ import StaffSignupExisting, {
   subject as staffSignupExistingSubject,
   type StaffSignupExistingProps,
 } from './staff-signup-existing';
+import PasswordReset, { subject as passwordResetSubject, type PasswordResetProps } from './password-reset';
 
 /** Props of each email, by its template name. */
 export interface EmailPropsByKind {
@@ -62,6 +63,7 @@ export interface EmailPropsByKind {
   'portal-invitation': PortalInvitationProps;
   'staff-invitation': StaffInvitationProps;
   'staff-signup-existing': StaffSignupExistingProps;
+  'password-reset': PasswordResetProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -96,6 +98,7 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'portal-invitation': { component: PortalInvitation, subject: portalInvitationSubject },
   'staff-invitation': { component: StaffInvitation, subject: staffInvitationSubject },
   'staff-signup-existing': { component: StaffSignupExisting, subject: staffSignupExistingSubject },
+  'password-reset': { component: PasswordReset, subject: passwordResetSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

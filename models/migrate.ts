@@ -8,6 +8,7 @@ import * as requestBodyHash from './migrations/0006-request-body-hash-and-paging
 import * as knownSignInAddresses from './migrations/0007-known-sign-in-addresses';
 import * as staffInvitations from './migrations/0008-staff-invitations';
 import * as clients from './migrations/0009-clients';
+import * as passwordResetAndProfile from './migrations/0010-password-reset-and-profile';
 import * as pendingTexts from './migrations/0011-pending-texts';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
@@ -24,6 +25,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0007-known-sign-in-addresses', module: knownSignInAddresses },
   { name: '0008-staff-invitations', module: staffInvitations },
   { name: '0009-clients', module: clients },
+  { name: '0010-password-reset-and-profile', module: passwordResetAndProfile },
   { name: '0011-pending-texts', module: pendingTexts },
 ];
 

@@ -22,6 +22,11 @@ class StaffUser extends Model<InferAttributes<StaffUser>, InferCreationAttribute
   declare timeZone: string | null;
   /** false: deactivated (cannot sign in, every session ended); their history stays. */
   declare active: CreationOptional<boolean>;
+  /** The number this clinician's clients are told to call; null: the practice's. */
+  declare phone: CreationOptional<string | null>;
+  declare bio: CreationOptional<string | null>;
+  /** https only (validated by the API), shown on the portal's clinician list. */
+  declare photoUrl: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -41,6 +46,9 @@ export function defineStaffUser(sequelize: Sequelize): typeof StaffUser {
       passwordHash: { type: DataTypes.TEXT, allowNull: false },
       timeZone: { type: DataTypes.TEXT },
       active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      phone: { type: DataTypes.TEXT },
+      bio: { type: DataTypes.TEXT },
+      photoUrl: { type: DataTypes.TEXT },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

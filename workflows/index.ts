@@ -4,3 +4,4 @@ export * from './cancellation';
 export * from './portalEmail';
 export * from './staffInvitation';
 export * from './staffSignupNotice';
+export * from './passwordResetEmail';

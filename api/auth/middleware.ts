@@ -2,21 +2,28 @@ import type { RequestHandler } from 'express';
 import type { Clock } from '../../lib/clock';
 import { unauthenticated } from '../errors';
 import { bearerToken, type TokenService } from './tokens';
+import { assertSameSiteRequest, sessionCookie } from './cookies';
 import { clientTokenRevoked } from './revocations';
 import { clientMayUsePortal } from '../../booking/clients';
 import type { ClientPrincipal } from './principal';
 import { resumeSession, type SessionPolicy } from './sessions';
 import type { Store } from '../../models/store';
 
-/** Requires a live staff session; sets res.locals.staff. */
+/**
+ * Requires a live staff session, from a bearer token (API clients) or the dashboard's session cookie (which must
+ * also pass the CSRF check before anything runs); sets res.locals.staff.
+ */
 export function requireStaff(deps: {
   db: Store;
   clock: Clock;
   tokens: TokenService;
   sessions: SessionPolicy;
+  publicUrl: string;
 }): RequestHandler {
   return async (req, res, next) => {
-    const token = bearerToken(req.get('authorization'));
+    const header = req.get('authorization');
+    const token = header ? bearerToken(header) : sessionCookie(req);
+    if (!header && token) assertSameSiteRequest(req, deps.publicUrl);
     const claims = token ? await deps.tokens.verify(token, 'staff') : null;
     if (!claims) throw unauthenticated();
     const session = await resumeSession(deps.db, deps.clock, deps.sessions, claims.sid, claims.sub);

@@ -329,6 +329,22 @@ const table: Cell[] = [
     body: { payloads: [] },
     expect: managersOnly(200, 200),
   },
+  // Account: cookie sessions, staff profiles, the audit log (issue 13).
+  { name: 'the current session', method: 'GET', path: () => '/api/auth/session', expect: everyStaff(200) },
+  {
+    name: "read a clinician's profile",
+    method: 'GET',
+    path: (w) => `/api/staff/${w.clinician.id}/profile`,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: "change a clinician's profile",
+    method: 'PATCH',
+    path: (w) => `/api/staff/${w.clinician.id}/profile`,
+    body: { bio: 'Grief and loss.' },
+    expect: clinicianScoped(200),
+  },
+  { name: 'read the audit log', method: 'GET', path: () => '/api/audit-log', expect: managersOnly(200, 200) },
 ];
 
 async function tokensFor(

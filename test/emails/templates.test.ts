@@ -12,6 +12,7 @@ import PortalInvitation from '../../emails/portal-invitation';
 import EmailVerification from '../../emails/email-verification';
 import StaffInvitation from '../../emails/staff-invitation';
 import StaffSignupExisting from '../../emails/staff-signup-existing';
+import PasswordReset from '../../emails/password-reset';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -139,6 +140,11 @@ const build = {
     firstName: 'Jordan',
     signInUrl: 'http://portal.test/app',
   }),
+  'password-reset': (): EmailPropsByKind['password-reset'] => ({
+    practiceName,
+    firstName: 'Maya',
+    resetUrl: 'https://booking.example.com/app/reset-password?token=abc123',
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -165,6 +171,7 @@ describe('emails/render renderEmail', () => {
         'portal-invitation',
         'staff-invitation',
         'staff-signup-existing',
+        'password-reset',
       ].sort(),
     );
   });
@@ -221,6 +228,7 @@ describe('emails/render renderEmail', () => {
       'portal-invitation': PortalInvitation.PreviewProps,
       'staff-invitation': StaffInvitation.PreviewProps,
       'staff-signup-existing': StaffSignupExisting.PreviewProps,
+      'password-reset': PasswordReset.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);
@@ -393,5 +401,22 @@ describe('emails/portal-invitation', () => {
     expect(text).to.include('Hi Jordan');
     expect(text).to.match(/6-digit code/);
     expect(subject).to.include(practiceName);
+  });
+});
+
+describe('emails/password-reset', () => {
+  it('links to the reset page, keeps the link out of the subject, and says it works once for an hour', async () => {
+    const url = 'https://booking.example.com/app/reset-password?token=abc123';
+    const { subject, html, text } = await renderEmail('password-reset', {
+      practiceName,
+      firstName: 'Maya',
+      resetUrl: url,
+    });
+    expect(subject).to.equal('Reset your Riverside Counseling password');
+    expect(subject).to.not.include('abc123');
+    expect(html).to.include(`href="${url}"`);
+    expect(text).to.include(url);
+    expect(text).to.include('works once, for 60 minutes');
+    expect(text).to.include('signs you out everywhere');
   });
 });

@@ -47,7 +47,13 @@ export async function callPage<T>(path: string, opts: CallOptions = {}): Promise
 }
 
 async function exchange<T>(path: string, opts: CallOptions): Promise<{ data: T; headers: Headers }> {
-  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  // The header is the dashboard's CSRF proof for its cookie session (api/auth/cookies.ts): another site's page
+  // cannot send it without a CORS preflight the API never grants.
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'x-requested-with': 'dashboard',
+    ...opts.headers,
+  };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
   if (opts.body !== undefined) {
@@ -56,7 +62,13 @@ async function exchange<T>(path: string, opts: CallOptions): Promise<{ data: T; 
   }
   let res: Response;
   try {
-    res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+    res = await fetch(path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body,
+      signal: opts.signal,
+      credentials: 'same-origin',
+    });
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     throw new ApiError(0, 'NETWORK', 'We could not reach the server. Check your connection and try again.');

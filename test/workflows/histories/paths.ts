@@ -41,6 +41,7 @@ export const recordedPaths = {
     'staff-invitation-abandoned',
   ],
   staffSignupNoticeWorkflow: ['staff-signup-notice-sent', 'staff-signup-notice-skipped'],
+  passwordResetEmailWorkflow: ['password-reset-sent', 'password-reset-skipped', 'password-reset-rejected'],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

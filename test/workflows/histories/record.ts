@@ -40,6 +40,8 @@ import {
   getStaffInvitationStatusQuery,
   staffInvitationClosedSignal,
 } from '../../../workflows/staffInvitation';
+import { passwordResetEmailWorkflowId } from '../../../temporal/passwordResetEmails';
+import { requestPasswordReset } from '../../../booking/passwordReset';
 import type { CancellationWorkflowInput } from '../../../workflows/cancellation';
 import { getStatusQuery } from '../../../workflows/appointmentRequest';
 import { useWorkflowTestbed } from '../../support/workflowTestbed';
@@ -568,6 +570,36 @@ describe('record workflow histories', function () {
     it('staff-signup-notice-skipped', async () => {
       const gone = await aStaffUser(tb.db, await aPractice(tb.db), { active: false });
       await notice('staff-signup-notice-skipped', gone.id, 'skipped');
+    });
+  });
+
+  describe('passwordResetEmailWorkflow', () => {
+    const sent = async (name: RecordedPath, email: string, expected: string) => {
+      const id = await requestPasswordReset(tb.db, tb.codes, { email, now: new Date(NOW) });
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('passwordResetEmailWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: passwordResetEmailWorkflowId(id),
+          args: [{ id }],
+        });
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    };
+
+    it('password-reset-sent', async () => {
+      const user = await aClinician(tb.db, await aPractice(tb.db));
+      // A short provider outage: the recorded send is retried before it succeeds.
+      tb.capture.failNext(2, 503);
+      await sent('password-reset-sent', user.email, 'sent');
+    });
+    it('password-reset-skipped', async () => {
+      await sent('password-reset-skipped', 'nobody@example.test', 'skipped');
+    });
+    it('password-reset-rejected', async () => {
+      const user = await aClinician(tb.db, await aPractice(tb.db));
+      tb.capture.rejectNext(1);
+      await sent('password-reset-rejected', user.email, 'rejected');
     });
   });
 

@@ -15,37 +15,37 @@ import { StaffSignIn } from './StaffSignIn';
 import { Staff as StaffPage } from './Staff';
 import { AcceptInvitation } from './AcceptInvitation';
 import { SignUp, SignUpLink } from './SignUp';
+import { ForgotPassword } from './ForgotPassword';
+import { ResetPassword } from './ResetPassword';
+import { Profile } from './Profile';
+import { AuditLog } from './AuditLog';
 import { StaffContext, type Staff } from './context';
 import { managesPractice, type StaffSession } from './types';
 
-const SESSION_KEY = 'staff-session';
 const roleLabel = {
   admin_clinician: 'Admin clinician',
   clinician: 'Clinician',
   practice_manager: 'Practice manager',
 } as const;
 
-function loadSession(): StaffSession | null {
-  const raw = sessionStorage.getItem(SESSION_KEY);
-  return raw ? (JSON.parse(raw) as StaffSession) : null;
-}
+// Not the session (that is an HttpOnly cookie no script can read): the time of the last keyboard or pointer use
+// in any tab, so one tab left alone does not sign out the tab being worked in.
+const ACTIVITY_KEY = 'dashboard-last-activity';
+const lastActivity = () => Number(localStorage.getItem(ACTIVITY_KEY) ?? 0);
 
 /**
- * Stops the app's own polling from keeping an unattended session alive: without keyboard or pointer activity
- * for the server's idle timeout, the dashboard signs out as the server would.
+ * Stops the app's own polling from keeping an unattended session alive: without keyboard or pointer activity in
+ * any tab for the server's idle timeout, the dashboard signs out (ending the session) as the server would.
  */
 function useIdleSignOut(session: StaffSession | null, signOut: (reason: string) => void) {
-  const last = useRef(Date.now());
   useEffect(() => {
     if (!session) return;
-    last.current = Date.now();
-    const touch = () => {
-      last.current = Date.now();
-    };
+    const touch = () => localStorage.setItem(ACTIVITY_KEY, String(Date.now()));
+    touch();
     const events = ['keydown', 'pointerdown', 'scroll'] as const;
     for (const e of events) window.addEventListener(e, touch, { passive: true });
     const timer = window.setInterval(() => {
-      if (Date.now() - last.current > session.idleTimeoutMinutes * 60_000) {
+      if (Date.now() - lastActivity() > session.idleTimeoutMinutes * 60_000) {
         signOut(`You were signed out after ${session.idleTimeoutMinutes} minutes without activity.`);
       }
     }, 30_000);
@@ -58,19 +58,33 @@ function useIdleSignOut(session: StaffSession | null, signOut: (reason: string) 
 
 /** The clinician dashboard under /app: sign-in, the bell, requests, calendar and settings. */
 export function DashboardApp({ path }: { path: string }) {
-  const [session, setSession] = useState<StaffSession | null>(loadSession);
+  // undefined while asking the server whether this browser's cookie still holds a session.
+  const [session, setSession] = useState<StaffSession | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
 
+  useEffect(() => {
+    let live = true;
+    apiCall<StaffSession>('/api/auth/session').then(
+      (s) => live && setSession(s),
+      () => live && setSession(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // The session the page shows now: an answer to a request sent before a sign-out (a 401 from the bell's poll,
+  // say) must not sign out again, or its notice would replace the reason the person was signed out.
+  const current = useRef<StaffSession | null | undefined>(undefined);
+  current.current = session;
   const signOut = useCallback((reason?: string) => {
-    const current = loadSession();
-    if (current && !reason) {
-      void apiCall('/api/auth/logout', { method: 'POST', token: current.token }).catch(() => undefined);
-    }
-    sessionStorage.removeItem(SESSION_KEY);
+    // The server ends the session and clears the cookie; a session that already ended answers 401, which is fine.
+    void apiCall('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    current.current = null;
     setNotice(reason ?? null);
     setSession(null);
   }, []);
-  useIdleSignOut(session, signOut);
+  useIdleSignOut(session ?? null, signOut);
 
   const staff = useMemo<Staff | null>(() => {
     if (!session) return null;
@@ -78,7 +92,7 @@ export function DashboardApp({ path }: { path: string }) {
       try {
         return await run();
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401)
+        if (err instanceof ApiError && err.status === 401 && current.current === session)
           signOut('Your session has ended. Please sign in again.');
         throw err;
       }
@@ -86,10 +100,9 @@ export function DashboardApp({ path }: { path: string }) {
     return {
       user: session.user,
       zone: session.user.timeZone ?? browserZone(),
-      call: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) =>
-        signedIn(() => apiCall<T>(p, { ...opts, token: session.token })),
+      call: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) => signedIn(() => apiCall<T>(p, opts)),
       callPage: <T,>(p: string, opts: Omit<CallOptions, 'token'> = {}) =>
-        signedIn(() => apiCallPage<T>(p, { ...opts, token: session.token })),
+        signedIn(() => apiCallPage<T>(p, opts)),
     };
   }, [session, signOut]);
 
@@ -98,13 +111,24 @@ export function DashboardApp({ path }: { path: string }) {
     if (staff && route === '/') navigate('/app/requests', { replace: true });
   }, [staff, route]);
 
+  // Pages for people who cannot sign in; the reset link works whoever is signed in on this browser.
+  if (route === '/forgot-password' || route === '/reset-password') {
+    return (
+      <main id="main" className="container narrow">
+        {route === '/forgot-password' ? (
+          <ForgotPassword />
+        ) : (
+          <ResetPassword onReset={() => setSession(null)} />
+        )}
+      </main>
+    );
+  }
   // Reached from emails and the sign-in page before anyone is signed in.
   if (route === '/accept-invitation') {
     return (
       <main id="main" className="container narrow">
         <AcceptInvitation
           onSignedIn={(s) => {
-            sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
             setNotice(null);
             setSession(s);
             navigate('/app/requests', { replace: true });
@@ -120,6 +144,13 @@ export function DashboardApp({ path }: { path: string }) {
       </main>
     );
   }
+  if (session === undefined) {
+    return (
+      <main id="main" className="container narrow">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
 
   if (!staff) {
     return (
@@ -127,7 +158,6 @@ export function DashboardApp({ path }: { path: string }) {
         <StaffSignIn
           notice={notice}
           onSignedIn={(s) => {
-            sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
             setNotice(null);
             setSession(s);
           }}
@@ -150,6 +180,8 @@ export function DashboardApp({ path }: { path: string }) {
         ]
       : []),
     { to: '/app/settings/availabilities', label: 'Availabilities' },
+    ...(manager ? [{ to: '/app/audit-log', label: 'Audit log' }] : []),
+    { to: '/app/profile', label: 'My profile' },
   ];
   let page;
   if (route === '/requests' || route === '/') page = <Requests />;
@@ -161,6 +193,11 @@ export function DashboardApp({ path }: { path: string }) {
   else if (/^\/clients\/[0-9a-f-]{36}$/.test(route))
     page = <ClientProfile id={route.slice('/clients/'.length)} />;
   else if (route === '/staff') page = <StaffPage />;
+  else if (route === '/profile') page = <Profile userId={staff.user.id} />;
+  else if (/^\/staff\/[0-9a-f-]{36}\/profile$/.test(route))
+    // Admins open a colleague's profile here (the Staff page links to it).
+    page = <Profile key={route} userId={route.split('/')[2]} />;
+  else if (route === '/audit-log') page = <AuditLog />;
   else page = <PageHeading title="Page not found">Page not found</PageHeading>;
 
   return (

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
 import { fullName } from '../format';
+import { Link } from '../router';
 import {
   Alert,
   ErrorAlert,
@@ -238,6 +239,13 @@ function Member({
         </span>
       </div>
       <div>{member.email}</div>
+      {(canManage || member.id === user.id) && (
+        <p className="small">
+          <Link to={member.id === user.id ? '/app/profile' : `/app/staff/${member.id}/profile`}>
+            {member.id === user.id ? 'Your profile' : `Profile of ${name}`}
+          </Link>
+        </p>
+      )}
       {canManage && (
         <>
           <div className="field-row">

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { call, fieldError } from '../api';
+import { Link } from '../router';
 import { Alert, FormError, PageHeading, TextField } from '../ui';
 import type { StaffSession } from './types';
 
@@ -22,7 +23,7 @@ export function StaffSignIn({
     setError(null);
     try {
       onSignedIn(
-        await call<StaffSession>('/api/auth/login', {
+        await call<StaffSession>('/api/auth/session', {
           method: 'POST',
           body: { email: email.trim(), password },
         }),
@@ -66,6 +67,9 @@ export function StaffSignIn({
           </button>
         </div>
       </form>
+      <p>
+        <Link to="/app/forgot-password">Forgot your password?</Link>
+      </p>
     </>
   );
 }

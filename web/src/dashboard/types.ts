@@ -5,8 +5,8 @@ import type { ResponseOf } from '../generated/api';
 export type StaffUser = ResponseOf<'GET /api/auth/me'>;
 export type StaffRole = StaffUser['role'];
 
-/** What POST /api/auth/login answers, kept for this tab. */
-export type StaffSession = ResponseOf<'POST /api/auth/login'>;
+/** The cookie session as the dashboard knows it: who, and for how long; the token itself stays in the cookie. */
+export type StaffSession = ResponseOf<'GET /api/auth/session'>;
 
 export type NotificationItem = ResponseOf<'GET /api/notifications'>['items'][number];
 

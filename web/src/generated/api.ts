@@ -193,6 +193,33 @@ export interface Operations {
       cancelReason: string | null;
     }[];
   };
+  /** The practice's audit log, newest first, a page at a time: who, when, what, before and after; filter by person (actorId) and time range [from, to) */
+  'GET /api/audit-log': {
+    params: never;
+    query: {
+      actorId?: string;
+      from?: string;
+      to?: string;
+      cursor?: string;
+      limit?: number;
+    };
+    body: never;
+    response: {
+      id: string;
+      at: string;
+      actor: {
+        type: 'staff' | 'client' | 'system';
+        id: string | null;
+        name: string | null;
+      };
+      action: string;
+      entity: string;
+      entityId: string | null;
+      entityName: string | null;
+      before: unknown;
+      after: unknown;
+    }[];
+  };
   /** The signed-in staff user */
   'GET /api/auth/me': {
     params: never;
@@ -206,6 +233,25 @@ export interface Operations {
       lastName: string;
       role: 'admin_clinician' | 'clinician' | 'practice_manager';
       timeZone: string | null;
+    };
+  };
+  /** The current session (cookie or bearer): when it ends and who it is */
+  'GET /api/auth/session': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      expiresAt: string;
+      idleTimeoutMinutes: number;
+      user: {
+        id: string;
+        practiceId: string;
+        email: string;
+        firstName: string;
+        lastName: string;
+        role: 'admin_clinician' | 'clinician' | 'practice_manager';
+        timeZone: string | null;
+      };
     };
   };
   /** Clients by name, a page at a time, searchable by name, email or phone (admins and managers: the practice's; a clinician: those they have an appointment or request with); archived ones only with archived=true */
@@ -441,6 +487,26 @@ export interface Operations {
       active: boolean;
     }[];
   };
+  /** A staff member's profile (their own, or anyone's in the practice for admins and managers) */
+  'GET /api/staff/{id}/profile': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      id: string;
+      practiceId: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      timeZone: string | null;
+      phone: string | null;
+      bio: string | null;
+      photoUrl: string | null;
+    };
+  };
   /** The practice's open invitations (admin clinicians and practice managers) */
   'GET /api/staff/invitations': {
     params: never;
@@ -514,6 +580,8 @@ export interface Operations {
       id: string;
       firstName: string;
       lastName: string;
+      bio: string | null;
+      photoUrl: string | null;
       services: {
         id: string;
         name: string;
@@ -727,6 +795,33 @@ export interface Operations {
       active: boolean;
     };
   };
+  /** Change a profile: name, time zone, phone, bio, https photo address (null clears); audited */
+  'PATCH /api/staff/{id}/profile': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      firstName?: string;
+      lastName?: string;
+      timeZone?: string | null;
+      phone?: string | null;
+      bio?: string | null;
+      photoUrl?: string | null;
+    };
+    response: {
+      id: string;
+      practiceId: string;
+      email: string;
+      firstName: string;
+      lastName: string;
+      role: 'admin_clinician' | 'clinician' | 'practice_manager';
+      timeZone: string | null;
+      phone: string | null;
+      bio: string | null;
+      photoUrl: string | null;
+    };
+  };
   /** Approve: books the appointment for the signed-in client, the existing client with the email a new client gave (their profile unchanged), or a client it creates (always, with asNewClient); emails the confirmation */
   'POST /api/appointment-requests/{id}/approve': {
     params: {
@@ -836,12 +931,57 @@ export interface Operations {
       };
     };
   };
-  /** Revoke the current session */
+  /** Revoke the current session (and clear the session cookie) */
   'POST /api/auth/logout': {
     params: never;
     query: never;
     body: never;
     response: void;
+  };
+  /** Email a link to choose a new password: always 202, the same answer and work for unknown addresses */
+  'POST /api/auth/password-reset': {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+    };
+    response: {
+      status: 'accepted';
+      detail: string;
+      validForMinutes: number;
+    };
+  };
+  /** Choose a new password with the emailed link; ends every session of the user */
+  'POST /api/auth/password-reset/confirm': {
+    params: never;
+    query: never;
+    body: {
+      token: string;
+      password: string;
+    };
+    response: void;
+  };
+  /** Sign the dashboard in: the session goes into an HttpOnly cookie, never into the page's scripts */
+  'POST /api/auth/session': {
+    params: never;
+    query: never;
+    body: {
+      email: string;
+      password: string;
+    };
+    response: {
+      expiresAt: string;
+      idleTimeoutMinutes: number;
+      user: {
+        id: string;
+        practiceId: string;
+        email: string;
+        firstName: string;
+        lastName: string;
+        role: 'admin_clinician' | 'clinician' | 'practice_manager';
+        timeZone: string | null;
+      };
+    };
   };
   /** Add a client by hand (one who never booked online), optionally emailing them an invitation to the practice's portal (admin clinicians and practice managers) */
   'POST /api/clients': {
@@ -1010,7 +1150,7 @@ export interface Operations {
       password: string;
     };
     response: {
-      token: string;
+      token?: string;
       expiresAt: string;
       idleTimeoutMinutes: number;
       user: {

@@ -247,7 +247,9 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
                       setStep('slot');
                     }}
                   >
+                    {c.photoUrl && <img className="clinician-photo" src={c.photoUrl} alt="" />}
                     <span className="choice-title">{fullName(c)}</span>
+                    {c.bio && <span className="choice-sub clinician-bio">{c.bio}</span>}
                     {initial && (
                       <span className="choice-sub">
                         {initial.name}, {initial.durationMinutes} minutes

@@ -142,6 +142,12 @@ export function RequestAppointment({
                 </option>
               ))}
             </SelectField>
+            {clinician && (clinician.bio || clinician.photoUrl) && (
+              <div className="clinician-about">
+                {clinician.photoUrl && <img className="clinician-photo" src={clinician.photoUrl} alt="" />}
+                {clinician.bio && <p className="clinician-bio">{clinician.bio}</p>}
+              </div>
+            )}
             {clinician && (
               <SelectField label="Service" value={serviceId} onValue={setServiceId}>
                 {clinician.services.map((s) => (
