@@ -99,7 +99,7 @@ export async function confirmPasswordReset(
       transaction,
       { id: row.user_id, practiceId: row.practice_id },
       {
-        action: 'password_reset',
+        action: 'staff.password.reset',
         entity: 'staff_user',
         entityId: row.user_id,
         // Never a hash, old or new: the log says that it changed, and when.

@@ -49,7 +49,7 @@ export async function updateStaffProfile(
     if (!diff) return user;
     await user.update(diff.newValue, { transaction });
     await recordStaffChange(db, transaction, actor, {
-      action: 'staff_profile_updated',
+      action: 'staff.profile.update',
       entity: 'staff_user',
       entityId: user.id,
       oldValue: diff.oldValue,

@@ -138,6 +138,8 @@ describe('logs: hostile personal text through every route leaves no trace in any
 
     // Text that reaches PostgreSQL and the workflows: a decline note and a cancel reason on real rows (signed in
     // again: the walk signed the first session out).
+    // The walk's PATCH /api/clients/{id} may have archived the client; the rest needs them able to request.
+    await ctx.db.Client.update({ archivedAt: null }, { where: { id: client.id } });
     const token = await ctx.http.signIn(admin.email, fixturePassword);
     const { request } = await submitRequest(
       ctx.db,

@@ -68,7 +68,7 @@ describe('staff password reset by emailed link', function () {
     expect(
       (await ctx.http.post('/api/auth/login', { email: user.email, password: NEW_PASSWORD })).status,
     ).to.equal(200);
-    const audit = await ctx.db.AuditEntry.findAll({ where: { action: 'password_reset' } });
+    const audit = await ctx.db.AuditEntry.findAll({ where: { action: 'staff.password.reset' } });
     expect(audit).to.have.length(1);
     expect(audit[0]).to.include({ actorId: user.id, entityId: user.id, practiceId: practice.id });
     expect(JSON.stringify(audit[0].newValue)).to.not.match(/argon2/);

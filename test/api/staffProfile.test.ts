@@ -46,7 +46,7 @@ describe('staff profiles: name, time zone, phone, bio and photo', () => {
       phone: '+1 555 0123',
       photoUrl: 'https://images.example.com/dana.jpg',
     });
-    const [entry] = await ctx.db.AuditEntry.findAll({ where: { action: 'staff_profile_updated' } });
+    const [entry] = await ctx.db.AuditEntry.findAll({ where: { action: 'staff.profile.update' } });
     expect(entry).to.include({ actorId: me.id, entityId: me.id, practiceId: practice.id });
     expect(entry.oldValue).to.deep.equal({
       firstName: 'Dana',
@@ -83,7 +83,7 @@ describe('staff profiles: name, time zone, phone, bio and photo', () => {
       },
     );
     expect(byAdmin.status).to.equal(200);
-    const [entry] = await ctx.db.AuditEntry.findAll({ where: { action: 'staff_profile_updated' } });
+    const [entry] = await ctx.db.AuditEntry.findAll({ where: { action: 'staff.profile.update' } });
     expect(entry).to.include({ actorId: admin.id, entityId: clinician.id });
 
     const colleagueToken = await ctx.http.signIn(colleague.email, fixturePassword);

@@ -1,87 +1,15 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { rootDir } from '../../app/config';
-import { ensureWebBuild } from '../../app/webBuild';
-import { useApi } from '../api/context';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useBrowser } from '../support/browser';
 import { emailVerificationCode } from '../support/verification';
-import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { aClient, aClinician, aPractice, aService, aStaffUser } from '../fixtures';
 
-const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Wednesday 10 June 2026, 09:00 in New York: inside the fixture clinician's hours, after the server's fixed clock.
 const SLOT = '2026-06-10T13:00:00.000Z';
 
 describe('the Clients pages and the possible-duplicate comparison in Chromium (phone and desktop)', function () {
   this.timeout(240_000);
-  let capture: CaptureServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    capture = await startCaptureServer();
-    await ensureWebBuild();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
-    });
-  });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await capture?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    for (const [i, c] of contexts.entries())
-      for (const [j, p] of c.pages().entries())
-        await p
-          .screenshot({ path: path.join(ARTIFACTS, `clients-failed-${i}-${j}.png`), fullPage: true })
-          .catch(() => undefined);
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
-
-  async function device(kind: 'phone' | 'desktop'): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: kind === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 860 },
-      locale: 'en-US',
-      timezoneId: 'America/New_York',
-      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-    return page;
-  }
-  const screenshot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(ARTIFACTS, `clients-${name}.png`), fullPage: true });
-  async function staffSignIn(page: Page, email: string) {
-    await page.goto('/app');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(fixturePassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Appointment Requests' }).waitFor();
-  }
-  /** Nothing on the page is wider than the screen (a phone never scrolls sideways). */
-  const fitsWidth = (page: Page) =>
-    page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
-
+  const stage = useBrowser({ artifacts: 'web-clients' });
+  const { ctx, device, screenshot, fitsWidth, staffSignIn, pageErrors } = stage;
   it('a manager adds a client with a portal invitation, finds them, edits and archives them, on desktop and phone', async () => {
     const practice = await aPractice(ctx.db, { name: 'Riverside Therapy' });
     const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
@@ -112,7 +40,10 @@ describe('the Clients pages and the possible-duplicate comparison in Chromium (p
     await dialog.getByRole('button', { name: 'Add client' }).click();
     await desk.getByText('Jamie Lindqvist was added.').waitFor();
     await desk.getByText('An invitation to the client portal is on its way to them.').waitFor();
-    const invitation = await capture.waitFor((e) => e.to.includes('jamie.lindqvist@example.test'), 20_000);
+    const invitation = await stage.capture.waitFor(
+      (e) => e.to.includes('jamie.lindqvist@example.test'),
+      20_000,
+    );
     expect(invitation.subject).to.equal('Book your appointments online with Riverside Therapy');
     await screenshot(desk, 'list-added');
 
@@ -174,7 +105,7 @@ describe('the Clients pages and the possible-duplicate comparison in Chromium (p
       email: 'okafor.family@example.test',
       phone: '+1 555 0101',
     });
-    const code = await emailVerificationCode(ctx.http, capture, practice.slug, parent.email);
+    const code = await emailVerificationCode(ctx.http, stage.capture, practice.slug, parent.email);
     const submitted = await ctx.http.post(`/portal/${practice.slug}/requests`, {
       clinicianId: clinician.id,
       serviceId: service.id,

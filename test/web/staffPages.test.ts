@@ -1,62 +1,14 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { rootDir } from '../../app/config';
-import { ensureWebBuild } from '../../app/webBuild';
-import { useApi } from '../api/context';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useBrowser } from '../support/browser';
 import { aClient, aPractice, aService, aStaffUser, anAppointment } from '../fixtures';
-
-const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web-staff');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the staff pages in Chromium: sign-up, accepting an invitation, the Staff page', function () {
   this.timeout(240_000);
-  let capture: CaptureServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    capture = await startCaptureServer();
-    await ensureWebBuild();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
-  });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ SIGNUP_ENABLED: 'true', RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
-
-  async function device(kind: 'phone' | 'desktop'): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: kind === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 860 },
-      locale: 'en-US',
-      timezoneId: 'America/New_York',
-      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-    return page;
-  }
-  const screenshot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const stage = useBrowser({ artifacts: 'web-staff', env: { SIGNUP_ENABLED: 'true' } });
+  const { ctx, device, screenshot, pageErrors } = stage;
   /** The path and query of the accept link emailed to address. */
   async function linkTo(address: string): Promise<string> {
-    const email = await capture.waitFor((e) => e.to.includes(address), 60_000);
+    const email = await stage.capture.waitFor((e) => e.to.includes(address), 60_000);
     return /(\/app\/accept-invitation\?token=[A-Za-z0-9_-]+)/.exec(email.text ?? '')![1];
   }
 
@@ -70,7 +22,7 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
     await phone.getByLabel('Your first name').fill('Ada');
     await phone.getByLabel('Your last name').fill('Lovelace');
     await phone.getByLabel('Your email').fill('ada@willow.example');
-    await screenshot(phone, '01-signup-phone');
+    await screenshot(phone, 'signup-phone');
     await phone.getByRole('button', { name: 'Create practice' }).click();
     await phone.getByText('Check your email').waitFor();
 
@@ -80,7 +32,7 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
     await phone.getByLabel('Repeat the password').fill('short');
     await phone.getByRole('button', { name: 'Accept and sign in' }).click();
     await phone.getByText('Choose a password of at least 10 characters.').waitFor();
-    await screenshot(phone, '02-accept-weak-password-phone');
+    await screenshot(phone, 'accept-weak-password-phone');
     await phone.getByLabel('Password', { exact: true }).fill('willow admin password');
     await phone.getByLabel('Repeat the password').fill('willow admin password');
     await phone.getByRole('button', { name: 'Accept and sign in' }).click();
@@ -97,7 +49,7 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
     // Read before the revoke: a revoked invitation that the worker had not sent yet is never sent at all.
     const samLink = await linkTo('sam@willow.example');
     await phone.getByRole('button', { name: 'Revoke the invitation for Sam Lee' }).waitFor();
-    await screenshot(phone, '03-staff-invited-phone');
+    await screenshot(phone, 'staff-invited-phone');
     await phone.getByLabel('Email').fill('sam@willow.example');
     await phone.getByLabel('First name').fill('Sam');
     await phone.getByLabel('Last name').fill('Lee');
@@ -114,7 +66,7 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
         "Ada Lovelace is the practice's only active admin clinician. Make someone else an admin clinician first.",
       )
       .waitFor();
-    await screenshot(phone, '04-last-admin-refused-phone');
+    await screenshot(phone, 'last-admin-refused-phone');
 
     // A revoked link says so in words.
     await phone.goto(samLink);
@@ -122,7 +74,7 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
     await phone.getByLabel('Repeat the password').fill('sam clinician password');
     await phone.getByRole('button', { name: 'Accept and sign in' }).click();
     await phone.getByText(/withdrawn by the practice/).waitFor();
-    await screenshot(phone, '05-revoked-link-phone');
+    await screenshot(phone, 'revoked-link-phone');
     expect(pageErrors).to.deep.equal([]);
   });
 
@@ -158,7 +110,7 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
         'Dana Whitfield still has 1 future appointment. To deactivate them, first move or cancel the appointments.',
       )
       .waitFor();
-    await screenshot(desk, '06-clinician-has-appointments-desktop');
+    await screenshot(desk, 'clinician-has-appointments-desktop');
     await desk.getByLabel('Role of Dana Whitfield', { exact: true }).selectOption('admin_clinician');
     await desk.getByRole('button', { name: 'Change the role of Dana Whitfield' }).click();
     await desk

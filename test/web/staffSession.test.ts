@@ -1,48 +1,19 @@
 import { expect } from 'chai';
+import { useBrowser } from '../support/browser';
 import { QueryTypes } from 'sequelize';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { rootDir } from '../../app/config';
-import { ensureWebBuild } from '../../app/webBuild';
-import { useApi } from '../api/context';
+import type { Page } from 'playwright-core';
 import { aPractice, aStaffUser, fixturePassword } from '../fixtures';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
-
-const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('staff sessions and password reset in Chromium', function () {
   this.timeout(180_000);
-  let browser: Browser;
-  let capture: CaptureServer;
-
-  before(async function () {
-    this.timeout(180_000);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    capture = await startCaptureServer();
-    await ensureWebBuild();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
-  });
-  after(async () => {
-    await browser?.close();
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
-
+  const stage = useBrowser({ artifacts: 'web-session' });
+  const { ctx } = stage;
   const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
 
   it('signs in once, opens a second tab and a "Review the request" link signed in, keeps the token from scripts, and signs out everywhere', async () => {
     const practice = await aPractice(ctx.db);
     const clinician = await aStaffUser(ctx.db, practice);
-    const context = await browser.newContext({
+    const context = await stage.browser.newContext({
       viewport: { width: 390, height: 844 },
       baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
     });
@@ -75,7 +46,7 @@ describe('staff sessions and password reset in Chromium', function () {
       const fromEmail = await context.newPage();
       await fromEmail.goto('/app/requests', { referer: 'https://mail.example/inbox' });
       await heading(fromEmail, 'Appointment Requests').waitFor({ timeout: 20_000 });
-      await fromEmail.screenshot({ path: path.join(ARTIFACTS, 'session-email-link.png'), fullPage: true });
+      await fromEmail.screenshot({ path: stage.artifact('session-email-link.png'), fullPage: true });
 
       // The page shows the sign-in form at once; the server's answer (which clears the cookie) follows.
       const loggedOut = second.waitForResponse((r) => r.url().endsWith('/api/auth/logout'));
@@ -93,7 +64,7 @@ describe('staff sessions and password reset in Chromium', function () {
   it('resets a forgotten password from the sign-in page through the emailed link, at phone width', async () => {
     const practice = await aPractice(ctx.db, { name: 'Harbor Counseling' });
     const clinician = await aStaffUser(ctx.db, practice);
-    const context = await browser.newContext({
+    const context = await stage.browser.newContext({
       viewport: { width: 390, height: 844 },
       baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
     });
@@ -106,9 +77,9 @@ describe('staff sessions and password reset in Chromium', function () {
       await page.getByLabel('Email').fill(clinician.email);
       await page.getByRole('button', { name: 'Email me a link' }).click();
       await page.getByText('Check your email').waitFor();
-      await page.screenshot({ path: path.join(ARTIFACTS, 'reset-asked.png'), fullPage: true });
+      await page.screenshot({ path: stage.artifact('reset-asked.png'), fullPage: true });
 
-      const email = await capture.waitFor((e) => e.to.includes(clinician.email), 30_000);
+      const email = await stage.capture.waitFor((e) => e.to.includes(clinician.email), 30_000);
       const link = /http:\/\/portal\.test(\/app\/reset-password\?token=\S+)/.exec(email.text ?? '');
       expect(link, email.text).to.not.equal(null);
       await page.goto(link?.[1] ?? '');
@@ -121,7 +92,7 @@ describe('staff sessions and password reset in Chromium', function () {
       await page.getByLabel('New password again').fill('river stones at dawn');
       await page.getByRole('button', { name: 'Save the new password' }).click();
       await page.getByText('Your password is changed').waitFor();
-      await page.screenshot({ path: path.join(ARTIFACTS, 'reset-done.png'), fullPage: true });
+      await page.screenshot({ path: stage.artifact('reset-done.png'), fullPage: true });
 
       // The link worked once: opened again, it says so in a sentence.
       await page.goto(link?.[1] ?? '');
@@ -153,7 +124,7 @@ describe('staff sessions and password reset in Chromium', function () {
       ['phone', { width: 390, height: 844 }],
       ['desktop', { width: 1280, height: 860 }],
     ] as const) {
-      const context = await browser.newContext({
+      const context = await stage.browser.newContext({
         viewport,
         baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
       });
@@ -193,7 +164,7 @@ describe('staff sessions and password reset in Chromium', function () {
         await page.getByText(`Grief and loss (${kind}).`).waitFor();
         const names = await page.locator('.audit-head strong').allInnerTexts();
         expect(new Set(names)).to.deep.equal(new Set(['Ada Park']));
-        await page.screenshot({ path: path.join(ARTIFACTS, `audit-log-${kind}.png`), fullPage: true });
+        await page.screenshot({ path: stage.artifact(`audit-log-${kind}.png`), fullPage: true });
         await page.getByLabel('Person').selectOption({ label: 'Sam Ortiz' });
         await page.getByText('No changes match these filters.').waitFor();
         // No horizontal scrolling at phone width.
@@ -210,7 +181,7 @@ describe('staff sessions and password reset in Chromium', function () {
   it('signs out after 30 minutes without activity in any tab, ending the session, but not while another tab is in use', async () => {
     const practice = await aPractice(ctx.db);
     const clinician = await aStaffUser(ctx.db, practice);
-    const context = await browser.newContext({
+    const context = await stage.browser.newContext({
       viewport: { width: 1280, height: 860 },
       baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
     });

@@ -1,17 +1,9 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { rootDir } from '../../app/config';
-import { ensureWebBuild } from '../../app/webBuild';
-import { useApi } from '../api/context';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useBrowser } from '../support/browser';
+import type { Locator, Page } from 'playwright-core';
 import { emailVerificationCode } from '../support/verification';
-import { aClient, aClinician, aPractice, aService, aStaffUser, fixturePassword } from '../fixtures';
+import { aClient, aClinician, aPractice, aService, aStaffUser } from '../fixtures';
 import { TokenService } from '../../api/auth/tokens';
-
-const ARTIFACTS = path.join(rootDir, 'test', 'artifacts', 'web');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // The server's clock is fixed at Monday 1 June 2026, 12:00 UTC; the browser keeps its own clock, so the test
 // moves the slot picker to the week of 8 June through the UI's own "Go to the week of" field.
@@ -22,85 +14,12 @@ const SECOND_SLOT = '2026-06-08T14:00:00.000Z';
 
 describe('the browser app, end to end in Chromium (portal, dashboard, API, worker, PostgreSQL, Temporal)', function () {
   this.timeout(240_000);
-  let capture: CaptureServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    capture = await startCaptureServer();
-    // The API serves web/dist; a missing or stale build is rebuilt so the test never runs yesterday's app.
-    await ensureWebBuild();
-    // Each launch gets its own fresh temporary profile (user-data-dir) from Playwright.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-  });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await capture?.close();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    // What each device showed when the test failed, next to the story's own screenshots.
-    for (const [i, c] of contexts.entries())
-      for (const [j, p] of c.pages().entries())
-        await p
-          .screenshot({ path: path.join(ARTIFACTS, `failed-${i}-${j}.png`), fullPage: true })
-          .catch(() => undefined);
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
-
-  /** A browser context like one person's device: a phone in Chicago, or a desktop in New York. */
-  async function device(kind: 'phone' | 'desktop', timezoneId: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: kind === 'phone' ? { width: 390, height: 844 } : { width: 1280, height: 860 },
-      locale: 'en-US',
-      timezoneId,
-      // 127.0.0.1, where the API listens: "localhost" may resolve to ::1 first, where another process can sit.
-      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-    return page;
-  }
-  let shot = 0;
-  const screenshot = async (page: Page, name: string) => {
-    shot += 1;
-    await page.screenshot({
-      path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
-      fullPage: true,
-    });
-  };
+  const stage = useBrowser({ artifacts: 'web' });
+  const { ctx, device, screenshot, staffSignIn, pageErrors } = stage;
   // Times as people read them; the browser's Intl puts narrow no-break spaces before AM/PM.
   const times = async (group: Locator) =>
     (await group.getByRole('button').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
   const bell = (page: Page) => page.getByRole('button', { name: /^Notifications, \d+ unread$/ });
-  async function staffSignIn(page: Page, email: string) {
-    await page.goto('/app');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(fixturePassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Appointment Requests' }).waitFor();
-  }
 
   it('a new client books, the clinician approves from the bell, the client late-cancels, an admin closes the door to new clients', async () => {
     const practice = await aPractice(ctx.db, { name: 'Riverside Therapy' });
@@ -174,7 +93,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByRole('button', { name: 'Continue' }).click();
     await phone.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
     expect(await phone.getByText(`We sent a 6-digit code to ${robin.email}`).isVisible()).to.equal(true);
-    const firstEmail = await capture.waitFor(isCode, 20_000);
+    const firstEmail = await stage.capture.waitFor(isCode, 20_000);
     const firstCode = codeIn(firstEmail.text);
     expect(await ctx.db.AppointmentRequest.count({ where: { practiceId: practice.id } })).to.equal(0);
     await screenshot(phone, 'portal-new-client-code-sent');
@@ -197,8 +116,12 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByRole('button', { name: 'Send a new code' }).click();
     await phone.getByText(`A new code is on its way to ${robin.email}.`).waitFor();
     const verificationCode = codeIn(
-      (await capture.waitFor((e) => isCode(e) && e.idempotencyKey !== firstEmail.idempotencyKey, 20_000))
-        .text,
+      (
+        await stage.capture.waitFor(
+          (e) => isCode(e) && e.idempotencyKey !== firstEmail.idempotencyKey,
+          20_000,
+        )
+      ).text,
     );
     await phone.getByLabel('Code from the email').fill(verificationCode);
     await screenshot(phone, 'portal-new-client-code-entered');
@@ -210,7 +133,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
       serviceId: consultation.id,
       startsAt: FIRST_SLOT,
       newClient: { firstName: 'Sam', lastName: 'Quick', email: sam, phone: '+1 555 0177' },
-      emailVerificationCode: await emailVerificationCode(ctx.http, capture, practice.slug, sam),
+      emailVerificationCode: await emailVerificationCode(ctx.http, stage.capture, practice.slug, sam),
     });
     expect(other.status, JSON.stringify(other.body)).to.equal(201);
     await phone.getByRole('button', { name: 'Send request' }).click();
@@ -291,7 +214,7 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     await phone.getByRole('link', { name: "I'm an existing client" }).click();
     await phone.getByLabel('Email').fill(robin.email);
     await phone.getByRole('button', { name: 'Email me a code' }).click();
-    const codeEmail = await capture.waitFor(
+    const codeEmail = await stage.capture.waitFor(
       (e) => e.to.includes(robin.email) && (e.idempotencyKey?.startsWith('sign-in-code/') ?? false),
       20_000,
     );
@@ -398,9 +321,15 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
       serviceId: consultation.id,
       startsAt: FIRST_SLOT,
       newClient: { firstName: 'Jo', lastName: 'Lee-Park', email: jordan.email, phone: '+1 555 0188' },
-      emailVerificationCode: await emailVerificationCode(ctx.http, capture, practice.slug, jordan.email, {
-        timeoutMs: 60_000,
-      }),
+      emailVerificationCode: await emailVerificationCode(
+        ctx.http,
+        stage.capture,
+        practice.slug,
+        jordan.email,
+        {
+          timeoutMs: 60_000,
+        },
+      ),
     });
     expect(flagged.status, JSON.stringify(flagged.body)).to.equal(201);
     const jordanToken = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(

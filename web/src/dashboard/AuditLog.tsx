@@ -10,9 +10,37 @@ type StaffMember = ResponseOf<'GET /api/staff'>[number];
 
 type Entry = ResponseOf<'GET /api/audit-log'>[number];
 
-/** "staff_profile_updated" → "Staff profile updated": the log's action words as a sentence. */
-const sentence = (words: string) => {
-  const s = words.replace(/[_-]+/g, ' ').trim();
+// What each recorded action did, in the words of the dashboard; an action not listed reads as its own words.
+const actionLabels: Record<string, string> = {
+  'appointment.cancel': 'Canceled an appointment',
+  'availability_rule.create': 'Added availability',
+  'availability_rule.update': 'Changed availability',
+  'availability_rule.delete': 'Removed availability',
+  'booking_preferences.update': 'Changed online booking preferences',
+  'client.create': 'Added a client',
+  'client.update': "Changed a client's details",
+  'client.archive': 'Archived a client',
+  'client.unarchive': 'Unarchived a client',
+  'client.portal_invite': 'Invited a client to the portal',
+  'practice.create': 'Created the practice',
+  'practice.update': "Changed the practice's details",
+  'practice.client_portal.update': 'Changed the client portal settings',
+  'service.create': 'Added a service',
+  'service.update': 'Changed a service',
+  'service.delete': 'Removed a service',
+  'staff.invitation.create': 'Invited a staff member',
+  'staff.invitation.revoke': 'Revoked an invitation',
+  'staff.invitation.accept': 'Accepted an invitation',
+  'staff.update': "Changed a staff member's role or access",
+  'staff.profile.update': 'Changed a staff profile',
+  'staff.password.reset': 'Reset a password by emailed link',
+  'time_off.create': 'Added time off',
+  'time_off.delete': 'Removed time off',
+};
+/** "time_off.create" → "Time off create" for an action without a label. */
+const sentence = (action: string) => {
+  if (actionLabels[action]) return actionLabels[action];
+  const s = action.replace(/[._-]+/g, ' ').trim();
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
