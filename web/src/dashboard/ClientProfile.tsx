@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, fieldError } from '../api';
+import { ApiError } from '../api';
 import type { ResponseOf } from '../generated/api';
 import {
   appointmentStatusLabel,
@@ -18,11 +18,11 @@ import {
   Loading,
   PageHeading,
   StatusBadge,
-  TextField,
   messageOf,
   useLoad,
 } from '../ui';
 import { useStaff } from './context';
+import { CONTACT_FIELDS, ClientContactFields } from './ClientContactFields';
 
 type Profile = ResponseOf<'GET /api/clients/{id}'>;
 type Invitation = ResponseOf<'POST /api/clients/{id}/portal-invite'>;
@@ -232,8 +232,6 @@ export function ClientProfile({ id }: { id: string }) {
   );
 }
 
-const FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
-
 function EditClientDialog({
   client,
   onCancel,
@@ -285,41 +283,8 @@ function EditClientDialog({
       }
     >
       <form id="edit-client" onSubmit={(e) => void submit(e)} noValidate>
-        <TextField
-          label="First name"
-          name="firstName"
-          required
-          value={form.firstName}
-          onValue={set('firstName')}
-          error={fieldError(error, 'firstName')}
-        />
-        <TextField
-          label="Last name"
-          name="lastName"
-          required
-          value={form.lastName}
-          onValue={set('lastName')}
-          error={fieldError(error, 'lastName')}
-        />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          required
-          hint="The client signs in to the portal with this address."
-          value={form.email}
-          onValue={set('email')}
-          error={fieldError(error, 'email')}
-        />
-        <TextField
-          label="Phone"
-          name="phone"
-          type="tel"
-          value={form.phone}
-          onValue={set('phone')}
-          error={fieldError(error, 'phone')}
-        />
-        <FormError error={error} fields={FIELDS} />
+        <ClientContactFields form={form} onChange={(k, v) => set(k)(v)} error={error} />
+        <FormError error={error} fields={CONTACT_FIELDS} />
       </form>
     </Dialog>
   );

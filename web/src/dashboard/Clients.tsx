@@ -1,5 +1,4 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
 import { fullName } from '../format';
 import { Link, useSearchParam } from '../router';
@@ -10,11 +9,11 @@ import {
   FormError,
   Loading,
   PageHeading,
-  TextField,
   Toggle,
   useLoad,
 } from '../ui';
 import { useStaff } from './context';
+import { CONTACT_FIELDS, ClientContactFields } from './ClientContactFields';
 import { managesPractice } from './types';
 
 type ClientRow = ResponseOf<'GET /api/clients'>[number];
@@ -166,8 +165,6 @@ export function Clients() {
   );
 }
 
-const FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
-
 function AddClientDialog({ onCancel, onAdded }: { onCancel: () => void; onAdded: (res: Created) => void }) {
   const { call } = useStaff();
   const [form, setForm] = useState({ firstName: '', lastName: '', email: '', phone: '', portalInvite: true });
@@ -206,51 +203,14 @@ function AddClientDialog({ onCancel, onAdded }: { onCancel: () => void; onAdded:
       }
     >
       <form id="add-client" onSubmit={(e) => void submit(e)} noValidate>
-        <TextField
-          label="First name"
-          name="firstName"
-          autoComplete="off"
-          required
-          value={form.firstName}
-          onValue={set('firstName')}
-          error={fieldError(error, 'firstName')}
-        />
-        <TextField
-          label="Last name"
-          name="lastName"
-          autoComplete="off"
-          required
-          value={form.lastName}
-          onValue={set('lastName')}
-          error={fieldError(error, 'lastName')}
-        />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="off"
-          required
-          hint="The client signs in to the portal with this address."
-          value={form.email}
-          onValue={set('email')}
-          error={fieldError(error, 'email')}
-        />
-        <TextField
-          label="Phone"
-          name="phone"
-          type="tel"
-          autoComplete="off"
-          value={form.phone}
-          onValue={set('phone')}
-          error={fieldError(error, 'phone')}
-        />
+        <ClientContactFields form={form} onChange={(k, v) => set(k)(v)} error={error} />
         <Toggle
           label="Email them an invitation to the client portal"
           hint="They sign in with a code sent to their email address; there is no password."
           checked={form.portalInvite}
           onChange={(portalInvite) => setForm((f) => ({ ...f, portalInvite }))}
         />
-        <FormError error={error} fields={FIELDS} />
+        <FormError error={error} fields={CONTACT_FIELDS} />
       </form>
     </Dialog>
   );
