@@ -28,6 +28,12 @@ export function CalendarFeed({ clinicianId, clinicianName }: { clinicianId: stri
     setError(null);
   }
 
+  // An earlier success message is about a link that is about to change.
+  const ask = (what: 'rotate' | 'off') => {
+    setMessage(null);
+    setConfirm(what);
+  };
+
   const act = async (method: 'POST' | 'DELETE', done: string) => {
     setBusy(true);
     setError(null);
@@ -88,10 +94,10 @@ export function CalendarFeed({ clinicianId, clinicianName }: { clinicianId: stri
             Anyone with the link sees these events: keep it to yourself. If it got out, get a new link.
           </p>
           <div className="actions">
-            <button type="button" className="secondary" disabled={busy} onClick={() => setConfirm('rotate')}>
+            <button type="button" className="secondary" disabled={busy} onClick={() => ask('rotate')}>
               Get a new link
             </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => setConfirm('off')}>
+            <button type="button" className="secondary" disabled={busy} onClick={() => ask('off')}>
               Turn off
             </button>
           </div>
