@@ -111,7 +111,8 @@ interface FeedRow {
   clinician_last_name: string;
   time_zone: string;
   practice_name: string;
-  appointment_id: string | null;
+  kind: 'appointment' | 'request' | null;
+  event_id: string | null;
   starts_at: Date | null;
   ends_at: Date | null;
   updated_at: Date | null;
@@ -122,7 +123,8 @@ interface FeedRow {
 
 /**
  * The iCalendar text of the feed a token opens, or null for a token that opens none (unknown, rotated, turned off,
- * or a deactivated clinician). One query. Clients' initials are cut in SQL, so no name, address, phone, note or
+ * or a deactivated clinician): the clinician's appointments and, as tentative holds, their pending requests. One
+ * query. Clients' initials are cut in SQL, so no name, address, phone, note or
  * message of a client is ever read for a feed, let alone written into one.
  */
 export async function renderCalendarFeed(
@@ -130,18 +132,33 @@ export async function renderCalendarFeed(
   input: { token: string; now: Date },
 ): Promise<string | null> {
   const day = 86_400_000;
+  // LATERAL, so each branch of the union reads only this clinician's index range, whatever the tables hold.
   const rows = await db.sequelize.query<FeedRow>(
     `SELECT u.first_name AS clinician_first_name, u.last_name AS clinician_last_name,
             coalesce(u.time_zone, p.time_zone) AS time_zone, p.name AS practice_name,
-            a.id AS appointment_id, a.starts_at, a.ends_at, a.updated_at, s.name AS service_name,
-            upper(left(btrim(c.first_name), 1)) AS first_initial, upper(left(btrim(c.last_name), 1)) AS last_initial
+            e.kind, e.id AS event_id, e.starts_at, e.ends_at, e.updated_at, s.name AS service_name,
+            e.first_initial, e.last_initial
        FROM calendar_feeds f
        JOIN staff_users u ON u.id = f.clinician_id AND u.active
        JOIN practices p ON p.id = u.practice_id
-       LEFT JOIN (appointments a JOIN services s ON s.id = a.service_id JOIN clients c ON c.id = a.client_id)
-         ON a.clinician_id = f.clinician_id AND a.status IN (:statuses) AND a.ends_at > :from AND a.starts_at < :to
+       LEFT JOIN LATERAL (
+         SELECT 'appointment' AS kind, a.id, a.starts_at, a.ends_at, a.updated_at, a.service_id,
+                upper(left(btrim(c.first_name), 1)) AS first_initial,
+                upper(left(btrim(c.last_name), 1)) AS last_initial
+           FROM appointments a JOIN clients c ON c.id = a.client_id
+          WHERE a.clinician_id = f.clinician_id AND a.status IN (:statuses)
+            AND a.ends_at > :from AND a.starts_at < :to
+         UNION ALL
+         SELECT 'request', r.id, r.starts_at, r.ends_at, r.updated_at, r.service_id,
+                upper(left(btrim(coalesce(c.first_name, r.new_client->>'firstName')), 1)),
+                upper(left(btrim(coalesce(c.last_name, r.new_client->>'lastName')), 1))
+           FROM appointment_requests r LEFT JOIN clients c ON c.id = r.client_id
+          WHERE r.clinician_id = f.clinician_id AND r.status = 'pending'
+            AND r.ends_at > :from AND r.starts_at < :to
+       ) e ON true
+       LEFT JOIN services s ON s.id = e.service_id
       WHERE f.token_hash = :tokenHash
-      ORDER BY a.starts_at, a.id
+      ORDER BY e.starts_at, e.id
       LIMIT :limit`,
     {
       replacements: {
@@ -171,19 +188,21 @@ export async function renderCalendarFeed(
     'X-PUBLISHED-TTL:PT1H',
   ];
   for (const row of rows) {
-    if (!row.appointment_id) continue;
-    // The appointment's last change, not the request's moment: an unchanged feed stays byte for byte the same,
-    // so its ETag lets polling calendars skip it.
+    if (!row.event_id) continue;
+    const request = row.kind === 'request';
+    // The row's last change, not the request's moment: an unchanged feed stays byte for byte the same, so its
+    // ETag lets polling calendars skip it.
     const stamp = formatUtc(new Date(row.updated_at!));
     lines.push(
       'BEGIN:VEVENT',
-      `UID:${escapeText(appointmentUid(row.appointment_id))}`,
+      `UID:${escapeText(request ? requestUid(row.event_id) : appointmentUid(row.event_id))}`,
       `DTSTAMP:${stamp}`,
       `LAST-MODIFIED:${stamp}`,
       `DTSTART:${formatUtc(new Date(row.starts_at!))}`,
       `DTEND:${formatUtc(new Date(row.ends_at!))}`,
-      `SUMMARY:${escapeText(feedSummary(row))}`,
-      'STATUS:CONFIRMED',
+      `SUMMARY:${escapeText(`${request ? 'Requested: ' : ''}${feedSummary(row)}`)}`,
+      // A pending request holds the time until the clinician decides: tentative, and still busy.
+      `STATUS:${request ? 'TENTATIVE' : 'CONFIRMED'}`,
       'CLASS:PRIVATE',
       'TRANSP:OPAQUE',
       'END:VEVENT',
@@ -191,6 +210,11 @@ export async function renderCalendarFeed(
   }
   lines.push('END:VCALENDAR');
   return serializeIcs(lines);
+}
+
+/** A pending request's event: its own UID, since approval makes an appointment (with its own) in its place. */
+function requestUid(requestId: string): string {
+  return `request-${requestId}@practice-booking`;
 }
 
 /** "R.R. · Individual therapy": enough for the clinician to know the session, nothing that names the client. */

@@ -43,7 +43,7 @@ describe('calendar feed: a private iCalendar subscription per clinician', () => 
     ctx.http.post(`/api/clinicians/${id}/calendar-feed`, undefined, { token: as });
   const read = (url: string) => ctx.http.get(feedPath(url));
 
-  it('lists scheduled appointments in the window by initials and service, with the invite UID and UTC times', async () => {
+  it('lists scheduled appointments (and pending requests, tentative) in the window by initials and service, with the invite UID and UTC times', async () => {
     const rosa = await aClient(ctx.db, practice, {
       firstName: 'Rosa',
       lastName: 'Rivera',
@@ -90,13 +90,13 @@ describe('calendar feed: a private iCalendar subscription per clinician', () => 
       canceledBy: 'client',
       cancelReason: 'Confidential reason about my divorce',
     });
-    // A pending request with a message: a request is not an appointment, and its message never leaves the dashboard.
+    // Pending requests are tentative holds, a new client's by the initials they typed; messages stay in the dashboard.
     const hold = await ctx.db.TimeHold.create({
       clinicianId: clinician.id,
       during: ctx.db.TimeHold.range(new Date(SLOT.getTime() + hours(4)), new Date(SLOT.getTime() + hours(5))),
       kind: 'request',
     });
-    await ctx.db.AppointmentRequest.create({
+    const pending = await ctx.db.AppointmentRequest.create({
       practiceId: practice.id,
       clinicianId: clinician.id,
       serviceId: service.id,
@@ -108,6 +108,49 @@ describe('calendar feed: a private iCalendar subscription per clinician', () => 
       startsAt: new Date(SLOT.getTime() + hours(4)),
       endsAt: new Date(SLOT.getTime() + hours(5)),
       holdId: hold.id,
+      idempotencyKey: null,
+    });
+    const newHold = await ctx.db.TimeHold.create({
+      clinicianId: clinician.id,
+      during: ctx.db.TimeHold.range(
+        new Date(SLOT.getTime() + hours(48)),
+        new Date(SLOT.getTime() + hours(49)),
+      ),
+      kind: 'request',
+    });
+    const newClientRequest = await ctx.db.AppointmentRequest.create({
+      practiceId: practice.id,
+      clinicianId: clinician.id,
+      serviceId: service.id,
+      clientId: null,
+      newClient: {
+        firstName: 'Nina',
+        lastName: 'Novak',
+        email: 'nina.novak@example.test',
+        phone: '+1 555 0166',
+      },
+      possibleDuplicateClientId: null,
+      message: 'Referred by Dr. Abernathy',
+      clientTimeZone: null,
+      startsAt: new Date(SLOT.getTime() + hours(48)),
+      endsAt: new Date(SLOT.getTime() + hours(49)),
+      holdId: newHold.id,
+      idempotencyKey: null,
+    });
+    // A declined request holds nothing.
+    await ctx.db.AppointmentRequest.create({
+      practiceId: practice.id,
+      clinicianId: clinician.id,
+      serviceId: service.id,
+      clientId: otto.id,
+      newClient: null,
+      possibleDuplicateClientId: null,
+      message: null,
+      clientTimeZone: null,
+      startsAt: new Date(SLOT.getTime() + hours(6)),
+      endsAt: new Date(SLOT.getTime() + hours(7)),
+      status: 'declined',
+      holdId: null,
       idempotencyKey: null,
     });
     // A colleague's appointment is theirs alone.
@@ -145,14 +188,27 @@ describe('calendar feed: a private iCalendar subscription per clinician', () => 
     expect(calendar.getFirstPropertyValue('x-published-ttl')).to.equal('PT1H');
 
     const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
-    expect(events.map((e) => e.uid)).to.deep.equal(
+    expect(events.map((e) => e.uid)).to.deep.equal([
       // The UID of the appointment's invite email, so a calendar that has both shows one event.
-      [lastMonth, first, second].map((a) => `appointment-${a.id}@practice-booking`),
-    );
+      `appointment-${lastMonth.id}@practice-booking`,
+      `appointment-${first.id}@practice-booking`,
+      `request-${pending.id}@practice-booking`,
+      `request-${newClientRequest.id}@practice-booking`,
+      `appointment-${second.id}@practice-booking`,
+    ]);
     expect(events.map((e) => e.summary)).to.deep.equal([
       'R.R. · Individual therapy',
       'R.R. · Individual therapy',
+      'Requested: R.R. · Individual therapy',
+      'Requested: N.N. · Individual therapy',
       'O.Ø. · Individual therapy',
+    ]);
+    expect(events.map((e) => e.component.getFirstPropertyValue('status'))).to.deep.equal([
+      'CONFIRMED',
+      'CONFIRMED',
+      'TENTATIVE',
+      'TENTATIVE',
+      'CONFIRMED',
     ]);
     const [, firstEvent] = events;
     expect(firstEvent.startDate.toJSDate().toISOString()).to.equal(SLOT.toISOString());
@@ -175,6 +231,11 @@ describe('calendar feed: a private iCalendar subscription per clinician', () => 
       '555 0188',
       'divorce',
       'panic',
+      'Nina',
+      'Novak',
+      'nina.novak@example.test',
+      '555 0166',
+      'Abernathy',
       rosa.id,
       otto.id,
     ])

@@ -60,7 +60,8 @@ export function CalendarFeed({ clinicianId, clinicianName }: { clinicianId: stri
       <p className="muted">
         See {clinicianName}&rsquo;s appointments in Google, Apple or Outlook Calendar. Events show the
         client&rsquo;s initials and the service only (&ldquo;R.R. · Individual therapy&rdquo;), never names,
-        contact details or notes. Canceled appointments drop out at the calendar&rsquo;s next refresh.
+        contact details or notes. Requests waiting for a decision show as tentative; canceled appointments
+        drop out at the calendar&rsquo;s next refresh.
       </p>
       {message && <Alert kind="success">{message}</Alert>}
       <ErrorAlert error={feed.error ?? error} />
