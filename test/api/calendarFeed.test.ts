@@ -254,6 +254,19 @@ describe('calendar feed: a private iCalendar subscription per clinician', () => 
     const again = await ctx.http.get(feedPath(url), { headers: conditional });
     expect(again.status).to.equal(304);
 
+    // One statement per answer, however many events: the feed is public and polled, so it must stay cheap.
+    let statements = 0;
+    const count = () => {
+      statements += 1;
+    };
+    ctx.db.sequelize.addHook('beforeQuery', 'countFeedStatements', count);
+    try {
+      expect((await read(url)).status).to.equal(200);
+    } finally {
+      ctx.db.sequelize.removeHook('beforeQuery', 'countFeedStatements');
+    }
+    expect(statements).to.equal(1);
+
     await anAppointment(ctx.db, {
       practice,
       clinician,
