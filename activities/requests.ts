@@ -5,7 +5,7 @@ const NOT_RECORDED_AFTER_MS = 60_000;
 
 import { approveRequest, closeRequest, type ApprovalOutcome, type CloseOutcome } from '../booking/decisions';
 import { cancellationCutoff } from '../booking/cancellationPolicy';
-import { buildIcs, icsAttachment } from '../emails/ics';
+import { appointmentUid, buildIcs, icsAttachment } from '../emails/ics';
 import type { CancellationTerms } from '../emails/request-approved';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
@@ -233,7 +233,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
               bookedAt: ctx.request.decidedAt ?? clock.now(),
             };
       const ics = buildIcs({
-        uid: `appointment-${appointmentId}@practice-booking`,
+        uid: appointmentUid(appointmentId),
         startsAt: ctx.request.startsAt,
         endsAt: ctx.request.endsAt,
         summary: `${ctx.service.name} with ${ctx.clinicianName}`,

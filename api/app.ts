@@ -39,6 +39,7 @@ import type { CodecKey } from '../temporal/codec';
 import { passwordResetRoutes } from './passwordReset';
 import { auditLogRoutes } from './auditLog';
 import { staffProfileRoutes } from './staffProfile';
+import { calendarFeedRoutes } from './calendarFeed';
 import type { Store } from '../models/store';
 
 /**
@@ -159,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
       ...auditLogRoutes({ db }),
       ...staffProfileRoutes({ db }),
       ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...calendarFeedRoutes({ db, clock, codes, publicUrl: config.publicUrl }),
     ],
     authFor,
   );

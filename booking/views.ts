@@ -11,6 +11,7 @@ import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
 import type { AuditLogRow } from './auditLog';
+import type { CalendarFeed } from './calendarFeed';
 
 // Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
 
@@ -244,5 +245,17 @@ export function toStaffProfile(u: StaffUser) {
     phone: u.phone ?? null,
     bio: u.bio ?? null,
     photoUrl: u.photoUrl ?? null,
+  };
+}
+
+/** A clinician's calendar feed: its https and webcal addresses (both open the same feed), or nulls when it is off. */
+export function toCalendarFeed(feed: CalendarFeed | null, urlOf: (token: string) => string) {
+  if (!feed) return { enabled: false, url: null, webcalUrl: null, createdAt: null };
+  const url = urlOf(feed.token);
+  return {
+    enabled: true,
+    url,
+    webcalUrl: url.replace(/^https?:/, 'webcal:'),
+    createdAt: feed.createdAt.toISOString(),
   };
 }

@@ -19,6 +19,11 @@ export interface IcsEvent {
 const CRLF = '\r\n';
 const MAX_LINE_OCTETS = 75;
 
+/** The UID of an appointment's event: its invites and the clinician's calendar feed share it, so they are one event. */
+export function appointmentUid(appointmentId: string): string {
+  return `appointment-${appointmentId}@practice-booking`;
+}
+
 /** Builds an RFC 5545 iCalendar file (one VEVENT) with UTC times, CRLF endings and folded lines. */
 export function buildIcs(event: IcsEvent): string {
   const method = event.method ?? 'REQUEST';
@@ -50,6 +55,11 @@ export function buildIcs(event: IcsEvent): string {
     lines.push(`ORGANIZER${cn}:mailto:${calAddress(event.organizerEmail)}`);
   }
   lines.push('TRANSP:OPAQUE', 'END:VEVENT', 'END:VCALENDAR');
+  return serializeIcs(lines);
+}
+
+/** Content lines (already escaped) to an iCalendar stream: each folded at 75 octets, CRLF after every line. */
+export function serializeIcs(lines: string[]): string {
   return lines.map(foldLine).join(CRLF) + CRLF;
 }
 
@@ -63,7 +73,7 @@ export function icsAttachment(ics: string, method: 'REQUEST' | 'CANCEL' = 'REQUE
 }
 
 /** UTC date-time form (RFC 5545 3.3.5, form #2), e.g. 20261101T063000Z. */
-function formatUtc(date: Date): string {
+export function formatUtc(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('Invalid date in calendar event');
   return date
     .toISOString()
@@ -72,7 +82,7 @@ function formatUtc(date: Date): string {
 }
 
 /** TEXT escaping (RFC 5545 3.3.11); other control characters are dropped because they are not allowed in TEXT. */
-function escapeText(value: string): string {
+export function escapeText(value: string): string {
   return value
     .replace(/\\/g, '\\\\')
     .replace(/;/g, '\\;')

@@ -345,6 +345,31 @@ const table: Cell[] = [
     expect: clinicianScoped(200),
   },
   { name: 'read the audit log', method: 'GET', path: () => '/api/audit-log', expect: managersOnly(200, 200) },
+  // Calendar feed (issue 14): the clinician's own, or any clinician's for admins and managers.
+  {
+    name: "read a clinician's calendar feed address",
+    method: 'GET',
+    path: (w) => `/api/clinicians/${w.clinician.id}/calendar-feed`,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: "turn on or rotate a clinician's calendar feed",
+    method: 'POST',
+    path: (w) => `/api/clinicians/${w.clinician.id}/calendar-feed`,
+    expect: clinicianScoped(201),
+  },
+  {
+    name: "turn off a clinician's calendar feed",
+    method: 'DELETE',
+    path: (w) => `/api/clinicians/${w.clinician.id}/calendar-feed`,
+    expect: clinicianScoped(204),
+  },
+  {
+    name: 'read a calendar feed (public: the address is the key; an unknown one is 404 whoever asks)',
+    method: 'GET',
+    path: () => `/calendar/${'A'.repeat(43)}.ics`,
+    expect: Object.fromEntries(actors.map((a) => [a, 404])),
+  },
 ];
 
 async function tokensFor(

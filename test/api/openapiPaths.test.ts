@@ -68,6 +68,11 @@ const expected = [
   'POST /api/practices',
   'POST /api/staff/invitations',
   'POST /api/staff/invitations/accept',
+  // Calendar feed (issue 14).
+  'DELETE /api/clinicians/{id}/calendar-feed',
+  'GET /api/clinicians/{id}/calendar-feed',
+  'GET /calendar/{token}.ics',
+  'POST /api/clinicians/{id}/calendar-feed',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

@@ -17,6 +17,7 @@ import {
 } from '../ui';
 import { useStaff } from './context';
 import { isClinician, type Service, type StaffUser } from './types';
+import { CalendarFeed } from './CalendarFeed';
 
 type Rule = ResponseOf<'GET /api/clinicians/{id}/availability-rules'>[number];
 
@@ -168,6 +169,7 @@ export function Availabilities() {
           </li>
         ))}
       </ul>
+      {clinician && <CalendarFeed clinicianId={clinician.id} clinicianName={fullName(clinician)} />}
       {editing && clinicianId && (
         <RuleDialog
           clinicianId={clinicianId}

@@ -25,6 +25,15 @@ export interface Operations {
     body: never;
     response: void;
   };
+  /** Turn the calendar feed off: its address answers 404 from now on */
+  'DELETE /api/clinicians/{id}/calendar-feed': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: void;
+  };
   /** Remove time off */
   'DELETE /api/clinicians/{id}/time-off/{timeOffId}': {
     params: {
@@ -388,6 +397,22 @@ export interface Operations {
       bufferAfterMinutes: number;
     };
   };
+  /** A clinician's calendar feed address, when it is on */
+  'GET /api/clinicians/{id}/calendar-feed': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      enabled: boolean;
+      /** The https address (Google Calendar "From URL", Outlook) */
+      url: string | null;
+      /** The same address as webcal:// (opens Apple Calendar and Outlook to subscribe) */
+      webcalUrl: string | null;
+      createdAt: string | null;
+    };
+  };
   /** Time off (blocked intervals), optionally within [from, to) */
   'GET /api/clinicians/{id}/time-off': {
     params: {
@@ -523,6 +548,15 @@ export interface Operations {
       expiresAt: string;
       remindedAt: string | null;
     }[];
+  };
+  /** The feed itself (text/calendar), for calendar apps: no session, the address is the key */
+  'GET /calendar/{token}.ics': {
+    params: {
+      token: string;
+    };
+    query: never;
+    body: never;
+    response: unknown;
   };
   /** The practice's client portal: name, whether new clients may request, cancelation policy */
   'GET /portal/{slug}': {
@@ -1049,6 +1083,22 @@ export interface Operations {
       endTime: string;
       timeZone: string;
       summary: string;
+    };
+  };
+  /** Turn the calendar feed on, or rotate it: a new address, the old one stops working at once */
+  'POST /api/clinicians/{id}/calendar-feed': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      enabled: boolean;
+      /** The https address (Google Calendar "From URL", Outlook) */
+      url: string | null;
+      /** The same address as webcal:// (opens Apple Calendar and Outlook to subscribe) */
+      webcalUrl: string | null;
+      createdAt: string | null;
     };
   };
   /** Block an interval (vacation, a half day) */
