@@ -2,16 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ResponseOf } from '../generated/api';
 import { fullName } from '../format';
 import { Link, useSearchParam } from '../router';
-import {
-  Alert,
-  Dialog,
-  ErrorAlert,
-  FormError,
-  Loading,
-  PageHeading,
-  Toggle,
-  useLoad,
-} from '../ui';
+import { Alert, Dialog, ErrorAlert, FormError, Loading, PageHeading, Toggle, useLoad } from '../ui';
 import { useStaff } from './context';
 import { CONTACT_FIELDS, ClientContactFields } from './ClientContactFields';
 import { managesPractice } from './types';
