@@ -173,7 +173,7 @@ export interface Operations {
     body: never;
     response: {
       id: string;
-      status: 'scheduled' | 'canceled' | 'late_canceled';
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       clinicianId: string;
       client: {
         id: string;
@@ -399,10 +399,10 @@ export interface Operations {
     };
     body: never;
     response: {
-      id?: string;
-      startsAt?: string;
-      endsAt?: string;
-      reason?: string;
+      id: string;
+      startsAt: string;
+      endsAt: string;
+      reason: string | null;
     }[];
   };
   /** Public settings of this deployment the browser app reads before sign-in */
@@ -622,7 +622,7 @@ export interface Operations {
       timeZone: string;
       upcoming: {
         id: string;
-        status: 'scheduled' | 'canceled' | 'late_canceled';
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
         startsAt: string;
         endsAt: string;
         /** startsAt in the listing time zone, with its offset */
@@ -646,7 +646,7 @@ export interface Operations {
       }[];
       past: {
         id: string;
-        status: 'scheduled' | 'canceled' | 'late_canceled';
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
         startsAt: string;
         endsAt: string;
         /** startsAt in the listing time zone, with its offset */
@@ -860,7 +860,7 @@ export interface Operations {
         clientId: string;
         startsAt: string;
         endsAt: string;
-        status: 'scheduled' | 'canceled' | 'late_canceled';
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       };
     };
   };
@@ -890,6 +890,22 @@ export interface Operations {
       };
     };
   };
+  /** Mark whether the client came (show) or not (no_show), once the appointment has started */
+  'POST /api/appointments/{id}/attendance': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      status: 'show' | 'no_show';
+    };
+    response: {
+      appointmentId: string;
+      status: 'show' | 'no_show';
+      /** false when the appointment already had this status */
+      changed: boolean;
+    };
+  };
   /** Cancel an appointment as the practice, choosing Canceled or Late Canceled */
   'POST /api/appointments/{id}/cancel': {
     params: {
@@ -903,7 +919,7 @@ export interface Operations {
     };
     response: {
       appointmentId: string;
-      status: 'scheduled' | 'canceled' | 'late_canceled';
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       cancelRequestedAt?: string;
       canceledAt?: string;
     };
@@ -1063,10 +1079,10 @@ export interface Operations {
       reason?: string;
     };
     response: {
-      id?: string;
-      startsAt?: string;
-      endsAt?: string;
-      reason?: string;
+      id: string;
+      startsAt: string;
+      endsAt: string;
+      reason: string | null;
     };
   };
   /** Mark one notification read */
@@ -1238,7 +1254,7 @@ export interface Operations {
     };
     response: {
       appointmentId: string;
-      status: 'scheduled' | 'canceled' | 'late_canceled';
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       cancelRequestedAt?: string;
       canceledAt?: string;
     };
