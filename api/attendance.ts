@@ -53,7 +53,11 @@ export function attendanceRoutes({ db, clock }: { db: Store; clock: Clock }): Ro
         if (appointment.clinicianId !== staff.id && !managesPractice(staff))
           throw forbidden('Clinicians mark attendance for their own appointments only.');
         res.json(
-          await markAttendance(db, staff, { appointmentId: appointment.id, status: body.status, now: clock.now() }),
+          await markAttendance(db, staff, {
+            appointmentId: appointment.id,
+            status: body.status,
+            now: clock.now(),
+          }),
         );
       },
     },

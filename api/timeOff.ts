@@ -50,7 +50,8 @@ export function timeOffRoutes({ db }: { db: Store }): RouteDef[] {
       handler: async (req, res) => {
         const clinician = await clinicianFor(db, res.locals.staff!, req.params.id as string);
         const { from, to } = res.locals.query as { from?: string; to?: string };
-        if (from && to && Date.parse(to) <= Date.parse(from)) throw badRequest('to', 'to must be later than from.');
+        if (from && to && Date.parse(to) <= Date.parse(from))
+          throw badRequest('to', 'to must be later than from.');
         const rows = await timeOffOf(db, clinician.id, {
           from: from ? new Date(from) : undefined,
           to: to ? new Date(to) : undefined,
@@ -97,7 +98,11 @@ export function timeOffRoutes({ db }: { db: Store }): RouteDef[] {
       tag: 'Availability',
       auth: 'staff',
       params: timeOffParams,
-      responses: { 204: 'Removed', 403: "Another clinician's time off", 404: 'No such clinician or time off' },
+      responses: {
+        204: 'Removed',
+        403: "Another clinician's time off",
+        404: 'No such clinician or time off',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const clinician = await clinicianFor(db, staff, req.params.id as string);

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import { useApi } from './context';
-import { aClient, aClinician, aPractice, aService, aStaffUser, anAppointment, fixturePassword } from '../fixtures';
+import {
+  aClient,
+  aClinician,
+  aPractice,
+  aService,
+  aStaffUser,
+  anAppointment,
+  fixturePassword,
+} from '../fixtures';
 import type { Appointment, Client, Practice, Service, StaffUser } from '../../models';
 
 // The clock starts Monday 1 June 2026, 12:00 UTC; the appointment is that day at 14:00 UTC.

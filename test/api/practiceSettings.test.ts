@@ -226,7 +226,9 @@ describe('booking preferences and availability', () => {
     expect((await ctx.http.get(path, { token })).body[0], 'no reason comes back as null').to.include({
       reason: null,
     });
-    const backwards = await ctx.http.get(`${path}?from=2026-08-01T00:00:00Z&to=2026-07-01T00:00:00Z`, { token });
+    const backwards = await ctx.http.get(`${path}?from=2026-08-01T00:00:00Z&to=2026-07-01T00:00:00Z`, {
+      token,
+    });
     expect(backwards.status).to.equal(400);
     expect(backwards.body.field).to.equal('to');
   });

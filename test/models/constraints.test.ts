@@ -175,7 +175,9 @@ describe('database constraints', () => {
       expect(await refused({ status: 'no_show', holdId: null }), 'no_show without a hold').to.equal(true);
       expect(await refused({ status: 'attended' }), 'an unknown word').to.equal(true);
       expect(await refused({ status: 'clinician_canceled' }), 'canceled still holding').to.equal(true);
-      expect(await refused({ status: 'clinician_canceled', holdId: null }), 'clinician_canceled').to.equal(false);
+      expect(await refused({ status: 'clinician_canceled', holdId: null }), 'clinician_canceled').to.equal(
+        false,
+      );
       expect(await refused({ status: 'show', holdId }), 'show again').to.equal(false);
     });
   });

@@ -14,7 +14,10 @@ describe('time off and attendance in Chromium: a clinician blocks an afternoon a
   for (const kind of ['phone', 'desktop'] as DeviceKind[]) {
     it(`on a ${kind}: adds time off the portal then hides, and marks last Friday's appointment No Show`, async () => {
       const practice = await aPractice(ctx.db, { timeZone: 'America/New_York' });
-      const consultation = await aService(ctx.db, practice, { name: 'Initial consultation', durationMinutes: 30 });
+      const consultation = await aService(ctx.db, practice, {
+        name: 'Initial consultation',
+        durationMinutes: 30,
+      });
       const therapy = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
       const clinician = await aClinician(ctx.db, practice, {
         preferences: {
@@ -62,7 +65,10 @@ describe('time off and attendance in Chromium: a clinician blocks an afternoon a
         return (res.body.slots as { startsAt: string }[]).map((s) => s.startsAt);
       };
       // Tuesday 2 June, 13:00-17:00 New York (17:00-21:00 UTC) is open before the time off.
-      expect(await portalStarts()).to.include.members(['2026-06-02T17:00:00.000Z', '2026-06-02T20:00:00.000Z']);
+      expect(await portalStarts()).to.include.members([
+        '2026-06-02T17:00:00.000Z',
+        '2026-06-02T20:00:00.000Z',
+      ]);
 
       const page: Page = await device(kind, 'America/Los_Angeles');
       await page.clock.setFixedTime(new Date(NOW));

@@ -55,8 +55,8 @@ export function TimeOffSection({
         </div>
       </div>
       <p className="muted">
-        Clients can't request times that overlap {clinicianName ? `${clinicianName}'s` : 'the'} time off. Times are
-        in {formatZone(zone)}.
+        Clients can't request times that overlap {clinicianName ? `${clinicianName}'s` : 'the'} time off.
+        Times are in {formatZone(zone)}.
       </p>
       {message && <Alert kind="success">{message}</Alert>}
       <ErrorAlert error={list.error} />
@@ -142,7 +142,8 @@ function AddTimeOffDialog({
   const [error, setError] = useState<unknown>(null);
   // Read in the clinician's zone, whatever zone the browser is in.
   const instant = (local: string) => DateTime.fromISO(local, { zone });
-  const backwards = instant(endsAt).isValid && instant(startsAt).isValid && instant(endsAt) <= instant(startsAt);
+  const backwards =
+    instant(endsAt).isValid && instant(startsAt).isValid && instant(endsAt) <= instant(startsAt);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
