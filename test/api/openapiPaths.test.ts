@@ -68,6 +68,8 @@ const expected = [
   'POST /api/practices',
   'POST /api/staff/invitations',
   'POST /api/staff/invitations/accept',
+  // Attendance (issue 14 item 5).
+  'POST /api/appointments/{id}/attendance',
 ];
 
 describe('OpenAPI document: paths and methods', () => {
