@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { useApi } from './context';
+import { TokenService } from '../../api/auth/tokens';
 import {
   aClient,
   aClinician,
@@ -134,6 +135,29 @@ describe('attendance: Show / No Show over HTTP (API, PostgreSQL)', function () {
     const elsewhere = await aStaffUser(ctx.db, await aPractice(ctx.db), { role: 'admin_clinician' });
     const hidden = await mark('show', elsewhere);
     expect(hidden.status).to.equal(404);
+    expect((await appointment.reload()).status).to.equal('no_show');
+  });
+
+  it("the client's portal lists a marked appointment under past with its status, and refuses to cancel it", async () => {
+    ctx.clock.set('2026-06-02T09:00:00Z');
+    await mark('no_show');
+    const token = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
+      { typ: 'client', sub: client.id, pid: practice.id },
+      new Date('2026-06-02T11:00:00Z'),
+    );
+    const list = await ctx.http.get(`/portal/${practice.slug}/me/appointments`, { token });
+    expect(list.status, JSON.stringify(list.body)).to.equal(200);
+    expect(list.body.upcoming).to.deep.equal([]);
+    expect(list.body.past.map((a: { id: string; status: string }) => [a.id, a.status])).to.deep.equal([
+      [appointment.id, 'no_show'],
+    ]);
+    const cancel = await ctx.http.post(
+      `/portal/${practice.slug}/me/appointments/${appointment.id}/cancel`,
+      {},
+      { token },
+    );
+    expect(cancel.status).to.equal(409);
+    expect(cancel.body.code).to.equal('APPOINTMENT_NOT_CANCELABLE');
     expect((await appointment.reload()).status).to.equal('no_show');
   });
 
