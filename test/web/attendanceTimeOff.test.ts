@@ -117,6 +117,17 @@ describe('time off and attendance in Chromium: a clinician blocks an afternoon a
       const robin3 = page.getByRole('listitem').filter({ hasText: 'Robin Hale' });
       await robin3.waitFor();
       expect(await robin3.getByRole('button').count(), 'not started: nothing to mark').to.equal(0);
+
+      // Deleting the time off, by keyboard, gives the afternoon back to the portal.
+      await page.goto('/app/settings/availabilities');
+      await page.getByRole('button', { name: /^Delete time off: Tue, Jun 2/ }).focus();
+      await page.keyboard.press('Enter');
+      const confirm = page.getByRole('dialog', { name: 'Delete time off?' });
+      await confirm.getByRole('button', { name: 'Delete' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('Time off deleted.').waitFor();
+      await page.getByText('No time off from today on.').waitFor();
+      expect(await portalStarts()).to.include('2026-06-02T17:00:00.000Z');
       expect(pageErrors).to.deep.equal([]);
     });
   }
