@@ -49,8 +49,16 @@ describe('attendance: Show / No Show over HTTP (API, PostgreSQL)', function () {
     });
     expect((await appointment.reload()).status).to.equal('scheduled');
     expect(await attendanceAudits()).to.have.length(0);
+    const calendar = async () =>
+      (
+        await ctx.http.get(`/api/appointments?from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z`, {
+          token: await ctx.http.signIn(clinician.email, fixturePassword),
+        })
+      ).body[0];
+    expect(await calendar(), "the dashboard's cue, by the server's clock").to.include({ started: false });
 
     ctx.clock.set(STARTS);
+    expect(await calendar()).to.include({ started: true, status: 'scheduled' });
     const res = await mark('no_show');
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.deep.equal({ appointmentId: appointment.id, status: 'no_show', changed: true });

@@ -7,14 +7,15 @@ import type { CalendarEntry } from './types';
 type Mark = BodyOf<'POST /api/appointments/{id}/attendance'>['status'];
 
 /**
- * Show / No Show on one calendar entry. Offered from the appointment's first minute (the API refuses earlier),
+ * Show / No Show on one calendar entry. Offered once the appointment has started (the API refuses earlier),
  * for scheduled ones and to correct an earlier mark; canceled ones have no attendance.
  */
 export function Attendance({ entry, onMarked }: { entry: CalendarEntry; onMarked: () => void }) {
   const { call } = useStaff();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const started = Date.parse(entry.startsAt) <= Date.now();
+  // The server's verdict, not the browser's clock: the API refuses a mark before the start by its own time.
+  const started = entry.started;
   const markable = entry.status === 'scheduled' || entry.status === 'show' || entry.status === 'no_show';
   if (!started || !markable) return null;
 

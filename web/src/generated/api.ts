@@ -191,6 +191,8 @@ export interface Operations {
       canceledAt: string | null;
       canceledBy: 'client' | 'staff' | null;
       cancelReason: string | null;
+      /** Begun by the server's clock: attendance may be marked */
+      started: boolean;
     }[];
   };
   /** The practice's audit log, newest first, a page at a time: who, when, what, before and after; filter by person (actorId) and time range [from, to) */
