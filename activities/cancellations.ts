@@ -6,6 +6,7 @@ import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
 import { ringBell } from './bell';
 import type { Store } from '../models/store';
+import { isCanceled } from '../models/appointment';
 
 /** Everything the cancelation emails need, loaded fresh by each activity. */
 async function canceledContext(db: Store, appointmentId: string) {
@@ -16,7 +17,7 @@ async function canceledContext(db: Store, appointmentId: string) {
       message: `appointment ${appointmentId} not found`,
       nonRetryable: true,
     });
-  if (appointment.status === 'scheduled')
+  if (!isCanceled(appointment.status))
     throw ApplicationFailure.create({
       type: 'APPOINTMENT_NOT_CANCELED',
       message: `appointment ${appointmentId} is not canceled`,

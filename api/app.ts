@@ -23,6 +23,7 @@ import { emailVerificationRoutes } from './emailVerifications';
 import { oneTimeCodes } from '../booking/oneTimeCodes';
 import { portalAppointmentRoutes } from './portalAppointments';
 import { staffAppointmentRoutes } from './staffAppointments';
+import { attendanceRoutes } from './attendance';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
@@ -130,6 +131,7 @@ export function createApp(deps: AppDeps): Express {
       ...emailVerificationRoutes({ db, clock, log, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...portalAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...staffAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...attendanceRoutes({ db, clock }),
       ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),

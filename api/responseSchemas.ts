@@ -1,4 +1,5 @@
 import { requestStatuses } from '../models/appointmentRequest';
+import { appointmentStatuses } from '../models/appointment';
 import { isoInstant, staffUserSchema, uuid } from './schemas';
 import type { Schema } from './validation';
 
@@ -82,7 +83,7 @@ export const approveAnswerSchema = always({
     clientId: uuid,
     startsAt: isoInstant,
     endsAt: isoInstant,
-    status: { type: 'string', enum: ['scheduled', 'canceled', 'late_canceled'] },
+    status: { type: 'string', enum: [...appointmentStatuses] },
   }),
 });
 

@@ -49,6 +49,7 @@ const calendarEntrySchema: Schema = {
     'canceledAt',
     'canceledBy',
     'cancelReason',
+    'started',
   ],
   properties: {
     id: uuid,
@@ -67,6 +68,7 @@ const calendarEntrySchema: Schema = {
     canceledAt: nullableInstant,
     canceledBy: { type: ['string', 'null'], enum: ['client', 'staff', null] },
     cancelReason: { type: ['string', 'null'] },
+    started: { type: 'boolean', description: "Begun by the server's clock: attendance may be marked" },
   },
 };
 
@@ -168,7 +170,11 @@ export function staffAppointmentRoutes(deps: {
         });
         res.json(
           rows.map((a) =>
-            toCalendarEntry(a, { client: clients.get(a.clientId), service: services.get(a.serviceId) }),
+            toCalendarEntry(
+              a,
+              { client: clients.get(a.clientId), service: services.get(a.serviceId) },
+              clock.now(),
+            ),
           ),
         );
       },

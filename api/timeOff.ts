@@ -12,7 +12,12 @@ const timeOffBody = {
   required: ['startsAt', 'endsAt'],
   properties: { startsAt: isoInstant, endsAt: isoInstant, reason: multilineText(500) },
 };
-const timeOffSchema = { type: 'object', properties: { id: uuid, ...timeOffBody.properties } };
+// What is stored always comes back: the dashboard lists these, so every field is there (reason null when none).
+const timeOffSchema = {
+  type: 'object',
+  required: ['id', 'startsAt', 'endsAt', 'reason'],
+  properties: { id: uuid, startsAt: isoInstant, endsAt: isoInstant, reason: { type: ['string', 'null'] } },
+};
 const timeOffParams = {
   type: 'object',
   required: ['id', 'timeOffId'],
@@ -36,10 +41,17 @@ export function timeOffRoutes({ db }: { db: Store }): RouteDef[] {
       auth: 'staff',
       params: idParams,
       query: timeOffQuery,
-      responses: { 200: { description: 'Time off', schema: { type: 'array', items: timeOffSchema } } },
+      responses: {
+        200: { description: 'Time off by start', schema: { type: 'array', items: timeOffSchema } },
+        400: 'Invalid from / to, or to not later than from',
+        403: "Another clinician's time off",
+        404: 'No such clinician in the practice',
+      },
       handler: async (req, res) => {
         const clinician = await clinicianFor(db, res.locals.staff!, req.params.id as string);
         const { from, to } = res.locals.query as { from?: string; to?: string };
+        if (from && to && Date.parse(to) <= Date.parse(from))
+          throw badRequest('to', 'to must be later than from.');
         const rows = await timeOffOf(db, clinician.id, {
           from: from ? new Date(from) : undefined,
           to: to ? new Date(to) : undefined,
@@ -55,7 +67,12 @@ export function timeOffRoutes({ db }: { db: Store }): RouteDef[] {
       auth: 'staff',
       params: idParams,
       body: timeOffBody,
-      responses: { 201: { description: 'Created', schema: timeOffSchema }, 400: 'Invalid interval' },
+      responses: {
+        201: { description: 'Created', schema: timeOffSchema },
+        400: 'Invalid interval',
+        403: "Another clinician's time off",
+        404: 'No such clinician in the practice',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const clinician = await clinicianFor(db, staff, req.params.id as string);
@@ -81,7 +98,11 @@ export function timeOffRoutes({ db }: { db: Store }): RouteDef[] {
       tag: 'Availability',
       auth: 'staff',
       params: timeOffParams,
-      responses: { 204: 'Removed', 404: 'No such time off' },
+      responses: {
+        204: 'Removed',
+        403: "Another clinician's time off",
+        404: 'No such clinician or time off',
+      },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
         const clinician = await clinicianFor(db, staff, req.params.id as string);

@@ -1,4 +1,9 @@
-import { type Appointment, type AppointmentStatus } from '../models/appointment';
+import {
+  isCanceled,
+  type Appointment,
+  type AppointmentStatus,
+  type CanceledStatus,
+} from '../models/appointment';
 
 import type { CancellationPolicy } from '../models/practice';
 
@@ -10,8 +15,8 @@ import { hasStarted } from './rules/started';
 import type { Store } from '../models/store';
 import { takePendingText } from './pendingTexts';
 
-/** The two ways an appointment ends canceled. */
-export type CanceledStatus = Exclude<AppointmentStatus, 'scheduled'>;
+/** The ways an appointment ends canceled. */
+export type { CanceledStatus };
 /** Who asked: the client from the portal, or the practice from the dashboard. */
 export type CanceledBy = 'client' | 'staff';
 
@@ -67,6 +72,13 @@ export function cancelRefusal(
   appointment: CancelableAppointment,
   opts: { by: CanceledBy; requestedAt: Date; practicePhone?: string | null },
 ): BookingError | null {
+  if (appointment.status === 'show' || appointment.status === 'no_show') {
+    const marked = appointment.status === 'show' ? 'Show' : 'No Show';
+    return new BookingError(
+      'APPOINTMENT_NOT_CANCELABLE',
+      `This appointment was marked ${marked}; it can no longer be canceled.`,
+    );
+  }
   if (appointment.status !== 'scheduled') {
     return new BookingError(
       'APPOINTMENT_NOT_CANCELABLE',
@@ -125,7 +137,8 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
       lock: transaction.LOCK.UPDATE,
     });
     if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
-    if (appointment.status !== 'scheduled') return canceledResult(appointment, false);
+    // An attended appointment is not canceled: it falls through to the refusal below.
+    if (isCanceled(appointment.status)) return canceledResult(appointment, false);
     // The client is told the number to call (their clinician's, else the practice's) however the refusal reaches
     // them (API precheck or this step).
     const phoneOnly = input.by === 'client' && appointment.cancellationPolicy === 'phone_call';

@@ -16,6 +16,9 @@ export type BookingErrorCode =
   /** Canceled by the other side (the client, or the practice) first. */
   | 'APPOINTMENT_ALREADY_CANCELED'
   | 'CANCEL_BY_PHONE_ONLY'
+  /** Attendance is marked once an appointment has started, and never on a canceled one. */
+  | 'APPOINTMENT_NOT_STARTED'
+  | 'APPOINTMENT_CANCELED'
   /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
   | 'DATA_REJECTED'
   /** Another client of the practice signs in to the portal with this address (any case). */
@@ -53,6 +56,8 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   APPOINTMENT_NOT_CANCELABLE: 409,
   APPOINTMENT_ALREADY_CANCELED: 409,
   CANCEL_BY_PHONE_ONLY: 409,
+  APPOINTMENT_NOT_STARTED: 409,
+  APPOINTMENT_CANCELED: 409,
   DATA_REJECTED: 422,
   CLIENT_EMAIL_TAKEN: 409,
   CLIENT_NOT_FOUND: 404,

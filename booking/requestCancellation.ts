@@ -1,4 +1,4 @@
-import type { Appointment } from '../models/appointment';
+import { isCanceled, type Appointment } from '../models/appointment';
 import {
   cancelRefusal,
   canceledResult,
@@ -60,7 +60,7 @@ export async function requestCancellation(
   start: (input: CancellationStart) => Promise<CancellationReport>,
 ): Promise<CancellationAnswer> {
   const { by, requestedAt, practicePhone, reason, reasonId: _ignored, ...rest } = input;
-  if (appointment.status !== 'scheduled') {
+  if (isCanceled(appointment.status)) {
     const lost = canceledByOtherSide(appointment, by);
     if (lost) throw alreadyCanceled(lost);
     return { done: true, result: canceledResult(appointment, false) };

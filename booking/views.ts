@@ -10,6 +10,7 @@ import type { StaffInvitation } from '../models/staffInvitation';
 import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
+import { hasStarted } from './rules/started';
 import type { AuditLogRow } from './auditLog';
 import type { CalendarFeed } from './calendarFeed';
 
@@ -119,8 +120,12 @@ export function toUpcomingPortalAppointment(
   };
 }
 
-/** An appointment in the practice's calendar. */
-export function toCalendarEntry(a: Appointment, related: { client?: Client; service?: Service }) {
+/**
+ * An appointment in the practice's calendar. `started` is judged by the server's clock at `now`, the same rule the
+ * attendance route applies, so the dashboard never offers Show / No Show the API would refuse (or hides it) when
+ * the browser's clock is off.
+ */
+export function toCalendarEntry(a: Appointment, related: { client?: Client; service?: Service }, now: Date) {
   return {
     id: a.id,
     status: a.status,
@@ -138,6 +143,7 @@ export function toCalendarEntry(a: Appointment, related: { client?: Client; serv
     canceledAt: iso(a.canceledAt),
     canceledBy: a.canceledBy,
     cancelReason: a.cancelReason,
+    started: hasStarted(a, now),
   };
 }
 

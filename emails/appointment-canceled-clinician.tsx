@@ -9,7 +9,8 @@ export interface AppointmentCanceledClinicianProps extends SlotProps {
   clinicianName: string;
   clientName: string;
   serviceName: string;
-  status: 'canceled' | 'late_canceled';
+  /** clinician_canceled reads as Canceled: the opening already says the practice canceled. */
+  status: 'canceled' | 'late_canceled' | 'clinician_canceled';
   /** When the cancelation was asked for: the moment the policy judged, not when a worker processed it. */
   requestedAt: Instant;
   canceledBy?: 'client' | 'practice';

@@ -8,8 +8,23 @@ import {
 } from 'sequelize';
 import type { CancellationPolicy } from './practice';
 
-export const appointmentStatuses = ['scheduled', 'canceled', 'late_canceled'] as const;
+export const appointmentStatuses = [
+  'scheduled',
+  'show',
+  'no_show',
+  'canceled',
+  'late_canceled',
+  'clinician_canceled',
+] as const;
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
+/** Whether the client came: marked once the appointment has started. Both keep the appointment's hold. */
+export const attendanceStatuses = ['show', 'no_show'] as const;
+export type AttendanceStatus = (typeof attendanceStatuses)[number];
+/** The ways an appointment ends canceled; only these free its time. */
+export const canceledStatuses = ['canceled', 'late_canceled', 'clinician_canceled'] as const;
+export type CanceledStatus = (typeof canceledStatuses)[number];
+export const isCanceled = (status: AppointmentStatus): status is CanceledStatus =>
+  (canceledStatuses as readonly string[]).includes(status);
 
 /** A calendar entry; keeps the cancelation policy in force when it was booked. */
 class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttributes<Appointment>> {

@@ -10,6 +10,7 @@ import * as staffInvitations from './migrations/0008-staff-invitations';
 import * as clients from './migrations/0009-clients';
 import * as passwordResetAndProfile from './migrations/0010-password-reset-and-profile';
 import * as pendingTexts from './migrations/0011-pending-texts';
+import * as attendance from './migrations/0012-attendance';
 import * as calendarFeeds from './migrations/0014-calendar-feeds';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
@@ -28,6 +29,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0009-clients', module: clients },
   { name: '0010-password-reset-and-profile', module: passwordResetAndProfile },
   { name: '0011-pending-texts', module: pendingTexts },
+  { name: '0012-attendance', module: attendance },
   { name: '0014-calendar-feeds', module: calendarFeeds },
 ];
 

@@ -370,6 +370,25 @@ const table: Cell[] = [
     path: () => `/calendar/${'A'.repeat(43)}.ics`,
     expect: Object.fromEntries(actors.map((a) => [a, 404])),
   },
+  // Attendance (issue 14 item 5): the appointment's clinician, admins and managers; a started appointment per actor.
+  {
+    name: 'mark attendance',
+    method: 'POST',
+    path: async (w) => {
+      clientSlot += 1;
+      const appointment = await anAppointment(w.db, {
+        practice: w.practice,
+        clinician: w.clinician,
+        client: await aClient(w.db, w.practice),
+        service: w.service,
+        // Before the test clock's 1 June 2026: started, an hour apart so the clinician's holds never overlap.
+        startsAt: new Date(Date.parse('2026-05-01T14:00:00Z') + clientSlot * 3_600_000),
+      });
+      return `/api/appointments/${appointment.id}/attendance`;
+    },
+    body: { status: 'no_show' },
+    expect: clinicianScoped(200),
+  },
 ];
 
 async function tokensFor(

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
-import { aPractice, aClinician, aService, aClient } from '../fixtures';
+import { aPractice, aClinician, aService, aClient, fixturePassword } from '../fixtures';
 import { type Practice, type Service, type StaffUser } from '../../models';
 
 describe('portal availability and clinicians', () => {
@@ -81,6 +81,34 @@ describe('portal availability and clinicians', () => {
     expect(res.body.timeZone).to.equal('Europe/London');
     // Minimum notice is 24 real hours from Thursday 12:00 UTC, so nothing on Thursday or before Friday 12:00 UTC.
     expect(starts.every((s: string) => Date.parse(s) >= Date.parse('2026-03-06T12:00:00Z'))).to.equal(true);
+  });
+
+  it('time off added through the staff API hides its slots from the portal at once; removing it brings them back', async () => {
+    const tuesday = { ...base(), from: '2026-03-10T00:00:00Z', to: '2026-03-11T00:00:00Z' };
+    const starts = async () =>
+      ((await availability(tuesday)).body.slots as { startsAt: string }[]).map((s) => s.startsAt);
+    // Tuesday 10 March, 09:00-12:00 New York (13:00-16:00 UTC), every half hour.
+    const before = await starts();
+    expect(before).to.include.members(['2026-03-10T14:00:00.000Z', '2026-03-10T15:00:00.000Z']);
+
+    const token = await ctx.http.signIn(clinician.email, fixturePassword);
+    const path = `/api/clinicians/${clinician.id}/time-off`;
+    // 10:00-11:00 New York: the 10:00 and 10:30 starts go.
+    const added = await ctx.http.post(
+      path,
+      { startsAt: '2026-03-10T10:00:00-04:00', endsAt: '2026-03-10T11:00:00-04:00', reason: 'Dentist' },
+      { token },
+    );
+    expect(added.status, JSON.stringify(added.body)).to.equal(201);
+    const during = await starts();
+    expect(during).to.not.include.members(['2026-03-10T14:00:00.000Z']);
+    expect(during).to.not.include('2026-03-10T14:30:00.000Z');
+    expect(during, 'before the time off').to.include('2026-03-10T13:00:00.000Z');
+    expect(during, 'from its end').to.include('2026-03-10T15:00:00.000Z');
+    expect(during.length).to.be.lessThan(before.length);
+
+    expect((await ctx.http.delete(`${path}/${added.body.id}`, { token })).status).to.equal(204);
+    expect(await starts()).to.deep.equal(before);
   });
 
   it("does not list a slot inside a booking's after-buffer, and refuses to accept it either (listing and booking agree)", async () => {

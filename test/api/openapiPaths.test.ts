@@ -73,6 +73,8 @@ const expected = [
   'GET /api/clinicians/{id}/calendar-feed',
   'GET /calendar/{token}.ics',
   'POST /api/clinicians/{id}/calendar-feed',
+  // Attendance (issue 14 item 5).
+  'POST /api/appointments/{id}/attendance',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

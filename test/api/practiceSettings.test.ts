@@ -223,6 +223,14 @@ describe('booking preferences and availability', () => {
     expect(july.body.map((t: { id: string }) => t.id)).to.deep.equal([vacation.body.id]);
     expect((await ctx.http.delete(`${path}/${vacation.body.id}`, { token })).status).to.equal(204);
     expect((await ctx.http.get(path, { token })).body).to.have.length(1);
+    expect((await ctx.http.get(path, { token })).body[0], 'no reason comes back as null').to.include({
+      reason: null,
+    });
+    const backwards = await ctx.http.get(`${path}?from=2026-08-01T00:00:00Z&to=2026-07-01T00:00:00Z`, {
+      token,
+    });
+    expect(backwards.status).to.equal(400);
+    expect(backwards.body.field).to.equal('to');
   });
 });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { useFreshDatabase } from '../support/database';
-import { aPractice, aStaffUser, aClient, aService } from '../fixtures';
+import { aPractice, aStaffUser, aClient, aService, anAppointment } from '../fixtures';
 
 const at = (iso: string) => new Date(iso);
 
@@ -146,6 +146,39 @@ describe('database constraints', () => {
       expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
       expect(await database.db.AppointmentRequest.count()).to.equal(1);
       expect(await database.db.TimeHold.count(), 'the losers rolled back their holds').to.equal(1);
+    });
+  });
+
+  describe('appointment statuses and holds (migration 0012)', () => {
+    it('keeps the hold of an attended appointment, frees it for every canceled word, and refuses unknown words', async () => {
+      const practice = await aPractice(database.db);
+      const clinician = await aStaffUser(database.db, practice);
+      const service = await aService(database.db, practice);
+      const client = await aClient(database.db, practice);
+      const appointment = await anAppointment(database.db, {
+        practice,
+        clinician,
+        client,
+        service,
+        startsAt: at('2026-12-01T15:00:00Z'),
+      });
+      const holdId = appointment.holdId;
+      const refused = async (values: Record<string, unknown>) => {
+        let error: unknown = null;
+        await database.db.Appointment.update(values, { where: { id: appointment.id } }).catch(
+          (e: unknown) => (error = e),
+        );
+        return error !== null;
+      };
+      expect(await refused({ status: 'show' }), 'show with its hold').to.equal(false);
+      expect(await refused({ status: 'no_show' }), 'no_show with its hold').to.equal(false);
+      expect(await refused({ status: 'no_show', holdId: null }), 'no_show without a hold').to.equal(true);
+      expect(await refused({ status: 'attended' }), 'an unknown word').to.equal(true);
+      expect(await refused({ status: 'clinician_canceled' }), 'canceled still holding').to.equal(true);
+      expect(await refused({ status: 'clinician_canceled', holdId: null }), 'clinician_canceled').to.equal(
+        false,
+      );
+      expect(await refused({ status: 'show', holdId }), 'show again').to.equal(false);
     });
   });
 

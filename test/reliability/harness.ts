@@ -766,10 +766,13 @@ export async function emailFailures(stack: Stack, requestId: string): Promise<st
   return status.emailFailures;
 }
 
+// Scheduled and attended (Show / No Show) appointments hold their time (models/migrations/0012-attendance.ts).
+const HOLDING = "('scheduled', 'show', 'no_show')";
+
 /**
  * The invariants of DESIGN.md section 4 as the database sees them, over the whole database: no overlapping
  * scheduled appointments per clinician, one appointment per request (and one per approved request), no duplicate
- * clients per email in a practice, every hold owned by a pending request or a scheduled appointment and every
+ * clients per email in a practice, every hold owned by a pending request or a scheduled or attended appointment and every
  * pending request holding its slot (no half-written transaction). Returns the violations found.
  */
 export async function invariantViolations(db: Store): Promise<string[]> {
@@ -778,7 +781,7 @@ export async function invariantViolations(db: Store): Promise<string[]> {
       'overlapping scheduled appointments',
       `SELECT a.id || ' overlaps ' || b.id AS v FROM appointments a JOIN appointments b
          ON a.clinician_id = b.clinician_id AND a.id < b.id
-        AND a.status = 'scheduled' AND b.status = 'scheduled'
+        AND a.status IN ${HOLDING} AND b.status IN ${HOLDING}
         AND tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
     ],
     [
@@ -819,13 +822,13 @@ export async function invariantViolations(db: Store): Promise<string[]> {
     [
       'scheduled appointments without their hold',
       `SELECT a.id AS v FROM appointments a LEFT JOIN time_holds h ON h.id = a.hold_id
-        WHERE a.status = 'scheduled' AND (h.id IS NULL OR h.kind <> 'appointment')`,
+        WHERE a.status IN ${HOLDING} AND (h.id IS NULL OR h.kind <> 'appointment')`,
     ],
     [
       'holds owned by nothing',
       `SELECT h.id AS v FROM time_holds h
         WHERE NOT EXISTS (SELECT 1 FROM appointment_requests r WHERE r.hold_id = h.id AND r.status = 'pending')
-          AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.hold_id = h.id AND a.status = 'scheduled')`,
+          AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.hold_id = h.id AND a.status IN ${HOLDING})`,
     ],
   ];
   const violations: string[] = [];

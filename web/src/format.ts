@@ -94,6 +94,17 @@ export const appointmentStatusLabel: Record<string, string> = {
   scheduled: 'Scheduled',
   canceled: 'Canceled',
   late_canceled: 'Late Canceled',
+  clinician_canceled: 'Clinician Canceled',
+  show: 'Show',
+  no_show: 'No Show',
+};
+
+/** The same statuses as a client reads them in the portal: plain words, not the practice's shorthand. */
+export const portalAppointmentStatusLabel: Record<string, string> = {
+  ...appointmentStatusLabel,
+  clinician_canceled: 'Canceled by the practice',
+  show: 'Attended',
+  no_show: 'Missed',
 };
 
 export const requestStatusLabel: Record<string, string> = {

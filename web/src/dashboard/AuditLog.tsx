@@ -13,6 +13,7 @@ type Entry = ResponseOf<'GET /api/audit-log'>[number];
 // What each recorded action did, in the words of the dashboard; an action not listed reads as its own words.
 const actionLabels: Record<string, string> = {
   'appointment.cancel': 'Canceled an appointment',
+  'appointment.attendance': 'Marked attendance',
   'availability_rule.create': 'Added availability',
   'availability_rule.update': 'Changed availability',
   'availability_rule.delete': 'Removed availability',

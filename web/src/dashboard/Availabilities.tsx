@@ -16,6 +16,7 @@ import {
   useLoad,
 } from '../ui';
 import { useStaff } from './context';
+import { TimeOffSection } from './TimeOff';
 import { isClinician, type Service, type StaffUser } from './types';
 import { CalendarFeed } from './CalendarFeed';
 
@@ -76,7 +77,7 @@ export function formToRrule(f: RuleForm): string {
 
 /** Settings > Availabilities: a clinician's recurring availability and the Preferences dialog. */
 export function Availabilities() {
-  const { call, user } = useStaff();
+  const { call, user, zone } = useStaff();
   const canPick = user.role !== 'clinician';
   const clinicians = useLoad(
     async (signal) =>
@@ -181,6 +182,13 @@ export function Availabilities() {
             setMessage(text);
             rules.reload();
           }}
+        />
+      )}
+      {clinicianId && (
+        <TimeOffSection
+          clinicianId={clinicianId}
+          clinicianName={clinician ? fullName(clinician) : ''}
+          zone={clinician?.timeZone ?? zone}
         />
       )}
       {deleting && (

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Attendance } from './Attendance';
 import { DateTime } from 'luxon';
 import {
   appointmentStatusLabel,
@@ -14,6 +15,9 @@ import { useSearchParam } from '../router';
 import { ErrorAlert, Loading, PageHeading, SelectField, StatusBadge, WeekNav, useLoad } from '../ui';
 import { useStaff } from './context';
 import { isClinician, managesPractice, type CalendarEntry, type StaffUser } from './types';
+
+const canceled = (a: CalendarEntry) =>
+  a.status === 'canceled' || a.status === 'late_canceled' || a.status === 'clinician_canceled';
 
 /** The calendar as a list: a week of appointments by day, with statuses. */
 export function Calendar() {
@@ -84,12 +88,13 @@ export function Calendar() {
                         <> · with {nameOf(a.clinicianId)}</>
                       )}
                     </div>
-                    {a.status !== 'scheduled' && (
+                    {canceled(a) && (
                       <div className="small muted">
                         Canceled by {a.canceledBy === 'staff' ? 'the practice' : 'the client'}
                         {a.cancelReason ? `: “${a.cancelReason}”` : ''}
                       </div>
                     )}
+                    <Attendance entry={a} onMarked={list.reload} />
                   </li>
                 ))}
               </ul>

@@ -182,7 +182,7 @@ export interface Operations {
     body: never;
     response: {
       id: string;
-      status: 'scheduled' | 'canceled' | 'late_canceled';
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       clinicianId: string;
       client: {
         id: string;
@@ -200,6 +200,8 @@ export interface Operations {
       canceledAt: string | null;
       canceledBy: 'client' | 'staff' | null;
       cancelReason: string | null;
+      /** Begun by the server's clock: attendance may be marked */
+      started: boolean;
     }[];
   };
   /** The practice's audit log, newest first, a page at a time: who, when, what, before and after; filter by person (actorId) and time range [from, to) */
@@ -424,10 +426,10 @@ export interface Operations {
     };
     body: never;
     response: {
-      id?: string;
-      startsAt?: string;
-      endsAt?: string;
-      reason?: string;
+      id: string;
+      startsAt: string;
+      endsAt: string;
+      reason: string | null;
     }[];
   };
   /** Public settings of this deployment the browser app reads before sign-in */
@@ -656,7 +658,7 @@ export interface Operations {
       timeZone: string;
       upcoming: {
         id: string;
-        status: 'scheduled' | 'canceled' | 'late_canceled';
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
         startsAt: string;
         endsAt: string;
         /** startsAt in the listing time zone, with its offset */
@@ -680,7 +682,7 @@ export interface Operations {
       }[];
       past: {
         id: string;
-        status: 'scheduled' | 'canceled' | 'late_canceled';
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
         startsAt: string;
         endsAt: string;
         /** startsAt in the listing time zone, with its offset */
@@ -894,7 +896,7 @@ export interface Operations {
         clientId: string;
         startsAt: string;
         endsAt: string;
-        status: 'scheduled' | 'canceled' | 'late_canceled';
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       };
     };
   };
@@ -924,6 +926,22 @@ export interface Operations {
       };
     };
   };
+  /** Mark whether the client came (show) or not (no_show), once the appointment has started */
+  'POST /api/appointments/{id}/attendance': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      status: 'show' | 'no_show';
+    };
+    response: {
+      appointmentId: string;
+      status: 'show' | 'no_show';
+      /** false when the appointment already had this status */
+      changed: boolean;
+    };
+  };
   /** Cancel an appointment as the practice, choosing Canceled or Late Canceled */
   'POST /api/appointments/{id}/cancel': {
     params: {
@@ -937,7 +955,7 @@ export interface Operations {
     };
     response: {
       appointmentId: string;
-      status: 'scheduled' | 'canceled' | 'late_canceled';
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       cancelRequestedAt?: string;
       canceledAt?: string;
     };
@@ -1113,10 +1131,10 @@ export interface Operations {
       reason?: string;
     };
     response: {
-      id?: string;
-      startsAt?: string;
-      endsAt?: string;
-      reason?: string;
+      id: string;
+      startsAt: string;
+      endsAt: string;
+      reason: string | null;
     };
   };
   /** Mark one notification read */
@@ -1288,7 +1306,7 @@ export interface Operations {
     };
     response: {
       appointmentId: string;
-      status: 'scheduled' | 'canceled' | 'late_canceled';
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       cancelRequestedAt?: string;
       canceledAt?: string;
     };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, call } from '../api';
 import {
-  appointmentStatusLabel,
+  portalAppointmentStatusLabel,
   formatDateTime,
   formatRange,
   formatZone,
@@ -127,7 +127,7 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                 <li key={a.id} className="card">
                   <div className="card-head">
                     <strong>{formatRange(a.startsAt, a.endsAt, zone)}</strong>
-                    <StatusBadge status={a.status} label={appointmentStatusLabel[a.status]} />
+                    <StatusBadge status={a.status} label={portalAppointmentStatusLabel[a.status]} />
                   </div>
                   <div>
                     {a.service.name} with {fullName(a.clinician)}
@@ -196,7 +196,7 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                   <li key={a.id} className="card">
                     <div className="card-head">
                       <span>{formatRange(a.startsAt, a.endsAt, zone)}</span>
-                      <StatusBadge status={a.status} label={appointmentStatusLabel[a.status]} />
+                      <StatusBadge status={a.status} label={portalAppointmentStatusLabel[a.status]} />
                     </div>
                     <div>
                       {a.service.name} with {fullName(a.clinician)}
