@@ -11,17 +11,18 @@ const POLL_MS = 10_000;
 
 function describe(n: NotificationItem, zone: string): string {
   const when = n.startsAt ? formatDateTime(n.startsAt, zone) : '';
+  const who = n.client ? `${n.client.firstName} ${n.client.lastName}`.trim() : '';
   switch (n.kind) {
     case 'request_new':
-      return `New appointment request for ${when}${n.decided && n.requestStatus ? ` (${requestStatusLabel[n.requestStatus] ?? n.requestStatus})` : ''}`;
+      return `New appointment request${who ? ` from ${who}` : ''} for ${when}${n.decided && n.requestStatus ? ` (${requestStatusLabel[n.requestStatus] ?? n.requestStatus})` : ''}`;
     case 'request_withdrawn':
-      return `A client withdrew their request for ${when}`;
+      return `${who || 'A client'} withdrew their request for ${when}`;
     case 'appointment_canceled':
-      return `A client canceled the appointment on ${when}`;
+      return `${who || 'A client'} canceled the appointment on ${when}`;
     case 'appointment_late_canceled':
-      return `A client late canceled the appointment on ${when}`;
+      return `${who || 'A client'} late canceled the appointment on ${when}`;
     default:
-      return when ? `${n.kind.replace(/_/g, ' ')}: ${when}` : n.kind.replace(/_/g, ' ');
+      return [n.kind.replace(/_/g, ' '), who, when].filter(Boolean).join(': ');
   }
 }
 

@@ -414,7 +414,7 @@ export interface Operations {
       signupEnabled: boolean;
     };
   };
-  /** Your notifications, newest first, with the unread count; a decided request says so */
+  /** Your notifications, newest first, with the unread count, each naming its client; a decided request says so */
   'GET /api/notifications': {
     params: never;
     query: never;
@@ -429,6 +429,10 @@ export interface Operations {
         startsAt: string | null;
         requestStatus: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn' | null;
         decided: boolean;
+        client: {
+          firstName: string;
+          lastName: string;
+        } | null;
         read: boolean;
         createdAt: string;
       }[];
