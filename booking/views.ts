@@ -11,6 +11,7 @@ import type { StaffInvitation } from '../models/staffInvitation';
 import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
+import { phoneOnlyMessage } from './rules/cancelation';
 import type { AuditLogRow } from './auditLog';
 
 // Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
@@ -116,6 +117,7 @@ export function toUpcomingPortalAppointment(
     freeCancelationUntilLocal: until ? localIso(until, opts.zone) : null,
     cancelNowAs: options.cancelNowAs,
     practicePhone: options.byPhoneOnly ? opts.practicePhone : null,
+    cancelByPhoneMessage: options.byPhoneOnly ? phoneOnlyMessage(opts.practicePhone) : null,
   };
 }
 

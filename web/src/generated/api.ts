@@ -613,7 +613,7 @@ export interface Operations {
       timeZone?: string | null;
     };
   };
-  /** The signed-in client's upcoming and past appointments; for upcoming ones, what canceling now would mean */
+  /** The signed-in client's upcoming (scheduled, not started) and past or canceled appointments; for upcoming ones, what canceling now would mean */
   'GET /portal/{slug}/me/appointments': {
     params: {
       slug: string;
@@ -647,6 +647,8 @@ export interface Operations {
         freeCancelationUntilLocal?: string | null;
         cancelNowAs?: 'canceled' | 'late_canceled' | null;
         practicePhone?: string | null;
+        /** Under the phone-only policy, the sentence to show instead of a cancel button */
+        cancelByPhoneMessage?: string | null;
       }[];
       past: {
         id: string;
@@ -671,6 +673,8 @@ export interface Operations {
         freeCancelationUntilLocal?: string | null;
         cancelNowAs?: 'canceled' | 'late_canceled' | null;
         practicePhone?: string | null;
+        /** Under the phone-only policy, the sentence to show instead of a cancel button */
+        cancelByPhoneMessage?: string | null;
       }[];
     };
   };

@@ -40,14 +40,31 @@ interface Props {
 
 const telHref = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
 
-/** What canceling this appointment would mean, in one sentence. */
-function policyText(a: PortalAppointment, zone: string, practice: PortalInfo): string {
-  if (!a.canCancelOnline) {
-    const phone = a.practicePhone ?? practice.phone;
-    return phone
-      ? `This appointment can't be canceled online. To cancel, please call ${phone}.`
-      : "This appointment can't be canceled online. To cancel, please contact your clinician.";
-  }
+/** Under the phone-only policy: the server's sentence and a link that dials the number. */
+function CancelByPhone({
+  appointment: a,
+  practice,
+}: {
+  appointment: PortalAppointment;
+  practice: PortalInfo;
+}) {
+  const phone = a.practicePhone ?? practice.phone;
+  return (
+    <>
+      <p className="small muted">{a.cancelByPhoneMessage}</p>
+      {phone && (
+        <div className="actions">
+          <a className="button secondary" href={telHref(phone)}>
+            Call {phone}
+          </a>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** What canceling this appointment online would mean, in one sentence. */
+function policyText(a: PortalAppointment, zone: string): string {
   const hours = policyHours[a.cancellationPolicy];
   const until = a.freeCancelationUntil ? formatDateTime(a.freeCancelationUntil, zone) : '';
   if (a.cancelNowAs === 'late_canceled') {
@@ -132,15 +149,18 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                   <div>
                     {a.service.name} with {fullName(a.clinician)}
                   </div>
-                  {a.status === 'scheduled' && (
+                  {a.canCancelOnline ? (
                     <>
-                      <p className="small muted">{policyText(a, zone, practice)}</p>
+                      <p className="small muted">{policyText(a, zone)}</p>
                       <div className="actions">
                         <button type="button" className="secondary" onClick={() => setCanceling(a)}>
                           Cancel appointment
                         </button>
                       </div>
                     </>
+                  ) : (
+                    // Phone-only: the practice's (or clinician's) number instead of a button the API would refuse.
+                    <CancelByPhone appointment={a} practice={practice} />
                   )}
                 </li>
               ))}
@@ -190,7 +210,7 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
 
           {data.data.past.length > 0 && (
             <section aria-labelledby="past">
-              <h2 id="past">Past appointments</h2>
+              <h2 id="past">Past and canceled appointments</h2>
               <ul className="cards">
                 {data.data.past.map((a) => (
                   <li key={a.id} className="card">
@@ -271,29 +291,6 @@ function CancelDialog({
     }
   };
 
-  if (!a.canCancelOnline) {
-    return (
-      <Dialog
-        title="Cancel by phone"
-        onClose={onClose}
-        footer={
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-        }
-      >
-        <p>{policyText(a, zone, practice)}</p>
-        {phone && (
-          <p>
-            <a className="button secondary" href={telHref(phone)}>
-              Call {phone}
-            </a>
-          </p>
-        )}
-      </Dialog>
-    );
-  }
-
   const late = a.cancelNowAs === 'late_canceled';
   return (
     <Dialog
@@ -320,7 +317,7 @@ function CancelDialog({
         <br />
         {a.service.name} with {fullName(a.clinician)}
       </p>
-      <Alert kind={late ? 'warning' : 'info'}>{policyText(a, zone, practice)}</Alert>
+      <Alert kind={late ? 'warning' : 'info'}>{policyText(a, zone)}</Alert>
       <TextField
         label="Reason"
         name="reason"
