@@ -94,7 +94,14 @@ export function Bell() {
 
   const unread = data?.unreadCount ?? 0;
   return (
-    <div className="bell" ref={root}>
+    <div
+      className="bell"
+      ref={root}
+      // Tabbing past the last item closes the panel, so it never covers the page the focus has moved on to.
+      onBlur={(e) => {
+        if (open && e.relatedTarget && !root.current?.contains(e.relatedTarget as Node)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"
