@@ -106,4 +106,149 @@ describe("the dashboard's and portal's rough edges in Chromium (phone 390 px, de
     await screenshot(desk, 'nav-desktop');
     expect(pageErrors).to.deep.equal([]);
   });
+
+  /** The next request to `pattern` fails as a busy server would; later ones go through. */
+  async function failOnce(page: Page, pattern: RegExp) {
+    let failed = false;
+    await page.route(pattern, async (route) => {
+      if (failed || route.request().method() !== 'GET') return route.continue();
+      failed = true;
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ title: 'Unavailable', status: 503, detail: 'The service is busy right now.' }),
+      });
+    });
+  }
+
+  it('a load that failed offers "Try again", which loads the page without a reload', async () => {
+    const { manager } = await aPracticeWithNews();
+    const desk = await device('desktop');
+    await staffSignIn(desk, manager.email);
+    await failOnce(desk, /\/api\/clients(\?|$)/);
+    await desk.getByRole('link', { name: 'Clients' }).click();
+    const alert = desk.getByRole('alert').filter({ hasText: 'The service is busy right now.' });
+    await alert.waitFor();
+    await screenshot(desk, 'load-failed-desktop');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await desk.getByRole('link', { name: 'Casey Quinn' }).waitFor();
+    expect(await alert.count()).to.equal(0);
+
+    const phone = await device('phone');
+    await staffSignIn(phone, manager.email);
+    await failOnce(phone, /\/api\/staff(\?|$)/);
+    await phone.getByRole('link', { name: 'Staff' }).click();
+    const staffAlert = phone.getByRole('alert').filter({ hasText: 'The service is busy right now.' });
+    await staffAlert.waitFor();
+    expect(await fitsWidth(phone)).to.equal(true);
+    await screenshot(phone, 'load-failed-phone');
+    await staffAlert.getByRole('button', { name: 'Try again' }).click();
+    await phone.getByText(manager.email).first().waitFor();
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('a success message goes once a field is changed again, and when the person navigates', async () => {
+    const { manager } = await aPracticeWithNews();
+    const desk = await device('desktop');
+    await staffSignIn(desk, manager.email);
+    await desk.getByRole('link', { name: 'Staff' }).click();
+    await desk.getByLabel('First name').fill('Noor');
+    await desk.getByLabel('Last name').fill('Haddad');
+    await desk.getByLabel('Email').fill('noor@example.test');
+    await desk.getByRole('button', { name: 'Send invitation' }).click();
+    const sent = desk.getByText(/^Invitation sent to noor@example.test/);
+    await sent.waitFor();
+    await screenshot(desk, 'invitation-sent-desktop');
+    await desk.getByLabel('First name').fill('N');
+    expect(await sent.count(), 'gone at the next change').to.equal(0);
+
+    const phone = await device('phone');
+    await staffSignIn(phone, manager.email);
+    await phone.getByRole('link', { name: 'Clients' }).click();
+    await phone.getByRole('button', { name: 'Add client' }).click();
+    const dialog = phone.getByRole('dialog', { name: 'Add a client' });
+    await dialog.getByLabel('First name').fill('Jamie');
+    await dialog.getByLabel('Last name').fill('Lindqvist');
+    await dialog.getByLabel('Email', { exact: true }).fill('jamie@example.test');
+    await dialog.getByRole('button', { name: 'Add client' }).click();
+    const added = phone.getByText('Jamie Lindqvist was added.');
+    await added.waitFor();
+    await screenshot(phone, 'client-added-phone');
+    // Back or forward to another address of the same page: the page stays, the message does not.
+    await phone.evaluate(() => {
+      window.history.pushState(null, '', '/app/clients?q=Quinn');
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await phone.getByRole('link', { name: 'Casey Quinn' }).waitFor();
+    expect(await added.count(), 'gone after navigating').to.equal(0);
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it("the portal lists only what is still going to happen as upcoming, and offers the practice's phone, not a button, under the phone-only policy", async () => {
+    const { practice, service, clinician, client } = await aPracticeWithNews();
+    await practice.update({ phone: '+1 555 0199' });
+    await anAppointment(ctx.db, {
+      practice,
+      clinician,
+      client,
+      service,
+      startsAt: new Date(SLOT.getTime() + DAY),
+      cancellationPolicy: 'phone_call',
+    });
+    const canceled = await anAppointment(ctx.db, {
+      practice,
+      clinician,
+      client,
+      service,
+      startsAt: new Date(SLOT.getTime() + 2 * DAY),
+    });
+    const holdId = canceled.holdId!;
+    await canceled.update({
+      status: 'canceled',
+      canceledBy: 'staff',
+      canceledAt: ctx.clock.now(),
+      holdId: null,
+    });
+    await ctx.db.TimeHold.destroy({ where: { id: holdId } });
+
+    const phone = await device('phone');
+    await phone.goto(`/portal/${practice.slug}`);
+    await phone.getByRole('link', { name: "I'm an existing client" }).click();
+    await phone.getByLabel('Email').fill(client.email);
+    await phone.getByRole('button', { name: 'Email me a code' }).click();
+    const codeEmail = await stage.capture.waitFor(
+      (e) => e.to.includes(client.email) && (e.idempotencyKey?.startsWith('sign-in-code/') ?? false),
+      20_000,
+    );
+    await phone.getByLabel('Sign-in code').fill(/\b(\d{6})\b/.exec(codeEmail.text ?? '')![1]);
+    await failOnce(phone, /\/me\/appointments(\?|$)/);
+    await phone.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await phone.getByRole('heading', { level: 1, name: 'Hello, Casey' }).waitFor();
+    await phone.getByRole('alert').getByRole('button', { name: 'Try again' }).click();
+
+    const upcoming = phone.getByRole('region', { name: 'My appointments' });
+    const past = phone.getByRole('region', { name: 'Past and canceled appointments' });
+    await past.waitFor();
+    expect(await upcoming.locator('li.card').count()).to.equal(2);
+    const phoneCard = upcoming.locator('li.card').nth(1);
+    expect(await phoneCard.innerText()).to.include(
+      "This appointment can't be canceled online; to cancel, please call +1 555 0199.",
+    );
+    expect(await phoneCard.getByRole('button', { name: 'Cancel appointment' }).count()).to.equal(0);
+    expect(await phoneCard.getByRole('link', { name: 'Call +1 555 0199' }).getAttribute('href')).to.equal(
+      'tel:+15550199',
+    );
+    expect(
+      await upcoming.locator('li.card').first().getByRole('button', { name: 'Cancel appointment' }).count(),
+    ).to.equal(1);
+    const canceledCard = past.locator('li.card');
+    expect(await canceledCard.count()).to.equal(1);
+    await canceledCard.getByText('Canceled', { exact: true }).waitFor();
+    expect(await fitsWidth(phone)).to.equal(true);
+    await screenshot(phone, 'portal-appointments-phone');
+
+    await phone.setViewportSize({ width: 1280, height: 860 });
+    await screenshot(phone, 'portal-appointments-desktop');
+    expect(pageErrors).to.deep.equal([]);
+  });
 });

@@ -10,6 +10,7 @@ import {
 } from 'react';
 import type { DateTime } from 'luxon';
 import { ApiError, isAbort, shownAtField } from './api';
+import { useLocation } from './router';
 import { formatWeek, formatZone, isoDate, timeZones } from './format';
 
 /** The page's main heading: sets the tab title and takes focus, so screen readers announce the new page. */
@@ -59,9 +60,21 @@ export function Alert({
 export const messageOf = (err: unknown) =>
   err instanceof ApiError ? err.detail : err instanceof Error ? err.message : String(err);
 
-export function ErrorAlert({ error }: { error: unknown }) {
+/** An error for people; a failed load passes its reload as onRetry, so a passing fault needs no page reload. */
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
-  return <Alert kind="error">{messageOf(error)}</Alert>;
+  return (
+    <Alert kind="error">
+      {messageOf(error)}
+      {onRetry && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      )}
+    </Alert>
+  );
 }
 
 /**
@@ -79,6 +92,39 @@ export function FormError({
 }) {
   if (error === null || error === undefined || shownAtField(error, fields)) return null;
   return <Alert kind="error">{children ?? messageOf(error)}</Alert>;
+}
+
+/**
+ * A message about something done ("Saved."), shown until the person moves on: it goes when any field on the page
+ * is changed again, and when the page or its query changes, so an old "Saved." never sits next to unsaved edits.
+ * Returns the message to show (null once gone), `show` and `clear`.
+ */
+export function useSuccessMessage<T = string>() {
+  const [state, setState] = useState<{ value: T; at: string | null } | null>(null);
+  const location = useLocation();
+  const here = `${location.pathname}?${location.search.toString()}`;
+  // Where it was shown is taken after the render that shows it, so a page may save and then move its query.
+  useEffect(() => {
+    if (state && state.at === null) setState({ ...state, at: here });
+    else if (state && state.at !== here) setState(null);
+  }, [state, here]);
+  const showing = state !== null;
+  useEffect(() => {
+    if (!showing) return;
+    const clear = () => setState(null);
+    document.addEventListener('input', clear, true);
+    document.addEventListener('change', clear, true);
+    return () => {
+      document.removeEventListener('input', clear, true);
+      document.removeEventListener('change', clear, true);
+    };
+  }, [showing]);
+  const message = state && (state.at === null || state.at === here) ? state.value : null;
+  return {
+    message,
+    show: (value: T) => setState({ value, at: null }),
+    clear: () => setState(null),
+  };
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {

@@ -14,6 +14,7 @@ import {
   Toggle,
   messageOf,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
 import { isClinician, type Service, type StaffUser } from './types';
@@ -96,7 +97,7 @@ export function Availabilities() {
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const [prefsOpen, setPrefsOpen] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const { message, show: setMessage } = useSuccessMessage();
   const clinician = clinicians.data?.find((c) => c.id === clinicianId);
 
   return (
@@ -131,7 +132,10 @@ export function Availabilities() {
         these hours, following the booking preferences.
       </p>
       {message && <Alert kind="success">{message}</Alert>}
-      <ErrorAlert error={clinicians.error ?? rules.error} />
+      <ErrorAlert
+        error={clinicians.error ?? rules.error}
+        onRetry={clinicians.error ? clinicians.reload : rules.reload}
+      />
       {rules.loading && !rules.data && <Loading />}
       {rules.data && rules.data.length === 0 && (
         <p className="empty">No availability yet. Add when you can see clients.</p>
@@ -533,7 +537,7 @@ function PreferencesDialog({
         </>
       }
     >
-      {!form && (loaded.loading ? <Loading /> : <ErrorAlert error={loaded.error} />)}
+      {!form && (loaded.loading ? <Loading /> : <ErrorAlert error={loaded.error} onRetry={loaded.reload} />)}
       {form && loaded.data && (
         <form id={formId} onSubmit={(e) => void submit(e)}>
           <Toggle label="Take online appointment requests" checked={online} onChange={setOnline} />

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
 import { timeZones } from '../format';
@@ -13,6 +13,7 @@ import {
   TextField,
   Toggle,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
 import type { Service } from './types';
@@ -31,7 +32,7 @@ export function PracticeSettings() {
       ) : practice.loading ? (
         <Loading />
       ) : (
-        <ErrorAlert error={practice.error} />
+        <ErrorAlert error={practice.error} onRetry={practice.reload} />
       )}
       <Services />
     </>
@@ -48,8 +49,7 @@ function PracticeDetails({ saved, onSaved }: { saved: Practice; onSaved: () => v
   });
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  useEffect(() => setStatus(null), [form]);
+  const { message: status, show: setStatus } = useSuccessMessage();
 
   const changes = Object.fromEntries(
     Object.entries({
@@ -164,7 +164,7 @@ function Services() {
         consultation (Settings › Availabilities).
       </p>
       {services.loading && !services.data && <Loading />}
-      <ErrorAlert error={services.error} />
+      <ErrorAlert error={services.error} onRetry={services.reload} />
       {services.data?.length === 0 && <p>No services yet. Add the first one below.</p>}
       <ul className="cards">
         {services.data?.map((s) => (

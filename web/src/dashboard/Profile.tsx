@@ -2,7 +2,17 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
 import { fullName, timeZones } from '../format';
-import { Alert, ErrorAlert, FormError, Loading, PageHeading, SelectField, TextField, useLoad } from '../ui';
+import {
+  Alert,
+  ErrorAlert,
+  FormError,
+  Loading,
+  PageHeading,
+  SelectField,
+  TextField,
+  useLoad,
+  useSuccessMessage,
+} from '../ui';
 import { useStaff } from './context';
 
 type StaffProfile = ResponseOf<'GET /api/staff/{id}/profile'>;
@@ -32,7 +42,7 @@ export function Profile({ userId }: { userId: string }) {
   const [form, setForm] = useState<Form | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const { message: status, show: setStatus } = useSuccessMessage();
   useEffect(() => {
     if (saved.data) setForm(formOf(saved.data));
   }, [saved.data]);
@@ -50,7 +60,7 @@ export function Profile({ userId }: { userId: string }) {
     return (
       <>
         <PageHeading title={title}>{title}</PageHeading>
-        {saved.loading ? <Loading /> : <ErrorAlert error={saved.error} />}
+        {saved.loading ? <Loading /> : <ErrorAlert error={saved.error} onRetry={saved.reload} />}
       </>
     );
   }
@@ -65,7 +75,6 @@ export function Profile({ userId }: { userId: string }) {
   );
   const dirty = Object.keys(changes).length > 0;
   const set = (k: keyof Form) => (v: string) => {
-    setStatus(null);
     setForm({ ...form, [k]: v });
   };
 

@@ -3,7 +3,7 @@ import { call, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
 import { browserZone, timeZones } from '../format';
 import { Link } from '../router';
-import { Alert, FormError, Loading, PageHeading, SelectField, TextField, useLoad } from '../ui';
+import { Alert, ErrorAlert, FormError, Loading, PageHeading, SelectField, TextField, useLoad } from '../ui';
 
 type PublicConfig = ResponseOf<'GET /api/config'>;
 
@@ -64,6 +64,7 @@ export function SignUp() {
   };
 
   if (config.loading && !config.data) return <Loading />;
+  if (config.error) return <ErrorAlert error={config.error} onRetry={config.reload} />;
   if (!config.data?.signupEnabled) {
     return (
       <>

@@ -20,6 +20,7 @@ import {
   TextField,
   messageOf,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useZone } from './session';
 import type {
@@ -78,7 +79,10 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
   const slug = encodeURIComponent(practice.slug);
   const [zone] = useZone();
   const [canceling, setCanceling] = useState<PortalAppointment | null>(null);
-  const [message, setMessage] = useState<{ kind: 'success' | 'error' | 'info'; text: string } | null>(null);
+  const { message, show: setMessage } = useSuccessMessage<{
+    kind: 'success' | 'error' | 'info';
+    text: string;
+  }>();
   const token = session.token;
   const data = useLoad(
     async (signal) => {
@@ -132,7 +136,7 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <p className="muted small">Times are shown in {formatZone(zone)}.</p>
       {data.loading && !data.data && <Loading />}
-      {!expired && <ErrorAlert error={data.error} />}
+      {!expired && <ErrorAlert error={data.error} onRetry={data.reload} />}
 
       {data.data && (
         <>

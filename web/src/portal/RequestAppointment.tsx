@@ -120,7 +120,7 @@ export function RequestAppointment({
         <Link to={`${base}/me`}>← My appointments</Link>
       </p>
       {clinicians.loading && <Loading />}
-      <ErrorAlert error={clinicians.error} />
+      <ErrorAlert error={clinicians.error} onRetry={clinicians.reload} />
       {clinicians.data && list.length === 0 && (
         <Alert kind="info">No clinicians take online requests right now. Please contact the practice.</Alert>
       )}

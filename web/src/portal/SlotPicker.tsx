@@ -75,7 +75,7 @@ export function SlotPicker({
       <ZonePicker zone={zone} onChange={onZoneChange} />
       <WeekNav start={start} onChange={onWeekChange} canGoBack={start > thisWeek} />
       {slots.loading && <Loading label="Loading available times…" />}
-      <ErrorAlert error={slots.error} />
+      <ErrorAlert error={slots.error} onRetry={slots.reload} />
       {!slots.loading && !slots.error && list.length === 0 && (
         <div className="empty">
           <p>No openings this week.</p>
