@@ -251,4 +251,56 @@ describe("the dashboard's and portal's rough edges in Chromium (phone 390 px, de
     await screenshot(phone, 'portal-appointments-desktop');
     expect(pageErrors).to.deep.equal([]);
   });
+
+  it("the time-zone picker: readable names with offsets, grouped by region, the practice's and the browser's zone first, searchable", async () => {
+    const { manager, practice } = await aPracticeWithNews();
+    const phone = await device('phone', 'America/Chicago');
+    await staffSignIn(phone, manager.email);
+    await phone.getByRole('link', { name: 'My profile' }).click();
+    const select = phone.getByLabel('Time zone');
+    await select.waitFor();
+    const groups = (await select
+      .locator('optgroup')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))) as string[];
+    expect(groups.slice(0, 2)).to.deep.equal(['Suggested', 'Africa']);
+    expect(groups).to.include.members(['Americas', 'Asia', 'Europe', 'Pacific']);
+    const suggested = await select.locator('optgroup[label="Suggested"] option').allInnerTexts();
+    expect(suggested).to.have.length(2);
+    // The offsets depend on the date the browser runs on (summer or winter time), so either is right.
+    expect(suggested[0]).to.match(/^New York \(Eastern Time, UTC−[45]\)$/);
+    expect(suggested[1]).to.match(/^Chicago \(Central Time, UTC−[56]\)$/);
+    expect(await select.locator('option[value="America/New_York"]').count(), 'listed once').to.equal(1);
+    await screenshot(phone, 'zone-picker-phone');
+
+    await phone.getByLabel('Find a city or region').fill('tokyo');
+    await phone.getByText('1 time zone matches.').waitFor();
+    const left = await select.locator('option').allInnerTexts();
+    expect(left).to.deep.equal(["The practice's time zone", 'Tokyo (Japan Standard Time, UTC+9)']);
+    await screenshot(phone, 'zone-picker-search-phone');
+    await select.selectOption('Asia/Tokyo');
+    await phone.getByRole('button', { name: 'Save profile' }).click();
+    await phone.getByText('Profile saved.').waitFor();
+    await manager.reload();
+    expect(manager.timeZone).to.equal('Asia/Tokyo');
+    expect(await fitsWidth(phone)).to.equal(true);
+
+    // The same picker in Settings › Practice, on a desktop in Berlin: the practice's zone, then the browser's.
+    const desk = await device('desktop', 'Europe/Berlin');
+    await staffSignIn(desk, manager.email);
+    await desk.getByRole('link', { name: 'Settings › Practice' }).click();
+    const practiceZone = desk.getByLabel('Time zone');
+    await practiceZone.waitFor();
+    expect(await practiceZone.inputValue()).to.equal(practice.timeZone);
+    const first = await practiceZone.locator('optgroup[label="Suggested"] option').allInnerTexts();
+    expect(first.map((t) => t.split(' (')[0])).to.deep.equal(['New York', 'Berlin']);
+    await desk.getByLabel('Find a city or region').fill('utc+1');
+    const matching = await practiceZone.locator('optgroup:not([label="Suggested"]) option').allInnerTexts();
+    expect(matching).to.not.be.empty;
+    expect(
+      matching.filter((t) => !/UTC\+1\)$/.test(t)),
+      'UTC+1 only, not UTC+10 to +14',
+    ).to.deep.equal([]);
+    await screenshot(desk, 'zone-picker-search-desktop');
+    expect(pageErrors).to.deep.equal([]);
+  });
 });

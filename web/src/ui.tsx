@@ -1,6 +1,7 @@
 import {
   useEffect,
   useId,
+  useMemo,
   useRef,
   useState,
   type ChangeEvent,
@@ -11,7 +12,7 @@ import {
 import type { DateTime } from 'luxon';
 import { ApiError, isAbort, shownAtField } from './api';
 import { useLocation } from './router';
-import { formatWeek, formatZone, isoDate, timeZones } from './format';
+import { browserZone, formatWeek, formatZone, isoDate, zoneGroups, zoneMatches } from './format';
 
 /** The page's main heading: sets the tab title and takes focus, so screen readers announce the new page. */
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
@@ -400,10 +401,108 @@ export function WeekNav({
   );
 }
 
-/** The time zone times are shown in, and a way to change it. */
-export function ZonePicker({ zone, onChange }: { zone: string; onChange: (zone: string) => void }) {
-  const [open, setOpen] = useState(false);
+/**
+ * The one time-zone picker: a search box that narrows a list grouped by region, each zone named for people
+ * ("New York (Eastern Time, UTC−5)"), the suggested zones (the practice's, this browser's) first.
+ */
+export function TimeZoneField({
+  label = 'Time zone',
+  value,
+  onValue,
+  suggested = [],
+  emptyOption,
+  hint,
+  error,
+}: {
+  label?: string;
+  value: string;
+  onValue: (zone: string) => void;
+  /** Offered first; the browser's zone is added after these. */
+  suggested?: readonly (string | null | undefined)[];
+  /** An option with the value "" (such as "The practice's time zone"). */
+  emptyOption?: string;
+  hint?: ReactNode;
+  error?: string;
+}) {
   const id = useId();
+  const [query, setQuery] = useState('');
+  const key = [...suggested, value].join(' ');
+  const groups = useMemo(
+    () => zoneGroups(value || browserZone(), [...suggested, browserZone()]),
+    // The list changes only with the suggestions and the current value (arrays passed inline are new each time).
+    [key],
+  );
+  const shown = query.trim()
+    ? groups
+        .map((g) => ({ ...g, zones: g.zones.filter((z) => z.id === value || zoneMatches(z, query)) }))
+        .filter((g) => g.zones.length > 0)
+    : groups;
+  const count = shown.reduce((n, g) => n + g.zones.filter((z) => z.id !== value).length, 0);
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field zone-field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      <input
+        type="search"
+        className="zone-search"
+        aria-label="Find a city or region"
+        aria-controls={id}
+        placeholder="Find a city, region or UTC offset"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {query.trim() && (
+        <div className="hint" role="status">
+          {count === 0
+            ? 'No time zone matches.'
+            : count === 1
+              ? '1 time zone matches.'
+              : `${count} time zones match.`}
+        </div>
+      )}
+      <select
+        id={id}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        onChange={(e) => onValue(e.target.value)}
+      >
+        {emptyOption !== undefined && <option value="">{emptyOption}</option>}
+        {shown.map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.zones.map((z) => (
+              <option key={z.id} value={z.id}>
+                {z.label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      {error && (
+        <div className="field-error" id={`${id}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The time zone times are shown in, and a way to change it. */
+export function ZonePicker({
+  zone,
+  onChange,
+  suggested = [],
+}: {
+  zone: string;
+  onChange: (zone: string) => void;
+  suggested?: readonly (string | null | undefined)[];
+}) {
+  const [open, setOpen] = useState(false);
   return (
     <div className="zone">
       <p>
@@ -413,23 +512,14 @@ export function ZonePicker({ zone, onChange }: { zone: string; onChange: (zone: 
         </button>
       </p>
       {open && (
-        <div className="field">
-          <label htmlFor={id}>Time zone</label>
-          <select
-            id={id}
-            value={zone}
-            onChange={(e) => {
-              onChange(e.target.value);
-              setOpen(false);
-            }}
-          >
-            {timeZones(zone).map((z) => (
-              <option key={z} value={z}>
-                {z.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TimeZoneField
+          value={zone}
+          suggested={suggested}
+          onValue={(next) => {
+            onChange(next);
+            setOpen(false);
+          }}
+        />
       )}
     </div>
   );

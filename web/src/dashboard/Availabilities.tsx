@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { DateTime, Info } from 'luxon';
 import { fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { formatZone, fullName, timeZones } from '../format';
+import { formatZone, fullName } from '../format';
 import {
   Alert,
   Dialog,
@@ -11,12 +11,14 @@ import {
   PageHeading,
   SelectField,
   TextField,
+  TimeZoneField,
   Toggle,
   messageOf,
   useLoad,
   useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
+import { usePracticeZone } from './practiceZone';
 import { isClinician, type Service, type StaffUser } from './types';
 
 type Rule = ResponseOf<'GET /api/clinicians/{id}/availability-rules'>[number];
@@ -225,6 +227,7 @@ function RuleDialog({
   onSaved: (message: string) => void;
 }) {
   const { call, zone } = useStaff();
+  const practiceZone = usePracticeZone();
   const [form, setForm] = useState<RuleForm>(() =>
     rule
       ? ruleToForm(rule)
@@ -384,18 +387,12 @@ function RuleDialog({
             error={fieldError(error, 'until')}
           />
         </div>
-        <SelectField
-          label="Time zone"
+        <TimeZoneField
           value={form.timeZone}
           onValue={set('timeZone')}
+          suggested={[practiceZone]}
           error={fieldError(error, 'timeZone')}
-        >
-          {timeZones(form.timeZone).map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </SelectField>
+        />
         {error !== null &&
           !['rrule', 'startTime', 'endTime', 'startDate', 'until', 'timeZone'].some((f) =>
             fieldError(error, f),

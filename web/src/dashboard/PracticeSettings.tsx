@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { timeZones } from '../format';
 import {
   Alert,
   Dialog,
@@ -9,8 +8,8 @@ import {
   FormError,
   Loading,
   PageHeading,
-  SelectField,
   TextField,
+  TimeZoneField,
   Toggle,
   useLoad,
   useSuccessMessage,
@@ -89,18 +88,12 @@ function PracticeDetails({ saved, onSaved }: { saved: Practice; onSaved: () => v
         error={fieldError(error, 'name')}
         hint="Clients see it on the portal and in every email."
       />
-      <SelectField
-        label="Time zone"
+      <TimeZoneField
         value={form.timeZone}
         onValue={(timeZone) => setForm({ ...form, timeZone })}
+        suggested={[saved.timeZone]}
         error={fieldError(error, 'timeZone')}
-      >
-        {timeZones(form.timeZone).map((z) => (
-          <option key={z} value={z}>
-            {z}
-          </option>
-        ))}
-      </SelectField>
+      />
       <TextField
         label="Phone number"
         name="phone"

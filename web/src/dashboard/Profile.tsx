@@ -1,15 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { fullName, timeZones } from '../format';
+import { fullName } from '../format';
+import { usePracticeZone } from './practiceZone';
 import {
   Alert,
   ErrorAlert,
   FormError,
   Loading,
   PageHeading,
-  SelectField,
   TextField,
+  TimeZoneField,
   useLoad,
   useSuccessMessage,
 } from '../ui';
@@ -34,6 +35,7 @@ const formOf = (p: StaffProfile): Form => ({
  */
 export function Profile({ userId }: { userId: string }) {
   const { call, user } = useStaff();
+  const practiceZone = usePracticeZone();
   const own = userId === user.id;
   const saved = useLoad(
     (signal) => call<StaffProfile>(`/api/staff/${userId}/profile`, { signal }),
@@ -119,19 +121,13 @@ export function Profile({ userId }: { userId: string }) {
           onValue={set('lastName')}
           error={fieldError(error, 'lastName')}
         />
-        <SelectField
-          label="Time zone"
+        <TimeZoneField
           value={form.timeZone}
           onValue={set('timeZone')}
+          suggested={[practiceZone]}
+          emptyOption="The practice's time zone"
           error={fieldError(error, 'timeZone')}
-        >
-          <option value="">The practice&apos;s time zone</option>
-          {timeZones(form.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone).map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </SelectField>
+        />
         <TextField
           label="Phone for clients"
           name="phone"

@@ -278,6 +278,7 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
             clinicianId={clinician.id}
             serviceId={service.id}
             zone={zone}
+            practiceZone={practice.timeZone}
             onZoneChange={setZone}
             week={week}
             onWeekChange={setWeek}

@@ -168,6 +168,7 @@ export function RequestAppointment({
                 serviceId={service.id}
                 token={session.token}
                 zone={zone}
+                practiceZone={practice.timeZone}
                 onZoneChange={setZone}
                 week={week}
                 onWeekChange={setWeek}
