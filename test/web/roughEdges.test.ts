@@ -161,6 +161,7 @@ describe("the dashboard's and portal's rough edges in Chromium (phone 390 px, de
     await screenshot(desk, 'invitation-sent-desktop');
     await desk.getByLabel('First name').fill('N');
     expect(await sent.count(), 'gone at the next change').to.equal(0);
+    expect(await desk.getByLabel('First name').inputValue(), 'and the change itself kept').to.equal('N');
 
     const phone = await device('phone');
     await staffSignIn(phone, manager.email);

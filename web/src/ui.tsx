@@ -113,11 +113,13 @@ export function useSuccessMessage<T = string>() {
   useEffect(() => {
     if (!showing) return;
     const clear = () => setState(null);
-    document.addEventListener('input', clear, true);
-    document.addEventListener('change', clear, true);
+    // Bubbling, so React has taken the field's new value first: cleared in the capture phase, the re-render between
+    // listeners would put a controlled field's old value back before React read the new one.
+    document.addEventListener('input', clear);
+    document.addEventListener('change', clear);
     return () => {
-      document.removeEventListener('input', clear, true);
-      document.removeEventListener('change', clear, true);
+      document.removeEventListener('input', clear);
+      document.removeEventListener('change', clear);
     };
   }, [showing]);
   const message = state && (state.at === null || state.at === here) ? state.value : null;
