@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { listNotifications } from '../booking/notifications';
 import type { Clock } from '../lib/clock';
 import { notFound } from './errors';
 import type { RouteDef } from './route';
@@ -13,47 +13,13 @@ export function notificationRoutes(deps: { db: Store; clock: Clock }): RouteDef[
     {
       method: 'get',
       path: '/api/notifications',
-      summary: 'Your notifications, newest first, with the unread count; a decided request says so',
+      summary:
+        'Your notifications, newest first, with the unread count, each naming its client; a decided request says so',
       tag: 'Notifications',
       auth: 'staff',
       responses: { 200: { description: 'Notifications', schema: notificationsSchema } },
       handler: async (_req, res) => {
-        const userId = res.locals.staff!.id;
-        const items = await deps.db.sequelize.query<{
-          id: string;
-          kind: string;
-          request_id: string | null;
-          appointment_id: string | null;
-          read_at: Date | null;
-          created_at: Date;
-          request_status: string | null;
-          starts_at: Date | null;
-        }>(
-          `SELECT n.id, n.kind, n.request_id, n.appointment_id, n.read_at, n.created_at,
-                  r.status AS request_status, coalesce(r.starts_at, a.starts_at) AS starts_at
-             FROM notifications n
-             LEFT JOIN appointment_requests r ON r.id = n.request_id
-             LEFT JOIN appointments a ON a.id = n.appointment_id
-            WHERE n.user_id = :userId
-            ORDER BY n.created_at DESC, n.id
-            LIMIT 100`,
-          { replacements: { userId }, type: QueryTypes.SELECT },
-        );
-        const unreadCount = await db.Notification.count({ where: { userId, readAt: null } });
-        res.json({
-          unreadCount,
-          items: items.map((n) => ({
-            id: n.id,
-            kind: n.kind,
-            requestId: n.request_id,
-            appointmentId: n.appointment_id,
-            startsAt: n.starts_at ? new Date(n.starts_at).toISOString() : null,
-            requestStatus: n.request_status,
-            decided: n.request_status !== null && n.request_status !== 'pending',
-            read: n.read_at !== null,
-            createdAt: new Date(n.created_at).toISOString(),
-          })),
-        });
+        res.json(await listNotifications(db, res.locals.staff!.id));
       },
     },
     {

@@ -63,6 +63,10 @@ const portalAppointmentSchema: Schema = {
     freeCancelationUntilLocal: { type: ['string', 'null'] },
     cancelNowAs: { type: ['string', 'null'], enum: ['canceled', 'late_canceled', null] },
     practicePhone: { type: ['string', 'null'] },
+    cancelByPhoneMessage: {
+      type: ['string', 'null'],
+      description: 'Under the phone-only policy, the sentence to show instead of a cancel button',
+    },
   },
 };
 
@@ -79,14 +83,14 @@ export function portalAppointmentRoutes(deps: {
       method: 'get',
       path: '/portal/:slug/me/appointments',
       summary:
-        "The signed-in client's upcoming and past appointments; for upcoming ones, what canceling now would mean",
+        "The signed-in client's upcoming (scheduled, not started) and past or canceled appointments; for upcoming ones, what canceling now would mean",
       tag: 'Client portal',
       auth: 'client',
       params: slugParams,
       query: portalListQuery,
       responses: {
         200: {
-          description: 'Appointments, upcoming soonest first, past latest first',
+          description: 'Appointments, upcoming soonest first, past and canceled latest first',
           schema: {
             type: 'object',
             required: ['timeZone', 'upcoming', 'past'],
@@ -118,17 +122,17 @@ export function portalAppointmentRoutes(deps: {
           clinician: clinicians.get(a.clinicianId),
           service: services.get(a.serviceId),
         });
-        const upcoming = rows
-          .filter((a) => !hasStarted(a, now))
-          .map((a) =>
-            toUpcomingPortalAppointment(a, related(a), {
-              zone,
-              now,
-              practicePhone: contactPhone(related(a).clinician, practice),
-            }),
-          );
+        // Upcoming is what is still going to happen: a canceled appointment moves to past at once, with its status.
+        const ahead = (a: (typeof rows)[number]) => a.status === 'scheduled' && !hasStarted(a, now);
+        const upcoming = rows.filter(ahead).map((a) =>
+          toUpcomingPortalAppointment(a, related(a), {
+            zone,
+            now,
+            practicePhone: contactPhone(related(a).clinician, practice),
+          }),
+        );
         const past = rows
-          .filter((a) => hasStarted(a, now))
+          .filter((a) => !ahead(a))
           .reverse()
           .map((a) => toPortalAppointment(a, related(a), zone));
         res.json({ timeZone: zone, upcoming, past });

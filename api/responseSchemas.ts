@@ -103,6 +103,7 @@ export const notificationsSchema = always({
       startsAt: nullableInstant,
       requestStatus: { type: ['string', 'null'], enum: [...requestStatuses, null] },
       decided: { type: 'boolean' },
+      client: { ...always({ firstName: text, lastName: text }), type: ['object', 'null'] },
       read: { type: 'boolean' },
       createdAt: isoInstant,
     }),

@@ -10,6 +10,7 @@ import { recordStaffChange } from './audit';
 import { signInClientByEmail } from './clients';
 import { toClient } from './views';
 import { takePendingText } from './pendingTexts';
+import { markRequestNotificationsRead } from './notifications';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
@@ -150,6 +151,7 @@ export async function approveRequest(
       { transaction },
     );
     await request.update({ appointmentId: appointment.id }, { transaction });
+    await markRequestNotificationsRead(db, request.id, opts.now, transaction);
     return { ok: true, appointmentId: appointment.id, clientId };
   });
 }
@@ -178,6 +180,7 @@ async function close(
     { transaction },
   );
   await db.TimeHold.destroy({ where: { id: holdId }, transaction });
+  await markRequestNotificationsRead(db, request.id, opts.now, transaction);
 }
 
 const expire = (db: Store, request: AppointmentRequest, now: Date, transaction: Transaction) =>

@@ -3,6 +3,7 @@ import type { Appointment } from '../models/appointment';
 import type { AppointmentRequest } from '../models/appointmentRequest';
 import type { AvailabilityRule } from '../models/availabilityRule';
 import type { Client } from '../models/client';
+import type { Notification } from '../models/notification';
 import type { Practice } from '../models/practice';
 import type { Service } from '../models/service';
 import type { StaffUser } from '../models/staffUser';
@@ -11,6 +12,7 @@ import type { TimeOff } from '../models/timeOff';
 import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
 import { hasStarted } from './rules/started';
+import { phoneOnlyMessage } from './rules/cancelation';
 import type { AuditLogRow } from './auditLog';
 import type { CalendarFeed } from './calendarFeed';
 
@@ -117,6 +119,7 @@ export function toUpcomingPortalAppointment(
     freeCancelationUntilLocal: until ? localIso(until, opts.zone) : null,
     cancelNowAs: options.cancelNowAs,
     practicePhone: options.byPhoneOnly ? opts.practicePhone : null,
+    cancelByPhoneMessage: options.byPhoneOnly ? phoneOnlyMessage(opts.practicePhone) : null,
   };
 }
 
@@ -263,5 +266,32 @@ export function toCalendarFeed(feed: CalendarFeed | null, urlOf: (token: string)
     url,
     webcalUrl: url.replace(/^https?:/, 'webcal:'),
     createdAt: feed.createdAt.toISOString(),
+  };
+}
+
+/** A bell item, naming the client of its request or appointment (a new client by the name they gave). */
+export function toNotificationItem(
+  n: Notification,
+  related: {
+    request?: AppointmentRequest;
+    appointment?: Appointment;
+    client: { firstName: string; lastName: string } | null;
+  },
+) {
+  const status = related.request?.status ?? null;
+  const startsAt = related.request?.startsAt ?? related.appointment?.startsAt ?? null;
+  return {
+    id: n.id,
+    kind: n.kind,
+    requestId: n.requestId,
+    appointmentId: n.appointmentId,
+    startsAt: iso(startsAt),
+    requestStatus: status,
+    decided: status !== null && status !== 'pending',
+    client: related.client
+      ? { firstName: related.client.firstName, lastName: related.client.lastName }
+      : null,
+    read: n.readAt !== null,
+    createdAt: n.createdAt.toISOString(),
   };
 }

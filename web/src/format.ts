@@ -56,12 +56,82 @@ export const formatRange = (startIso: string, endIso: string, zone: string) =>
 export const formatWeek = (start: DateTime) =>
   Interval.fromDateTimes(start, start.plus({ days: 6 })).toLocaleString(DateTime.DATE_MED);
 
+const zoneNames = new Map<string, string>();
+
 /** "Central Time": the zone's generic name, right in summer and winter alike. */
 export function zoneName(zone: string): string {
-  const name = new Intl.DateTimeFormat(undefined, { timeZone: zone, timeZoneName: 'longGeneric' })
-    .formatToParts(new Date())
-    .find((p) => p.type === 'timeZoneName')?.value;
-  return name ?? zone;
+  const known = zoneNames.get(zone);
+  if (known) return known;
+  const name =
+    new Intl.DateTimeFormat(undefined, { timeZone: zone, timeZoneName: 'longGeneric' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  zoneNames.set(zone, name);
+  return name;
+}
+
+/** "UTC−5", "UTC+5:30", "UTC": the zone's offset now, with a true minus sign. */
+export function formatOffset(minutes: number): string {
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  const m = abs % 60;
+  return `UTC${minutes < 0 ? '−' : '+'}${Math.floor(abs / 60)}${m ? `:${String(m).padStart(2, '0')}` : ''}`;
+}
+
+/** "New York (Eastern Time, UTC−5)": the place, the zone's name where it has one, and its offset now. */
+export function zoneLabel(zone: string): string {
+  const place = (zone.split('/').pop() ?? zone).replace(/_/g, ' ');
+  const offset = formatOffset(DateTime.now().setZone(zone).offset);
+  const name = zoneName(zone);
+  // Zones without a name of their own are named by offset ("GMT+03:00"), which the label already says.
+  return name === zone || /^(GMT|UTC)/.test(name) ? `${place} (${offset})` : `${place} (${name}, ${offset})`;
+}
+
+const regionLabels: Record<string, string> = {
+  America: 'Americas',
+  Europe: 'Europe',
+  Africa: 'Africa',
+  Asia: 'Asia',
+  Australia: 'Australia',
+  Pacific: 'Pacific',
+  Atlantic: 'Atlantic',
+  Indian: 'Indian Ocean',
+  Antarctica: 'Antarctica',
+  Arctic: 'Arctic',
+};
+
+export interface ZoneGroup {
+  label: string;
+  zones: { id: string; label: string }[];
+}
+
+/**
+ * The zones a person picks from: the suggested ones first (the practice's, the browser's), then every other zone
+ * under its region, by place name. `current` is always offered, even when the browser does not list it.
+ */
+export function zoneGroups(current: string, suggested: readonly (string | null | undefined)[]): ZoneGroup[] {
+  const first = [...new Set(suggested.filter((z): z is string => !!z))];
+  const option = (id: string) => ({ id, label: zoneLabel(id) });
+  const regions = new Map<string, { id: string; label: string }[]>();
+  for (const id of timeZones(current)) {
+    if (first.includes(id)) continue;
+    const region = regionLabels[id.split('/')[0]] ?? 'Other';
+    regions.set(region, [...(regions.get(region) ?? []), option(id)]);
+  }
+  const groups = [...regions.entries()]
+    .sort(([a], [b]) => (a === 'Other' ? 1 : b === 'Other' ? -1 : a.localeCompare(b)))
+    .map(([label, zones]) => ({ label, zones: zones.sort((a, b) => a.label.localeCompare(b.label)) }));
+  return first.length ? [{ label: 'Suggested', zones: first.map(option) }, ...groups] : groups;
+}
+
+/** Whether a zone answers a search: its place, name, region, id or offset ("york", "eastern", "utc-5"). */
+export function zoneMatches(zone: { id: string; label: string }, query: string): boolean {
+  const norm = (t: string) => t.toLowerCase().replace(/_/g, ' ').replace(/−/g, '-');
+  const words = norm(query).split(/\s+/).filter(Boolean);
+  const text = norm(`${zone.label} ${zone.id}`);
+  // "utc+1" is UTC+1, not UTC+10 or UTC+11: a search ending in a digit ends the number there.
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return words.every((w) => new RegExp(escape(w) + (/\d$/.test(w) ? '(?!\\d)' : '')).test(text));
 }
 
 /** "Central Time (America/Chicago)" */

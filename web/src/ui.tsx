@@ -1,6 +1,7 @@
 import {
   useEffect,
   useId,
+  useMemo,
   useRef,
   useState,
   type ChangeEvent,
@@ -10,7 +11,8 @@ import {
 } from 'react';
 import type { DateTime } from 'luxon';
 import { ApiError, isAbort, shownAtField } from './api';
-import { formatWeek, formatZone, isoDate, timeZones } from './format';
+import { useLocation } from './router';
+import { browserZone, formatWeek, formatZone, isoDate, zoneGroups, zoneMatches } from './format';
 
 /** The page's main heading: sets the tab title and takes focus, so screen readers announce the new page. */
 export function PageHeading({ children, title }: { children: ReactNode; title: string }) {
@@ -59,9 +61,21 @@ export function Alert({
 export const messageOf = (err: unknown) =>
   err instanceof ApiError ? err.detail : err instanceof Error ? err.message : String(err);
 
-export function ErrorAlert({ error }: { error: unknown }) {
+/** An error for people; a failed load passes its reload as onRetry, so a passing fault needs no page reload. */
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
-  return <Alert kind="error">{messageOf(error)}</Alert>;
+  return (
+    <Alert kind="error">
+      {messageOf(error)}
+      {onRetry && (
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
+      )}
+    </Alert>
+  );
 }
 
 /**
@@ -79,6 +93,41 @@ export function FormError({
 }) {
   if (error === null || error === undefined || shownAtField(error, fields)) return null;
   return <Alert kind="error">{children ?? messageOf(error)}</Alert>;
+}
+
+/**
+ * A message about something done ("Saved."), shown until the person moves on: it goes when any field on the page
+ * is changed again, and when the page or its query changes, so an old "Saved." never sits next to unsaved edits.
+ * Returns the message to show (null once gone), `show` and `clear`.
+ */
+export function useSuccessMessage<T = string>() {
+  const [state, setState] = useState<{ value: T; at: string | null } | null>(null);
+  const location = useLocation();
+  const here = `${location.pathname}?${location.search.toString()}`;
+  // Where it was shown is taken after the render that shows it, so a page may save and then move its query.
+  useEffect(() => {
+    if (state && state.at === null) setState({ ...state, at: here });
+    else if (state && state.at !== here) setState(null);
+  }, [state, here]);
+  const showing = state !== null;
+  useEffect(() => {
+    if (!showing) return;
+    const clear = () => setState(null);
+    // Bubbling, so React has taken the field's new value first: cleared in the capture phase, the re-render between
+    // listeners would put a controlled field's old value back before React read the new one.
+    document.addEventListener('input', clear);
+    document.addEventListener('change', clear);
+    return () => {
+      document.removeEventListener('input', clear);
+      document.removeEventListener('change', clear);
+    };
+  }, [showing]);
+  const message = state && (state.at === null || state.at === here) ? state.value : null;
+  return {
+    message,
+    show: (value: T) => setState({ value, at: null }),
+    clear: () => setState(null),
+  };
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -357,10 +406,108 @@ export function WeekNav({
   );
 }
 
-/** The time zone times are shown in, and a way to change it. */
-export function ZonePicker({ zone, onChange }: { zone: string; onChange: (zone: string) => void }) {
-  const [open, setOpen] = useState(false);
+/**
+ * The one time-zone picker: a search box that narrows a list grouped by region, each zone named for people
+ * ("New York (Eastern Time, UTC−5)"), the suggested zones (the practice's, this browser's) first.
+ */
+export function TimeZoneField({
+  label = 'Time zone',
+  value,
+  onValue,
+  suggested = [],
+  emptyOption,
+  hint,
+  error,
+}: {
+  label?: string;
+  value: string;
+  onValue: (zone: string) => void;
+  /** Offered first; the browser's zone is added after these. */
+  suggested?: readonly (string | null | undefined)[];
+  /** An option with the value "" (such as "The practice's time zone"). */
+  emptyOption?: string;
+  hint?: ReactNode;
+  error?: string;
+}) {
   const id = useId();
+  const [query, setQuery] = useState('');
+  const key = [...suggested, value].join(' ');
+  const groups = useMemo(
+    () => zoneGroups(value || browserZone(), [...suggested, browserZone()]),
+    // The list changes only with the suggestions and the current value (arrays passed inline are new each time).
+    [key],
+  );
+  const shown = query.trim()
+    ? groups
+        .map((g) => ({ ...g, zones: g.zones.filter((z) => z.id === value || zoneMatches(z, query)) }))
+        .filter((g) => g.zones.length > 0)
+    : groups;
+  const count = shown.reduce((n, g) => n + g.zones.filter((z) => z.id !== value).length, 0);
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field zone-field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <div className="hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+      )}
+      <input
+        type="search"
+        className="zone-search"
+        aria-label="Find a city or region"
+        aria-controls={id}
+        placeholder="Find a city, region or UTC offset"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {query.trim() && (
+        <div className="hint" role="status">
+          {count === 0
+            ? 'No time zone matches.'
+            : count === 1
+              ? '1 time zone matches.'
+              : `${count} time zones match.`}
+        </div>
+      )}
+      <select
+        id={id}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        onChange={(e) => onValue(e.target.value)}
+      >
+        {emptyOption !== undefined && <option value="">{emptyOption}</option>}
+        {shown.map((g) => (
+          <optgroup key={g.label} label={g.label}>
+            {g.zones.map((z) => (
+              <option key={z.id} value={z.id}>
+                {z.label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      {error && (
+        <div className="field-error" id={`${id}-error`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The time zone times are shown in, and a way to change it. */
+export function ZonePicker({
+  zone,
+  onChange,
+  suggested = [],
+}: {
+  zone: string;
+  onChange: (zone: string) => void;
+  suggested?: readonly (string | null | undefined)[];
+}) {
+  const [open, setOpen] = useState(false);
   return (
     <div className="zone">
       <p>
@@ -370,23 +517,14 @@ export function ZonePicker({ zone, onChange }: { zone: string; onChange: (zone: 
         </button>
       </p>
       {open && (
-        <div className="field">
-          <label htmlFor={id}>Time zone</label>
-          <select
-            id={id}
-            value={zone}
-            onChange={(e) => {
-              onChange(e.target.value);
-              setOpen(false);
-            }}
-          >
-            {timeZones(zone).map((z) => (
-              <option key={z} value={z}>
-                {z.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TimeZoneField
+          value={zone}
+          suggested={suggested}
+          onValue={(next) => {
+            onChange(next);
+            setOpen(false);
+          }}
+        />
       )}
     </div>
   );

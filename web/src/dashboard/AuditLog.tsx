@@ -175,7 +175,7 @@ export function AuditLog() {
         </div>
       </form>
       {first.loading && <Loading />}
-      <ErrorAlert error={first.error} />
+      <ErrorAlert error={first.error ?? people.error} onRetry={first.error ? first.reload : people.reload} />
       {first.data && items.length === 0 && <Alert kind="info">No changes match these filters.</Alert>}
       <ol className="audit-list">
         {items.map((e) => (

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { DateTime, Info } from 'luxon';
 import { fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { formatZone, fullName, timeZones } from '../format';
+import { formatZone, fullName } from '../format';
 import {
   Alert,
   Dialog,
@@ -11,12 +11,15 @@ import {
   PageHeading,
   SelectField,
   TextField,
+  TimeZoneField,
   Toggle,
   messageOf,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
 import { TimeOffSection } from './TimeOff';
+import { usePracticeZone } from './practiceZone';
 import { isClinician, type Service, type StaffUser } from './types';
 import { CalendarFeed } from './CalendarFeed';
 
@@ -98,7 +101,7 @@ export function Availabilities() {
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const [prefsOpen, setPrefsOpen] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
+  const { message, show: setMessage } = useSuccessMessage();
   const clinician = clinicians.data?.find((c) => c.id === clinicianId);
 
   return (
@@ -133,7 +136,10 @@ export function Availabilities() {
         these hours, following the booking preferences.
       </p>
       {message && <Alert kind="success">{message}</Alert>}
-      <ErrorAlert error={clinicians.error ?? rules.error} />
+      <ErrorAlert
+        error={clinicians.error ?? rules.error}
+        onRetry={clinicians.error ? clinicians.reload : rules.reload}
+      />
       {rules.loading && !rules.data && <Loading />}
       {rules.data && rules.data.length === 0 && (
         <p className="empty">No availability yet. Add when you can see clients.</p>
@@ -231,6 +237,7 @@ function RuleDialog({
   onSaved: (message: string) => void;
 }) {
   const { call, zone } = useStaff();
+  const practiceZone = usePracticeZone();
   const [form, setForm] = useState<RuleForm>(() =>
     rule
       ? ruleToForm(rule)
@@ -390,18 +397,12 @@ function RuleDialog({
             error={fieldError(error, 'until')}
           />
         </div>
-        <SelectField
-          label="Time zone"
+        <TimeZoneField
           value={form.timeZone}
           onValue={set('timeZone')}
+          suggested={[practiceZone]}
           error={fieldError(error, 'timeZone')}
-        >
-          {timeZones(form.timeZone).map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </SelectField>
+        />
         {error !== null &&
           !['rrule', 'startTime', 'endTime', 'startDate', 'until', 'timeZone'].some((f) =>
             fieldError(error, f),
@@ -543,7 +544,7 @@ function PreferencesDialog({
         </>
       }
     >
-      {!form && (loaded.loading ? <Loading /> : <ErrorAlert error={loaded.error} />)}
+      {!form && (loaded.loading ? <Loading /> : <ErrorAlert error={loaded.error} onRetry={loaded.reload} />)}
       {form && loaded.data && (
         <form id={formId} onSubmit={(e) => void submit(e)}>
           <Toggle label="Take online appointment requests" checked={online} onChange={setOnline} />

@@ -11,17 +11,18 @@ const POLL_MS = 10_000;
 
 function describe(n: NotificationItem, zone: string): string {
   const when = n.startsAt ? formatDateTime(n.startsAt, zone) : '';
+  const who = n.client ? `${n.client.firstName} ${n.client.lastName}`.trim() : '';
   switch (n.kind) {
     case 'request_new':
-      return `New appointment request for ${when}${n.decided && n.requestStatus ? ` (${requestStatusLabel[n.requestStatus] ?? n.requestStatus})` : ''}`;
+      return `New appointment request${who ? ` from ${who}` : ''} for ${when}${n.decided && n.requestStatus ? ` (${requestStatusLabel[n.requestStatus] ?? n.requestStatus})` : ''}`;
     case 'request_withdrawn':
-      return `A client withdrew their request for ${when}`;
+      return `${who || 'A client'} withdrew their request for ${when}`;
     case 'appointment_canceled':
-      return `A client canceled the appointment on ${when}`;
+      return `${who || 'A client'} canceled the appointment on ${when}`;
     case 'appointment_late_canceled':
-      return `A client late canceled the appointment on ${when}`;
+      return `${who || 'A client'} late canceled the appointment on ${when}`;
     default:
-      return when ? `${n.kind.replace(/_/g, ' ')}: ${when}` : n.kind.replace(/_/g, ' ');
+      return [n.kind.replace(/_/g, ' '), who, when].filter(Boolean).join(': ');
   }
 }
 
@@ -93,7 +94,14 @@ export function Bell() {
 
   const unread = data?.unreadCount ?? 0;
   return (
-    <div className="bell" ref={root}>
+    <div
+      className="bell"
+      ref={root}
+      // Tabbing past the last item closes the panel, so it never covers the page the focus has moved on to.
+      onBlur={(e) => {
+        if (open && e.relatedTarget && !root.current?.contains(e.relatedTarget as Node)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"

@@ -64,7 +64,10 @@ export function Calendar() {
       <WeekNav start={start} onChange={setWeek} />
       <p className="muted small">Times are shown in {formatZone(zone)}.</p>
       {list.loading && !list.data && <Loading />}
-      <ErrorAlert error={list.error} />
+      <ErrorAlert
+        error={list.error ?? clinicians.error}
+        onRetry={list.error ? list.reload : clinicians.reload}
+      />
       {list.data && rows.length === 0 && <p className="empty">No appointments this week.</p>}
       {rows.length > 0 &&
         days.map((day) => {

@@ -12,6 +12,7 @@ import {
   TextField,
   Toggle,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
 
@@ -39,7 +40,7 @@ export function ClientPortalSettings() {
   const [form, setForm] = useState<PortalSettings | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const { message: status, show: setStatus, clear: clearStatus } = useSuccessMessage();
   const [copied, setCopied] = useState<string | null>(null);
   const linkRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -61,7 +62,7 @@ export function ClientPortalSettings() {
     return (
       <>
         <PageHeading title="Client Portal settings">Client Portal</PageHeading>
-        {saved.loading ? <Loading /> : <ErrorAlert error={saved.error} />}
+        {saved.loading ? <Loading /> : <ErrorAlert error={saved.error} onRetry={saved.reload} />}
       </>
     );
   }
@@ -80,7 +81,7 @@ export function ClientPortalSettings() {
     if (slugProblem(form.slug) || !dirty) return;
     setSaving(true);
     setError(null);
-    setStatus(null);
+    clearStatus();
     try {
       const next = await call<PortalSettings>('/api/practice/client-portal', {
         method: 'PATCH',
@@ -183,7 +184,7 @@ export function ClientPortalSettings() {
           ))}
         </SelectField>
         <FormError error={error} fields={['slug']} />
-        {status && !dirty && <Alert kind="success">{status}</Alert>}
+        {status && <Alert kind="success">{status}</Alert>}
         <div className="actions">
           <button type="submit" disabled={saving || !dirty || slugProblem(form.slug) !== null}>
             {saving ? 'Saving…' : 'Save'}

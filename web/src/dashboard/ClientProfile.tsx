@@ -49,7 +49,7 @@ export function ClientProfile({ id }: { id: string }) {
     );
   }
   const c = profile.data;
-  if (!c) return profile.error ? <ErrorAlert error={profile.error} /> : <Loading />;
+  if (!c) return profile.error ? <ErrorAlert error={profile.error} onRetry={profile.reload} /> : <Loading />;
 
   const act = async (run: () => Promise<Notice>) => {
     setBusy(true);

@@ -2,7 +2,17 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ResponseOf } from '../generated/api';
 import { fullName } from '../format';
 import { Link, useSearchParam } from '../router';
-import { Alert, Dialog, ErrorAlert, FormError, Loading, PageHeading, Toggle, useLoad } from '../ui';
+import {
+  Alert,
+  Dialog,
+  ErrorAlert,
+  FormError,
+  Loading,
+  PageHeading,
+  Toggle,
+  useLoad,
+  useSuccessMessage,
+} from '../ui';
 import { useStaff } from './context';
 import { CONTACT_FIELDS, ClientContactFields } from './ClientContactFields';
 import { managesPractice } from './types';
@@ -38,7 +48,7 @@ export function Clients() {
   const extra = more && more.from === list.data ? more : null;
   const next = extra ? extra.next : (list.data?.next ?? null);
   const [adding, setAdding] = useState(false);
-  const [added, setAdded] = useState<Created | null>(null);
+  const { message: added, show: setAdded } = useSuccessMessage<Created>();
 
   const showMore = async () => {
     if (!next) return;
@@ -102,7 +112,7 @@ export function Clients() {
         </Alert>
       )}
       {list.loading && !list.data && <Loading />}
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={list.reload} />
       {list.data && rows.length === 0 && (
         <p className="empty">
           {q

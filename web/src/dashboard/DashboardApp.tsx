@@ -4,6 +4,7 @@ import { browserZone, fullName } from '../format';
 import { Link, navigate } from '../router';
 import { PageHeading } from '../ui';
 import { Bell } from './Bell';
+import { MainNav } from './MainNav';
 import { Calendar } from './Calendar';
 import { ClientPortalSettings } from './ClientPortalSettings';
 import { PracticeSettings } from './PracticeSettings';
@@ -221,18 +222,7 @@ export function DashboardApp({ path }: { path: string }) {
             </button>
           </div>
         </div>
-        <nav aria-label="Dashboard" className="container wide main-nav">
-          <ul>
-            {nav.map((n) => (
-              <li key={n.to}>
-                <Link to={n.to} aria-current={`/app${route}` === n.to ? 'page' : undefined}>
-                  {n.to.includes('/settings/') && <span className="nav-prefix">Settings › </span>}
-                  {n.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <MainNav items={nav} current={`/app${route}`} />
       </header>
       <main id="main" className="container wide">
         {page}

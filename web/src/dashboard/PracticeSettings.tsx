@@ -1,7 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { timeZones } from '../format';
 import {
   Alert,
   Dialog,
@@ -9,10 +8,11 @@ import {
   FormError,
   Loading,
   PageHeading,
-  SelectField,
   TextField,
+  TimeZoneField,
   Toggle,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
 import type { Service } from './types';
@@ -31,7 +31,7 @@ export function PracticeSettings() {
       ) : practice.loading ? (
         <Loading />
       ) : (
-        <ErrorAlert error={practice.error} />
+        <ErrorAlert error={practice.error} onRetry={practice.reload} />
       )}
       <Services />
     </>
@@ -48,8 +48,7 @@ function PracticeDetails({ saved, onSaved }: { saved: Practice; onSaved: () => v
   });
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  useEffect(() => setStatus(null), [form]);
+  const { message: status, show: setStatus } = useSuccessMessage();
 
   const changes = Object.fromEntries(
     Object.entries({
@@ -89,18 +88,12 @@ function PracticeDetails({ saved, onSaved }: { saved: Practice; onSaved: () => v
         error={fieldError(error, 'name')}
         hint="Clients see it on the portal and in every email."
       />
-      <SelectField
-        label="Time zone"
+      <TimeZoneField
         value={form.timeZone}
         onValue={(timeZone) => setForm({ ...form, timeZone })}
+        suggested={[saved.timeZone]}
         error={fieldError(error, 'timeZone')}
-      >
-        {timeZones(form.timeZone).map((z) => (
-          <option key={z} value={z}>
-            {z}
-          </option>
-        ))}
-      </SelectField>
+      />
       <TextField
         label="Phone number"
         name="phone"
@@ -164,7 +157,7 @@ function Services() {
         consultation (Settings › Availabilities).
       </p>
       {services.loading && !services.data && <Loading />}
-      <ErrorAlert error={services.error} />
+      <ErrorAlert error={services.error} onRetry={services.reload} />
       {services.data?.length === 0 && <p>No services yet. Add the first one below.</p>}
       <ul className="cards">
         {services.data?.map((s) => (

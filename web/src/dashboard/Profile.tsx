@@ -1,8 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { fullName, timeZones } from '../format';
-import { Alert, ErrorAlert, FormError, Loading, PageHeading, SelectField, TextField, useLoad } from '../ui';
+import { fullName } from '../format';
+import { usePracticeZone } from './practiceZone';
+import {
+  Alert,
+  ErrorAlert,
+  FormError,
+  Loading,
+  PageHeading,
+  TextField,
+  TimeZoneField,
+  useLoad,
+  useSuccessMessage,
+} from '../ui';
 import { useStaff } from './context';
 
 type StaffProfile = ResponseOf<'GET /api/staff/{id}/profile'>;
@@ -24,6 +35,7 @@ const formOf = (p: StaffProfile): Form => ({
  */
 export function Profile({ userId }: { userId: string }) {
   const { call, user } = useStaff();
+  const practiceZone = usePracticeZone();
   const own = userId === user.id;
   const saved = useLoad(
     (signal) => call<StaffProfile>(`/api/staff/${userId}/profile`, { signal }),
@@ -32,7 +44,7 @@ export function Profile({ userId }: { userId: string }) {
   const [form, setForm] = useState<Form | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const { message: status, show: setStatus } = useSuccessMessage();
   useEffect(() => {
     if (saved.data) setForm(formOf(saved.data));
   }, [saved.data]);
@@ -50,7 +62,7 @@ export function Profile({ userId }: { userId: string }) {
     return (
       <>
         <PageHeading title={title}>{title}</PageHeading>
-        {saved.loading ? <Loading /> : <ErrorAlert error={saved.error} />}
+        {saved.loading ? <Loading /> : <ErrorAlert error={saved.error} onRetry={saved.reload} />}
       </>
     );
   }
@@ -65,7 +77,6 @@ export function Profile({ userId }: { userId: string }) {
   );
   const dirty = Object.keys(changes).length > 0;
   const set = (k: keyof Form) => (v: string) => {
-    setStatus(null);
     setForm({ ...form, [k]: v });
   };
 
@@ -110,19 +121,13 @@ export function Profile({ userId }: { userId: string }) {
           onValue={set('lastName')}
           error={fieldError(error, 'lastName')}
         />
-        <SelectField
-          label="Time zone"
+        <TimeZoneField
           value={form.timeZone}
           onValue={set('timeZone')}
+          suggested={[practiceZone]}
+          emptyOption="The practice's time zone"
           error={fieldError(error, 'timeZone')}
-        >
-          <option value="">The practice&apos;s time zone</option>
-          {timeZones(form.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone).map((z) => (
-            <option key={z} value={z}>
-              {z.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </SelectField>
+        />
         <TextField
           label="Phone for clients"
           name="phone"

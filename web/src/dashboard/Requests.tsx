@@ -191,7 +191,7 @@ export function Requests() {
           : 'Newest requests first.'}
       </p>
       {list.loading && !list.data && <Loading />}
-      <ErrorAlert error={list.error} />
+      <ErrorAlert error={list.error} onRetry={list.reload} />
       {list.data && rows.length === 0 && (
         <p className="empty">
           {status === 'pending' ? 'No requests are waiting for an answer.' : 'No requests yet.'}

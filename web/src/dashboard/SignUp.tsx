@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { call, fieldError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { browserZone, timeZones } from '../format';
+import { browserZone } from '../format';
 import { Link } from '../router';
-import { Alert, FormError, Loading, PageHeading, SelectField, TextField, useLoad } from '../ui';
+import { Alert, ErrorAlert, FormError, Loading, PageHeading, TextField, TimeZoneField, useLoad } from '../ui';
 
 type PublicConfig = ResponseOf<'GET /api/config'>;
 
@@ -64,6 +64,7 @@ export function SignUp() {
   };
 
   if (config.loading && !config.data) return <Loading />;
+  if (config.error) return <ErrorAlert error={config.error} onRetry={config.reload} />;
   if (!config.data?.signupEnabled) {
     return (
       <>
@@ -95,18 +96,11 @@ export function SignUp() {
             onValue={set('practiceName')}
             error={fieldError(error, 'practiceName')}
           />
-          <SelectField
-            label="Time zone"
+          <TimeZoneField
             value={form.timeZone}
             onValue={set('timeZone')}
             error={fieldError(error, 'timeZone')}
-          >
-            {timeZones(form.timeZone).map((z) => (
-              <option key={z} value={z}>
-                {z.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </SelectField>
+          />
           <div className="field-row">
             <TextField
               label="Your first name"

@@ -13,6 +13,7 @@ import {
   StatusBadge,
   TextField,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
 import { managesPractice, type StaffRole } from './types';
@@ -48,7 +49,7 @@ export function Staff() {
       {manager && (
         <section aria-labelledby="pending-heading">
           <h2 id="pending-heading">Pending invitations</h2>
-          {invitations.error ? <ErrorAlert error={invitations.error} /> : null}
+          {invitations.error ? <ErrorAlert error={invitations.error} onRetry={invitations.reload} /> : null}
           {invitations.loading && !invitations.data ? <Loading /> : null}
           {invitations.data?.length === 0 && <p className="muted">No invitations are waiting.</p>}
           <ul className="cards">
@@ -60,7 +61,7 @@ export function Staff() {
       )}
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Staff members</h2>
-        {members.error ? <ErrorAlert error={members.error} /> : null}
+        {members.error ? <ErrorAlert error={members.error} onRetry={members.reload} /> : null}
         {members.loading && !members.data ? <Loading /> : null}
         <ul className="cards">
           {members.data?.map((m) => (
@@ -78,14 +79,14 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
   const [form, setForm] = useState(empty);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [sent, setSent] = useState<string | null>(null);
+  const { message: sent, show: setSent, clear: clearSent } = useSuccessMessage();
   const set = (key: keyof typeof empty) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    setSent(null);
+    clearSent();
     try {
       await call('/api/staff/invitations', {
         method: 'POST',

@@ -441,7 +441,7 @@ export interface Operations {
       signupEnabled: boolean;
     };
   };
-  /** Your notifications, newest first, with the unread count; a decided request says so */
+  /** Your notifications, newest first, with the unread count, each naming its client; a decided request says so */
   'GET /api/notifications': {
     params: never;
     query: never;
@@ -456,6 +456,10 @@ export interface Operations {
         startsAt: string | null;
         requestStatus: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn' | null;
         decided: boolean;
+        client: {
+          firstName: string;
+          lastName: string;
+        } | null;
         read: boolean;
         createdAt: string;
       }[];
@@ -645,7 +649,7 @@ export interface Operations {
       timeZone?: string | null;
     };
   };
-  /** The signed-in client's upcoming and past appointments; for upcoming ones, what canceling now would mean */
+  /** The signed-in client's upcoming (scheduled, not started) and past or canceled appointments; for upcoming ones, what canceling now would mean */
   'GET /portal/{slug}/me/appointments': {
     params: {
       slug: string;
@@ -679,6 +683,8 @@ export interface Operations {
         freeCancelationUntilLocal?: string | null;
         cancelNowAs?: 'canceled' | 'late_canceled' | null;
         practicePhone?: string | null;
+        /** Under the phone-only policy, the sentence to show instead of a cancel button */
+        cancelByPhoneMessage?: string | null;
       }[];
       past: {
         id: string;
@@ -703,6 +709,8 @@ export interface Operations {
         freeCancelationUntilLocal?: string | null;
         cancelNowAs?: 'canceled' | 'late_canceled' | null;
         practicePhone?: string | null;
+        /** Under the phone-only policy, the sentence to show instead of a cancel button */
+        cancelByPhoneMessage?: string | null;
       }[];
     };
   };

@@ -20,6 +20,7 @@ import {
   TextField,
   messageOf,
   useLoad,
+  useSuccessMessage,
 } from '../ui';
 import { useZone } from './session';
 import type {
@@ -40,14 +41,31 @@ interface Props {
 
 const telHref = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
 
-/** What canceling this appointment would mean, in one sentence. */
-function policyText(a: PortalAppointment, zone: string, practice: PortalInfo): string {
-  if (!a.canCancelOnline) {
-    const phone = a.practicePhone ?? practice.phone;
-    return phone
-      ? `This appointment can't be canceled online. To cancel, please call ${phone}.`
-      : "This appointment can't be canceled online. To cancel, please contact your clinician.";
-  }
+/** Under the phone-only policy: the server's sentence and a link that dials the number. */
+function CancelByPhone({
+  appointment: a,
+  practice,
+}: {
+  appointment: PortalAppointment;
+  practice: PortalInfo;
+}) {
+  const phone = a.practicePhone ?? practice.phone;
+  return (
+    <>
+      <p className="small muted">{a.cancelByPhoneMessage}</p>
+      {phone && (
+        <div className="actions">
+          <a className="button secondary" href={telHref(phone)}>
+            Call {phone}
+          </a>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** What canceling this appointment online would mean, in one sentence. */
+function policyText(a: PortalAppointment, zone: string): string {
   const hours = policyHours[a.cancellationPolicy];
   const until = a.freeCancelationUntil ? formatDateTime(a.freeCancelationUntil, zone) : '';
   if (a.cancelNowAs === 'late_canceled') {
@@ -61,7 +79,10 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
   const slug = encodeURIComponent(practice.slug);
   const [zone] = useZone();
   const [canceling, setCanceling] = useState<PortalAppointment | null>(null);
-  const [message, setMessage] = useState<{ kind: 'success' | 'error' | 'info'; text: string } | null>(null);
+  const { message, show: setMessage } = useSuccessMessage<{
+    kind: 'success' | 'error' | 'info';
+    text: string;
+  }>();
   const token = session.token;
   const data = useLoad(
     async (signal) => {
@@ -115,7 +136,7 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
       {message && <Alert kind={message.kind}>{message.text}</Alert>}
       <p className="muted small">Times are shown in {formatZone(zone)}.</p>
       {data.loading && !data.data && <Loading />}
-      {!expired && <ErrorAlert error={data.error} />}
+      {!expired && <ErrorAlert error={data.error} onRetry={data.reload} />}
 
       {data.data && (
         <>
@@ -132,15 +153,18 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                   <div>
                     {a.service.name} with {fullName(a.clinician)}
                   </div>
-                  {a.status === 'scheduled' && (
+                  {a.canCancelOnline ? (
                     <>
-                      <p className="small muted">{policyText(a, zone, practice)}</p>
+                      <p className="small muted">{policyText(a, zone)}</p>
                       <div className="actions">
                         <button type="button" className="secondary" onClick={() => setCanceling(a)}>
                           Cancel appointment
                         </button>
                       </div>
                     </>
+                  ) : (
+                    // Phone-only: the practice's (or clinician's) number instead of a button the API would refuse.
+                    <CancelByPhone appointment={a} practice={practice} />
                   )}
                 </li>
               ))}
@@ -190,7 +214,7 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
 
           {data.data.past.length > 0 && (
             <section aria-labelledby="past">
-              <h2 id="past">Past appointments</h2>
+              <h2 id="past">Past and canceled appointments</h2>
               <ul className="cards">
                 {data.data.past.map((a) => (
                   <li key={a.id} className="card">
@@ -271,29 +295,6 @@ function CancelDialog({
     }
   };
 
-  if (!a.canCancelOnline) {
-    return (
-      <Dialog
-        title="Cancel by phone"
-        onClose={onClose}
-        footer={
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-        }
-      >
-        <p>{policyText(a, zone, practice)}</p>
-        {phone && (
-          <p>
-            <a className="button secondary" href={telHref(phone)}>
-              Call {phone}
-            </a>
-          </p>
-        )}
-      </Dialog>
-    );
-  }
-
   const late = a.cancelNowAs === 'late_canceled';
   return (
     <Dialog
@@ -320,7 +321,7 @@ function CancelDialog({
         <br />
         {a.service.name} with {fullName(a.clinician)}
       </p>
-      <Alert kind={late ? 'warning' : 'info'}>{policyText(a, zone, practice)}</Alert>
+      <Alert kind={late ? 'warning' : 'info'}>{policyText(a, zone)}</Alert>
       <TextField
         label="Reason"
         name="reason"

@@ -226,7 +226,7 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
         <section aria-labelledby="choose-clinician">
           <h2 id="choose-clinician">Choose a clinician</h2>
           {clinicians.loading && <Loading />}
-          <ErrorAlert error={clinicians.error} />
+          <ErrorAlert error={clinicians.error} onRetry={clinicians.reload} />
           {clinicians.data && accepting.length === 0 && (
             <Alert kind="info">
               No clinicians are taking new clients online right now. Please contact the practice.
@@ -278,6 +278,7 @@ export function NewClientFlow({ practice, base }: { practice: PortalInfo; base: 
             clinicianId={clinician.id}
             serviceId={service.id}
             zone={zone}
+            practiceZone={practice.timeZone}
             onZoneChange={setZone}
             week={week}
             onWeekChange={setWeek}

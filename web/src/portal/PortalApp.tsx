@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { call, ApiError } from '../api';
 import { Link, navigate } from '../router';
-import { Alert, Loading, PageHeading, messageOf, useLoad } from '../ui';
+import { Alert, ErrorAlert, Loading, PageHeading, useLoad } from '../ui';
 import { Home } from './Home';
 import { NewClientFlow } from './NewClientFlow';
 import { SignIn } from './SignIn';
@@ -52,11 +52,13 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
     page = (
       <>
         <PageHeading title="Client portal not available">Client portal not available</PageHeading>
-        <Alert kind={missing ? 'info' : 'error'}>
-          {missing
-            ? 'This client portal does not exist or is turned off. Please check the link with your practice.'
-            : messageOf(info.error)}
-        </Alert>
+        {missing ? (
+          <Alert kind="info">
+            This client portal does not exist or is turned off. Please check the link with your practice.
+          </Alert>
+        ) : (
+          <ErrorAlert error={info.error} onRetry={info.reload} />
+        )}
       </>
     );
   } else {

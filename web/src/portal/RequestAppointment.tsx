@@ -120,7 +120,7 @@ export function RequestAppointment({
         <Link to={`${base}/me`}>← My appointments</Link>
       </p>
       {clinicians.loading && <Loading />}
-      <ErrorAlert error={clinicians.error} />
+      <ErrorAlert error={clinicians.error} onRetry={clinicians.reload} />
       {clinicians.data && list.length === 0 && (
         <Alert kind="info">No clinicians take online requests right now. Please contact the practice.</Alert>
       )}
@@ -168,6 +168,7 @@ export function RequestAppointment({
                 serviceId={service.id}
                 token={session.token}
                 zone={zone}
+                practiceZone={practice.timeZone}
                 onZoneChange={setZone}
                 week={week}
                 onWeekChange={setWeek}

@@ -19,6 +19,7 @@ export function SlotPicker({
   onWeekChange,
   onSelect,
   refreshKey = 0,
+  practiceZone,
 }: {
   slug: string;
   clinicianId: string;
@@ -30,6 +31,8 @@ export function SlotPicker({
   onWeekChange: (date: string) => void;
   onSelect: (slot: Slot) => void;
   refreshKey?: number;
+  /** Offered first in the time-zone picker. */
+  practiceZone?: string;
 }) {
   const start = weekStart(week, zone);
   const end = start.plus({ weeks: 1 });
@@ -72,10 +75,10 @@ export function SlotPicker({
   const list = slots.data?.slots ?? [];
   return (
     <section className="slot-picker" aria-label="Available times">
-      <ZonePicker zone={zone} onChange={onZoneChange} />
+      <ZonePicker zone={zone} onChange={onZoneChange} suggested={[practiceZone]} />
       <WeekNav start={start} onChange={onWeekChange} canGoBack={start > thisWeek} />
       {slots.loading && <Loading label="Loading available times…" />}
-      <ErrorAlert error={slots.error} />
+      <ErrorAlert error={slots.error} onRetry={slots.reload} />
       {!slots.loading && !slots.error && list.length === 0 && (
         <div className="empty">
           <p>No openings this week.</p>
