@@ -43,6 +43,8 @@ class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttri
   declare canceledAt: CreationOptional<Date | null>;
   declare canceledBy: CreationOptional<'client' | 'staff' | null>;
   declare cancelReason: CreationOptional<string | null>;
+  /** The SEQUENCE of the client's latest calendar invite for this appointment (0: the first). */
+  declare inviteSequence: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -68,6 +70,7 @@ export function defineAppointment(sequelize: Sequelize): typeof Appointment {
       canceledAt: { type: DataTypes.DATE },
       canceledBy: { type: DataTypes.TEXT },
       cancelReason: { type: DataTypes.TEXT },
+      inviteSequence: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -11,6 +11,7 @@ import * as clients from './migrations/0009-clients';
 import * as passwordResetAndProfile from './migrations/0010-password-reset-and-profile';
 import * as pendingTexts from './migrations/0011-pending-texts';
 import * as attendance from './migrations/0012-attendance';
+import * as inviteSequence from './migrations/0013-invite-sequence';
 import * as calendarFeeds from './migrations/0014-calendar-feeds';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
@@ -30,6 +31,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0010-password-reset-and-profile', module: passwordResetAndProfile },
   { name: '0011-pending-texts', module: pendingTexts },
   { name: '0012-attendance', module: attendance },
+  { name: '0013-invite-sequence', module: inviteSequence },
   { name: '0014-calendar-feeds', module: calendarFeeds },
 ];
 
