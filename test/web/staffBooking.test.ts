@@ -29,7 +29,7 @@ describe('staff booking in Chromium: a manager books a client who phoned, then t
         timeZone: 'America/New_York',
         cancellationPolicy: 'phone_call',
       });
-      const therapy = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+      await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
       const clinician = await aClinician(ctx.db, practice);
       await clinician.update({ firstName: 'Dana', lastName: 'Reyes', timeZone: 'America/New_York' });
       const manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
