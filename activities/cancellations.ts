@@ -7,6 +7,7 @@ import { deliverEmail } from './email';
 import { ringBell } from './bell';
 import type { Store } from '../models/store';
 import { isCanceled } from '../models/appointment';
+import { appointmentUid, buildIcs, icsAttachment } from '../emails/ics';
 
 /** Everything the cancelation emails need, loaded fresh by each activity. */
 async function canceledContext(db: Store, appointmentId: string) {
@@ -100,13 +101,29 @@ export function createCancellationActivities({ db, clock, mailer, publicUrl, log
       });
     },
 
-    /** Confirms to the client that the appointment is Canceled or Late Canceled. */
+    /**
+     * Confirms the cancelation to the client, with an .ics METHOD:CANCEL for the invite's UID and the SEQUENCE the
+     * cancel raised, so the event leaves their calendar.
+     */
     async sendCancellationToClient({ appointmentId }: { appointmentId: string }): Promise<void> {
       const ctx = await canceledContext(db, appointmentId);
+      const { appointment } = ctx;
+      const cancel = buildIcs({
+        method: 'CANCEL',
+        uid: appointmentUid(appointment.id),
+        sequence: appointment.inviteSequence,
+        startsAt: appointment.startsAt,
+        endsAt: appointment.endsAt,
+        summary: `${ctx.common.serviceName} with ${ctx.common.clinicianName}`,
+        location: ctx.practice.name,
+        // The cancelation's moment, not the attempt's: a retried send carries the same payload under its key.
+        now: appointment.canceledAt ?? appointment.cancelRequestedAt!,
+      });
       await deliverEmail(mailer, {
         kind: 'appointment-canceled',
         to: ctx.client.email,
         idempotencyKey: `appointment-canceled/${appointmentId}`,
+        attachments: [icsAttachment(cancel, 'CANCEL')],
         props: {
           ...ctx.common,
           timeZone: ctx.client.timeZone ?? ctx.practice.timeZone,

@@ -21,9 +21,10 @@ const MAX_RANGE_MS = 93 * 86_400_000;
 const staffCancelBody: Schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['status', 'notifyClient'],
   properties: {
-    status: { type: 'string', enum: ['canceled', 'late_canceled'] },
+    // Omitted: the booked policy's verdict at the moment asked (what the client would have got online).
+    status: { type: 'string', enum: ['canceled', 'late_canceled', 'clinician_canceled'] },
+    // Omitted: the client is told, and their calendar event removed, as with every cancelation.
     notifyClient: { type: 'boolean' },
     reason: multilineText(1000),
   },
@@ -34,7 +35,7 @@ const calendarQuery: Schema = {
   required: ['from', 'to'],
   properties: { from: isoInstant, to: isoInstant, clinicianId: uuid },
 };
-const calendarEntrySchema: Schema = {
+export const calendarEntrySchema: Schema = {
   type: 'object',
   required: [
     'id',
@@ -84,7 +85,9 @@ export function staffAppointmentRoutes(deps: {
     {
       method: 'post',
       path: '/api/appointments/:id/cancel',
-      summary: 'Cancel an appointment as the practice, choosing Canceled or Late Canceled',
+      summary:
+        "Cancel an appointment on the client's behalf (the policy's verdict by default) or as the practice " +
+        '(clinician_canceled); allowed under the phone-call policy',
       tag: 'Appointments',
       auth: 'staff',
       params: idParams,
@@ -105,7 +108,7 @@ export function staffAppointmentRoutes(deps: {
       },
       handler: async (req, res) => {
         const staff = res.locals.staff!;
-        const body = req.body as { status: CanceledStatus; notifyClient: boolean; reason?: string };
+        const body = req.body as { status?: CanceledStatus; notifyClient?: boolean; reason?: string };
         const appointment = await findAppointment(db, {
           id: req.params.id as string,
           practiceId: staff.practiceId,
@@ -121,7 +124,7 @@ export function staffAppointmentRoutes(deps: {
             by: 'staff',
             status: body.status,
             reason: body.reason ?? null,
-            notifyClient: body.notifyClient,
+            notifyClient: body.notifyClient ?? true,
             actorId: staff.id,
           },
           // Temporal unreachable before the workflow started: 503 with Retry-After, and nothing changed.

@@ -167,6 +167,8 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
         canceledAt: input.now,
         canceledBy: input.by,
         cancelReason: reason,
+        // The CANCEL sent to the client must outrank their latest invite, or calendars ignore it.
+        inviteSequence: appointment.inviteSequence + 1,
       },
       { transaction },
     );

@@ -27,6 +27,8 @@ export interface RequestApprovedProps extends SlotProps {
   serviceName: string;
   cancellation: CancellationTerms;
   portalUrl?: string;
+  /** Booked by the practice (the client phoned), not approved from an online request. */
+  bookedByPractice?: boolean;
 }
 
 /** Subject with the confirmed time in the client's zone. */
@@ -57,7 +59,11 @@ export default function RequestApproved(props: RequestApprovedProps) {
   return (
     <Layout practiceName={props.practiceName} preview={`You're booked with ${props.clinicianName}: ${slot}`}>
       <P>{`Hi ${props.clientFirstName},`}</P>
-      <P>{`Good news: ${props.clinicianName} approved your request. Your appointment is booked.`}</P>
+      <P>
+        {props.bookedByPractice
+          ? `Your appointment with ${props.clinicianName} is booked.`
+          : `Good news: ${props.clinicianName} approved your request. Your appointment is booked.`}
+      </P>
       <AppointmentDetails serviceName={props.serviceName} slot={slot} clinicianName={props.clinicianName} />
       <Callout>
         <P>{cancellationText(props.cancellation, props.timeZone, props.practicePhone)}</P>

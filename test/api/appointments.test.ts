@@ -348,7 +348,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
 
     const invalid = await ctx.http.post(
       `/api/appointments/${(await booked({ startsAt: at(SLOT, 20 * HOUR) })).id}/cancel`,
-      { notifyClient: true },
+      { status: 'show', notifyClient: true },
       { token: await ctx.http.signIn(admin.email, fixturePassword) },
     );
     expect(invalid.status).to.equal(400);

@@ -98,6 +98,8 @@ const clientOf = async (w: World) => {
   });
   return client.id;
 };
+/** The body of the booking cell, built with the world its path was built for. */
+let staffBooking: Record<string, string> = {};
 const prefs = {
   initialConsultationServiceId: null,
   startTimeIntervalMinutes: 30,
@@ -388,6 +390,24 @@ const table: Cell[] = [
     },
     body: { status: 'no_show' },
     expect: clinicianScoped(200),
+  },
+  // Staff booking (issue 14 item 2): the clinician in their own calendar, admins and managers in
+  // anyone's; a colleague 403, another practice 404. Each actor books a fresh client an hour after the last.
+  {
+    name: 'book an appointment',
+    method: 'POST',
+    path: async (w) => {
+      clientSlot += 1;
+      staffBooking = {
+        clinicianId: w.clinician.id,
+        clientId: (await aClient(w.db, w.practice)).id,
+        serviceId: w.service.id,
+        startsAt: new Date(Date.parse('2026-10-01T14:00:00Z') + clientSlot * 3_600_000).toISOString(),
+      };
+      return '/api/appointments';
+    },
+    body: () => staffBooking,
+    expect: clinicianScoped(201),
   },
 ];
 

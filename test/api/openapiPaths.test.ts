@@ -75,6 +75,8 @@ const expected = [
   'POST /api/clinicians/{id}/calendar-feed',
   // Attendance (issue 14 item 5).
   'POST /api/appointments/{id}/attendance',
+  // Staff booking (issue 14 item 2).
+  'POST /api/appointments',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

@@ -42,6 +42,7 @@ export const recordedPaths = {
   ],
   staffSignupNoticeWorkflow: ['staff-signup-notice-sent', 'staff-signup-notice-skipped'],
   passwordResetEmailWorkflow: ['password-reset-sent', 'password-reset-skipped', 'password-reset-rejected'],
+  bookingConfirmationWorkflow: ['booking-confirmation-sent', 'booking-confirmation-rejected'],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

@@ -51,6 +51,7 @@ import type { RecordedPath } from './paths';
 import { testDataConverter } from '../../support/codecKeys';
 import { failureConverterPath } from '../../../temporal/codec';
 import { keepPendingText } from '../../../booking/pendingTexts';
+import { bookingConfirmationWorkflowId } from '../../../temporal/bookings';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -600,6 +601,38 @@ describe('record workflow histories', function () {
       const user = await aClinician(tb.db, await aPractice(tb.db));
       tb.capture.rejectNext(1);
       await sent('password-reset-rejected', user.email, 'rejected');
+    });
+  });
+
+  describe('bookingConfirmationWorkflow', () => {
+    const confirmed = async (name: RecordedPath) => {
+      const practice = await aPractice(tb.db);
+      const clinician = await aClinician(tb.db, practice);
+      const appointment = await anAppointment(tb.db, {
+        practice,
+        clinician,
+        client: await aClient(tb.db, practice),
+        service: await aService(tb.db, practice),
+        startsAt: SLOT,
+      });
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('bookingConfirmationWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: bookingConfirmationWorkflowId(appointment.id),
+          args: [{ appointmentId: appointment.id, practiceId: practice.id, clinicianId: clinician.id }],
+        });
+        await handle.result();
+        await save(name, handle);
+      });
+    };
+    it('booking-confirmation-sent', async () => {
+      // A short provider outage: the recorded send is retried before it succeeds.
+      tb.capture.failNext(1, 503);
+      await confirmed('booking-confirmation-sent');
+    });
+    it('booking-confirmation-rejected', async () => {
+      tb.capture.rejectNext(1);
+      await confirmed('booking-confirmation-rejected');
     });
   });
 

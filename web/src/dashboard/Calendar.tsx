@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { Attendance } from './Attendance';
+import { BookAppointmentButton } from './BookAppointmentDialog';
+import { CancelAppointmentButton } from './CancelAppointmentDialog';
 import { DateTime } from 'luxon';
 import {
   appointmentStatusLabel,
@@ -60,6 +62,13 @@ export function Calendar() {
             ))}
           </SelectField>
         )}
+        <div className="toolbar-buttons">
+          <BookAppointmentButton
+            clinicians={clinicians.data ?? []}
+            clinicianId={clinicianId}
+            onBooked={list.reload}
+          />
+        </div>
       </div>
       <WeekNav start={start} onChange={setWeek} />
       <p className="muted small">Times are shown in {formatZone(zone)}.</p>
@@ -98,6 +107,7 @@ export function Calendar() {
                       </div>
                     )}
                     <Attendance entry={a} onMarked={list.reload} />
+                    <CancelAppointmentButton entry={a} onCanceled={list.reload} />
                   </li>
                 ))}
               </ul>

@@ -934,6 +934,40 @@ export interface Operations {
       };
     };
   };
+  /** Book an existing client directly: no minimum notice, start-time grid or availability windows, never over an appointment, a pending request or time off */
+  'POST /api/appointments': {
+    params: never;
+    query: never;
+    body: {
+      clinicianId: string;
+      clientId: string;
+      serviceId: string;
+      startsAt: string;
+    };
+    response: {
+      id: string;
+      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
+      clinicianId: string;
+      client: {
+        id: string;
+        firstName: string;
+        lastName: string;
+      };
+      service: {
+        id: string;
+        name: string;
+      };
+      startsAt: string;
+      endsAt: string;
+      cancellationPolicy: string;
+      cancelRequestedAt: string | null;
+      canceledAt: string | null;
+      canceledBy: 'client' | 'staff' | null;
+      cancelReason: string | null;
+      /** Begun by the server's clock: attendance may be marked */
+      started: boolean;
+    };
+  };
   /** Mark whether the client came (show) or not (no_show), once the appointment has started */
   'POST /api/appointments/{id}/attendance': {
     params: {
@@ -950,15 +984,15 @@ export interface Operations {
       changed: boolean;
     };
   };
-  /** Cancel an appointment as the practice, choosing Canceled or Late Canceled */
+  /** Cancel an appointment on the client's behalf (the policy's verdict by default) or as the practice (clinician_canceled); allowed under the phone-call policy */
   'POST /api/appointments/{id}/cancel': {
     params: {
       id: string;
     };
     query: never;
     body: {
-      status: 'canceled' | 'late_canceled';
-      notifyClient: boolean;
+      status?: 'canceled' | 'late_canceled' | 'clinician_canceled';
+      notifyClient?: boolean;
       reason?: string;
     };
     response: {
