@@ -6,6 +6,7 @@ import { reportingFailures } from './failures';
 import { createPortalEmailActivities } from './portalEmails';
 import { createStaffInvitationActivities } from './staffInvitations';
 import { createPasswordResetEmailActivities } from './passwordResetEmail';
+import { createRescheduleActivities } from './reschedules';
 
 export type { ActivityDeps } from './deps';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createPortalEmailActivities(deps),
       ...createStaffInvitationActivities(deps),
       ...createPasswordResetEmailActivities(deps),
+      ...createRescheduleActivities(deps),
     },
     deps.log,
   );

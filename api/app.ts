@@ -24,6 +24,7 @@ import { oneTimeCodes } from '../booking/oneTimeCodes';
 import { portalAppointmentRoutes } from './portalAppointments';
 import { staffAppointmentRoutes } from './staffAppointments';
 import { attendanceRoutes } from './attendance';
+import { rescheduleRoutes } from './reschedule';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
       ...portalAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...staffAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...attendanceRoutes({ db, clock }),
+      ...rescheduleRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),

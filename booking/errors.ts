@@ -19,6 +19,8 @@ export type BookingErrorCode =
   /** Attendance is marked once an appointment has started, and never on a canceled one. */
   | 'APPOINTMENT_NOT_STARTED'
   | 'APPOINTMENT_CANCELED'
+  /** Only a scheduled appointment that has not started moves to another time. */
+  | 'APPOINTMENT_NOT_RESCHEDULABLE'
   /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
   | 'DATA_REJECTED'
   /** Another client of the practice signs in to the portal with this address (any case). */
@@ -58,6 +60,7 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   CANCEL_BY_PHONE_ONLY: 409,
   APPOINTMENT_NOT_STARTED: 409,
   APPOINTMENT_CANCELED: 409,
+  APPOINTMENT_NOT_RESCHEDULABLE: 409,
   DATA_REJECTED: 422,
   CLIENT_EMAIL_TAKEN: 409,
   CLIENT_NOT_FOUND: 404,

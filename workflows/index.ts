@@ -5,3 +5,4 @@ export * from './portalEmail';
 export * from './staffInvitation';
 export * from './staffSignupNotice';
 export * from './passwordResetEmail';
+export * from './rescheduleInvite';
