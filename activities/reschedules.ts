@@ -24,7 +24,10 @@ export function createRescheduleActivities({ db, mailer, publicUrl }: ActivityDe
       });
       if (!appointment || appointment.inviteSequence < input.sequence) {
         const info = Context.current().info;
-        if (info.currentAttemptScheduledTimestampMs - (input.since ?? info.scheduledTimestampMs) >= NOT_RECORDED_AFTER_MS)
+        if (
+          info.currentAttemptScheduledTimestampMs - (input.since ?? info.scheduledTimestampMs) >=
+          NOT_RECORDED_AFTER_MS
+        )
           throw ApplicationFailure.create({
             type: 'RESCHEDULE_NOT_RECORDED',
             message: `reschedule ${input.appointmentId}/${input.sequence} was never committed`,

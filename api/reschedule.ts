@@ -71,11 +71,8 @@ export function rescheduleRoutes(deps: {
         if (startsAt.getTime() <= now.getTime())
           throw badRequest('/startsAt', 'The new time has already passed. Pick a time in the future.');
         res.json(
-          await rescheduleAppointment(
-            db,
-            staff,
-            { appointmentId: appointment.id, startsAt, now },
-            (input) => withTemporal(() => startRescheduleInvite(temporal, taskQueue, input)),
+          await rescheduleAppointment(db, staff, { appointmentId: appointment.id, startsAt, now }, (input) =>
+            withTemporal(() => startRescheduleInvite(temporal, taskQueue, input)),
           ),
         );
       },

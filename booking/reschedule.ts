@@ -104,7 +104,10 @@ export async function rescheduleAppointment(
         { during: db.TimeHold.range(startsAt, endsAt) },
         { where: { id: appointment.holdId! }, transaction },
       );
-      const before = { startsAt: appointment.startsAt.toISOString(), endsAt: appointment.endsAt.toISOString() };
+      const before = {
+        startsAt: appointment.startsAt.toISOString(),
+        endsAt: appointment.endsAt.toISOString(),
+      };
       const sequence = appointment.inviteSequence + 1;
       await appointment.update({ startsAt, endsAt, inviteSequence: sequence }, { transaction });
       await recordStaffChange(db, transaction, actor, {
@@ -112,7 +115,11 @@ export async function rescheduleAppointment(
         entity: 'appointment',
         entityId: appointment.id,
         oldValue: before,
-        newValue: { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), inviteSequence: sequence },
+        newValue: {
+          startsAt: startsAt.toISOString(),
+          endsAt: endsAt.toISOString(),
+          inviteSequence: sequence,
+        },
       });
       await startInvite({
         appointmentId: appointment.id,

@@ -31,7 +31,9 @@ const invitePolicy: StepPolicy = {
 const activities = (options: ActivityOptions) => proxyActivities<Activities>(options);
 
 /** Emails the client the updated invite (same UID, higher SEQUENCE) after staff moved their appointment. */
-export async function rescheduleInviteWorkflow(input: RescheduleInviteInput): Promise<RescheduleInviteOutcome> {
+export async function rescheduleInviteWorkflow(
+  input: RescheduleInviteInput,
+): Promise<RescheduleInviteOutcome> {
   const steps = stepAttention();
   setHandler(getRescheduleInviteStatusQuery, () => ({ failingStep: steps.failingStep() }));
   const since = Date.now();

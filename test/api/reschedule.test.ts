@@ -5,7 +5,15 @@ import { useApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { appointmentUid } from '../../emails/ics';
 import { startCaptureServer, type CaptureServer } from '../support/captureServer';
-import { aClient, aClinician, aPractice, aService, aStaffUser, anAppointment, fixturePassword } from '../fixtures';
+import {
+  aClient,
+  aClinician,
+  aPractice,
+  aService,
+  aStaffUser,
+  anAppointment,
+  fixturePassword,
+} from '../fixtures';
 import type { Appointment, Client, Practice, Service, StaffUser } from '../../models';
 
 const HOUR = 3_600_000;

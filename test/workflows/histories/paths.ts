@@ -42,6 +42,12 @@ export const recordedPaths = {
   ],
   staffSignupNoticeWorkflow: ['staff-signup-notice-sent', 'staff-signup-notice-skipped'],
   passwordResetEmailWorkflow: ['password-reset-sent', 'password-reset-skipped', 'password-reset-rejected'],
+  rescheduleInviteWorkflow: [
+    'reschedule-invite-sent',
+    'reschedule-invite-skipped',
+    'reschedule-invite-rejected',
+    'reschedule-invite-not-recorded',
+  ],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

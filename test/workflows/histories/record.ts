@@ -51,6 +51,8 @@ import type { RecordedPath } from './paths';
 import { testDataConverter } from '../../support/codecKeys';
 import { failureConverterPath } from '../../../temporal/codec';
 import { keepPendingText } from '../../../booking/pendingTexts';
+import { rescheduleAppointment, type RescheduleInviteInput } from '../../../booking/reschedule';
+import { rescheduleInviteWorkflowId } from '../../../temporal/reschedules';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -600,6 +602,92 @@ describe('record workflow histories', function () {
       const user = await aClinician(tb.db, await aPractice(tb.db));
       tb.capture.rejectNext(1);
       await sent('password-reset-rejected', user.email, 'rejected');
+    });
+  });
+
+  describe('rescheduleInviteWorkflow', () => {
+    /** A staff move of a scheduled appointment, its invite workflow started inside the move's transaction. */
+    async function moved(
+      name: RecordedPath,
+      expected: string,
+      after?: (appointmentId: string) => Promise<void>,
+    ) {
+      const practice = await aPractice(tb.db);
+      const clinician = await aClinician(tb.db, practice);
+      const appointment = await anAppointment(tb.db, {
+        practice,
+        clinician,
+        client: await aClient(tb.db, practice),
+        service: await aService(tb.db, practice),
+        startsAt: SLOT,
+      });
+      await recording(async () => {
+        let started: RescheduleInviteInput | undefined;
+        await rescheduleAppointment(
+          tb.db,
+          clinician,
+          {
+            appointmentId: appointment.id,
+            startsAt: new Date(SLOT.getTime() + 24 * HOUR),
+            now: new Date(NOW),
+          },
+          async (input) => {
+            started = input;
+            await tb.env.client.workflow.start('rescheduleInviteWorkflow', {
+              taskQueue: tb.taskQueue,
+              workflowId: rescheduleInviteWorkflowId(input),
+              args: [input],
+            });
+          },
+        );
+        await after?.(appointment.id);
+        const handle = tb.env.client.workflow.getHandle(rescheduleInviteWorkflowId(started!));
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    }
+
+    it('reschedule-invite-sent', async () => {
+      // A short provider outage: the recorded send is retried before it succeeds.
+      tb.capture.failNext(2, 503);
+      await moved('reschedule-invite-sent', 'sent');
+    });
+    it('reschedule-invite-skipped', async () => {
+      // Moved again before the first invite went out: the later invite replaces it.
+      await moved('reschedule-invite-skipped', 'skipped', async (id) => {
+        await tb.db.Appointment.update({ inviteSequence: 2 }, { where: { id } });
+      });
+    });
+    it('reschedule-invite-rejected', async () => {
+      tb.capture.rejectNext(1);
+      await moved('reschedule-invite-rejected', 'rejected');
+    });
+    it('reschedule-invite-not-recorded', async () => {
+      // Started for a move whose transaction never committed (the API died before COMMIT).
+      const practice = await aPractice(tb.db);
+      const input: RescheduleInviteInput = {
+        appointmentId: (
+          await anAppointment(tb.db, {
+            practice,
+            clinician: await aClinician(tb.db, practice),
+            client: await aClient(tb.db, practice),
+            service: await aService(tb.db, practice),
+            startsAt: SLOT,
+          })
+        ).id,
+        practiceId: practice.id,
+        sequence: 1,
+        rescheduledAt: NOW,
+      };
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('rescheduleInviteWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: rescheduleInviteWorkflowId(input),
+          args: [input],
+        });
+        expect(await handle.result()).to.equal('not-recorded');
+        await save('reschedule-invite-not-recorded', handle);
+      });
     });
   });
 
