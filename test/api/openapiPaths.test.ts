@@ -75,6 +75,8 @@ const expected = [
   'POST /api/clinicians/{id}/calendar-feed',
   // Attendance (issue 14 item 5).
   'POST /api/appointments/{id}/attendance',
+  // Staff reschedule (issue 14 item 4).
+  'POST /api/appointments/{id}/reschedule',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

@@ -180,6 +180,22 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
     );
   });
 
+  it('staff reschedule (issue 14 item 4): the move answered as declared', async () => {
+    const appointment = await anAppointment(ctx.db, {
+      practice,
+      clinician,
+      client: await aClient(ctx.db, practice),
+      service,
+      startsAt: SLOT,
+    });
+    const moved = await ctx.http.post(
+      `/api/appointments/${appointment.id}/reschedule`,
+      { startsAt: new Date(SLOT.getTime() + 26 * 3_600_000).toISOString() },
+      { token },
+    );
+    expectDeclared(moved, 'post', '/api/appointments/{id}/reschedule');
+  });
+
   it('clients: the list, a profile with its history, added (with and without an invitation), edited, invited, a flagged request', async () => {
     const added = await ctx.http.post(
       '/api/clients',

@@ -968,6 +968,25 @@ export interface Operations {
       canceledAt?: string;
     };
   };
+  /** Move a scheduled appointment to another time (same duration); the client gets an updated invite */
+  'POST /api/appointments/{id}/reschedule': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      startsAt: string;
+    };
+    response: {
+      appointmentId: string;
+      startsAt: string;
+      endsAt: string;
+      /** The SEQUENCE of the client's latest invite */
+      inviteSequence: number;
+      /** false when the appointment already started at this time */
+      changed: boolean;
+    };
+  };
   /** Sign in with email and password; returns a bearer token */
   'POST /api/auth/login': {
     params: never;
