@@ -14,6 +14,7 @@ type Entry = ResponseOf<'GET /api/audit-log'>[number];
 const actionLabels: Record<string, string> = {
   'appointment.cancel': 'Canceled an appointment',
   'appointment.attendance': 'Marked attendance',
+  'appointment.reschedule': 'Moved an appointment',
   'availability_rule.create': 'Added availability',
   'availability_rule.update': 'Changed availability',
   'availability_rule.delete': 'Removed availability',
