@@ -25,6 +25,7 @@ import { portalAppointmentRoutes } from './portalAppointments';
 import { staffAppointmentRoutes } from './staffAppointments';
 import { attendanceRoutes } from './attendance';
 import { rescheduleRoutes } from './reschedule';
+import { portalRescheduleRequestRoutes } from './portalRescheduleRequests';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
       ...staffAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...attendanceRoutes({ db, clock }),
       ...rescheduleRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...portalRescheduleRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),

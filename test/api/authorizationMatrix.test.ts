@@ -410,6 +410,14 @@ const table: Cell[] = [
     body: () => ({ startsAt: new Date(rescheduleFrom + 3_600_000).toISOString() }),
     expect: clinicianScoped(200),
   },
+  {
+    name: "ask to move a client's appointment in the portal (clients only: no staff token opens it)",
+    method: 'POST',
+    // Refused before any lookup, so any appointment id will do.
+    path: (w) => `/portal/${w.practice.slug}/me/appointments/${w.service.id}/reschedule-requests`,
+    body: { startsAt: '2026-07-21T14:00:00.000Z' },
+    expect: Object.fromEntries(actors.map((a) => [a, 401])),
+  },
 ];
 
 async function tokensFor(

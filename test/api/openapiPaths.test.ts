@@ -77,6 +77,7 @@ const expected = [
   'POST /api/appointments/{id}/attendance',
   // Staff reschedule (issue 14 item 4).
   'POST /api/appointments/{id}/reschedule',
+  'POST /portal/{slug}/me/appointments/{id}/reschedule-requests',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

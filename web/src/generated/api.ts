@@ -1338,6 +1338,32 @@ export interface Operations {
       canceledAt?: string;
     };
   };
+  /** Ask to move one of your appointments: the new time is held until the clinician decides */
+  'POST /portal/{slug}/me/appointments/{id}/reschedule-requests': {
+    params: {
+      slug: string;
+      id: string;
+    };
+    query: never;
+    body: {
+      startsAt: string;
+    };
+    response: {
+      id: string;
+      status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      clinicianId: string;
+      serviceId: string;
+      startsAt: string;
+      endsAt: string;
+      clientId: string | null;
+      message: string | null;
+      declineNote: string | null;
+      appointmentId: string;
+      createdAt: string;
+      decidedAt: string | null;
+      kind: 'reschedule';
+    };
+  };
   /** Withdraw one of your pending requests */
   'POST /portal/{slug}/me/requests/{id}/withdraw': {
     params: {
