@@ -15,6 +15,7 @@ export const recordedPaths = {
     'request-email-retried-in-rounds',
     'request-pending',
     'request-approved-as-new-client',
+    'request-reschedule-approved',
   ],
   cancellationWorkflow: [
     'cancellation-canceled',

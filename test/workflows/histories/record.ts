@@ -52,6 +52,7 @@ import { testDataConverter } from '../../support/codecKeys';
 import { failureConverterPath } from '../../../temporal/codec';
 import { keepPendingText } from '../../../booking/pendingTexts';
 import { rescheduleAppointment, type RescheduleInviteInput } from '../../../booking/reschedule';
+import { submitRescheduleRequest } from '../../../booking/rescheduleRequest';
 import { rescheduleInviteWorkflowId } from '../../../temporal/reschedules';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -223,6 +224,40 @@ describe('record workflow histories', function () {
         expect(result).to.include({ status: 'approved' });
         expect(await r.handle.result()).to.include({ status: 'approved' });
         await save('request-approved-as-new-client', r.handle);
+      }));
+    it('request-reschedule-approved', () =>
+      recording(async () => {
+        // A client's reschedule request: the same workflow and commands as a booking; approval moves the appointment.
+        const practice = await aPractice(tb.db, { cancellationPolicy: '24h' });
+        const clinician = await aClinician(tb.db, practice, {
+          preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
+        });
+        const client = await aClient(tb.db, practice);
+        const appointment = await anAppointment(tb.db, {
+          practice,
+          clinician,
+          client,
+          service: await aService(tb.db, practice, { durationMinutes: 50 }),
+          startsAt: SLOT,
+        });
+        const request = await submitRescheduleRequest(
+          tb.db,
+          {
+            practice,
+            clientId: client.id,
+            appointmentId: appointment.id,
+            startsAt: new Date(SLOT.getTime() + 25 * HOUR),
+            now: new Date(NOW),
+          },
+          (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
+        );
+        const handle = tb.env.client.workflow.getHandle(requestWorkflowId(request.id));
+        expect(
+          await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id }),
+        ).to.include({ status: 'approved' });
+        expect(await handle.result()).to.include({ status: 'approved' });
+        expect((await appointment.reload()).inviteSequence).to.equal(1);
+        await save('request-reschedule-approved', handle);
       }));
     it('request-declined-with-note', () => decided('request-declined-with-note', 'decline', 'declined'));
     it('request-email-rejected', () =>
