@@ -161,4 +161,12 @@ describe('reschedule requests from the portal (API, worker, PostgreSQL, Temporal
     expect((await ctx.http.post(path, body)).status, 'nobody').to.equal(401);
     expect(await ctx.db.AppointmentRequest.count()).to.equal(0);
   });
+
+  it('two reschedule requests for one appointment at once: one 201, one 409, one time held', async () => {
+    const [a, b] = await Promise.all([ask(NEW_TIME), ask(at(NEW_TIME, 24 * HOUR))]);
+    expect([a.status, b.status].sort()).to.deep.equal([201, 409]);
+    expect([a, b].find((r) => r.status === 409)!.body).to.include({ code: 'RESCHEDULE_ALREADY_REQUESTED' });
+    expect(await ctx.db.AppointmentRequest.count()).to.equal(1);
+    expect((await holds()).filter(([kind]) => kind === 'request')).to.have.length(1);
+  });
 });
