@@ -24,7 +24,6 @@ const body: Schema = {
 };
 const answer: Schema = {
   ...requestViewSchema,
-  required: [...(requestViewSchema.required as string[]), 'kind'],
   properties: {
     ...(requestViewSchema.properties as Record<string, unknown>),
     kind: { type: 'string', enum: ['reschedule'] },

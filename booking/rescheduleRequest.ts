@@ -10,9 +10,9 @@ import { loadSlotQuery, lockClinicianSchedule } from './schedule';
 import { contactPhone } from './staffProfile';
 import type { RequestWorkflowInput } from './submitRequest';
 
-/** A reschedule request as the portal answers it: a request view with its kind and the appointment it moves. */
+/** A reschedule request as the portal answers it: a request view naming the appointment it moves. */
 export function toRescheduleRequestView(r: AppointmentRequest) {
-  return { ...toRequestView(r), kind: 'reschedule' as const, appointmentId: r.appointmentId! };
+  return { ...toRequestView(r), appointmentId: r.appointmentId! };
 }
 
 /** The sentence (and number) for a client whose appointment can only be moved by calling. */

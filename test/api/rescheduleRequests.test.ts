@@ -109,6 +109,18 @@ describe('reschedule requests from the portal (API, worker, PostgreSQL, Temporal
   it('declining keeps the appointment where it was and frees the asked time', async () => {
     const res = await ask(NEW_TIME);
     expect(res.status).to.equal(201);
+    const listed = await ctx.http.get('/api/appointment-requests', {
+      token: await ctx.http.signIn(clinician.email, fixturePassword),
+    });
+    expect(listed.status).to.equal(200);
+    const items = (listed.body.items ?? listed.body) as { id: string; kind: string; appointmentId: string }[];
+    expect(
+      items.find((r) => r.id === res.body.id),
+      'the dashboard is told what it is',
+    ).to.include({
+      kind: 'reschedule',
+      appointmentId: appointment.id,
+    });
     const declined = await staff(`/api/appointment-requests/${res.body.id}/decline`, {});
     expect(declined.status, JSON.stringify(declined.body)).to.equal(200);
     await appointment.reload();

@@ -75,6 +75,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -128,6 +130,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -727,6 +731,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -880,6 +886,8 @@ export interface Operations {
       request: {
         id: string;
         status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+        /** A new appointment, or another time for appointmentId (then set from the start) */
+        kind: 'booking' | 'reschedule';
         clinicianId: string;
         serviceId: string;
         startsAt: string;
@@ -921,6 +929,8 @@ export interface Operations {
       request: {
         id: string;
         status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+        /** A new appointment, or another time for appointmentId (then set from the start) */
+        kind: 'booking' | 'reschedule';
         clinicianId: string;
         serviceId: string;
         startsAt: string;
@@ -1351,6 +1361,7 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      kind: 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -1361,7 +1372,6 @@ export interface Operations {
       appointmentId: string;
       createdAt: string;
       decidedAt: string | null;
-      kind: 'reschedule';
     };
   };
   /** Withdraw one of your pending requests */
@@ -1375,6 +1385,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
