@@ -7,6 +7,7 @@ import { createPortalEmailActivities } from './portalEmails';
 import { createStaffInvitationActivities } from './staffInvitations';
 import { createPasswordResetEmailActivities } from './passwordResetEmail';
 import { createBookingActivities } from './bookings';
+import { createRescheduleActivities } from './reschedules';
 
 export type { ActivityDeps } from './deps';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createStaffInvitationActivities(deps),
       ...createPasswordResetEmailActivities(deps),
       ...createBookingActivities(deps),
+      ...createRescheduleActivities(deps),
     },
     deps.log,
   );

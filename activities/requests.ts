@@ -234,6 +234,8 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
             };
       const ics = buildIcs({
         uid: appointmentUid(appointmentId),
+        // A reschedule replaces the appointment's event in the client's calendar: its sequence went up on approval.
+        ...(ctx.request.kind === 'reschedule' ? { sequence: appointment!.inviteSequence } : {}),
         startsAt: ctx.request.startsAt,
         endsAt: ctx.request.endsAt,
         summary: `${ctx.service.name} with ${ctx.clinicianName}`,

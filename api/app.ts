@@ -25,6 +25,8 @@ import { portalAppointmentRoutes } from './portalAppointments';
 import { staffAppointmentRoutes } from './staffAppointments';
 import { attendanceRoutes } from './attendance';
 import { staffBookingRoutes } from './staffBooking';
+import { rescheduleRoutes } from './reschedule';
+import { portalRescheduleRequestRoutes } from './portalRescheduleRequests';
 import { openApiRouter } from './openapi';
 import { availabilityRoutes } from './availability';
 import { portalRequestRoutes } from './portalRequests';
@@ -134,6 +136,8 @@ export function createApp(deps: AppDeps): Express {
       ...staffAppointmentRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...attendanceRoutes({ db, clock }),
       ...staffBookingRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...rescheduleRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
+      ...portalRescheduleRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),

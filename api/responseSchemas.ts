@@ -25,6 +25,11 @@ const always = (properties: Record<string, unknown>, optional: string[] = []): S
 const requestViewProperties = {
   id: uuid,
   status: { type: 'string', enum: [...requestStatuses] },
+  kind: {
+    type: 'string',
+    enum: ['booking', 'reschedule'],
+    description: 'A new appointment, or another time for appointmentId (then set from the start)',
+  },
   clinicianId: uuid,
   serviceId: uuid,
   startsAt: isoInstant,

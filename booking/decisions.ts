@@ -11,6 +11,7 @@ import { signInClientByEmail } from './clients';
 import { toClient } from './views';
 import { takePendingText } from './pendingTexts';
 import { markRequestNotificationsRead } from './notifications';
+import { moveByRequest } from './rescheduleRequest';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
@@ -85,6 +86,14 @@ export async function approveRequest(
         code: 'SLOT_UNAVAILABLE',
         message: 'This time now conflicts with the calendar or availability; the request stays pending.',
       };
+    }
+    // A client's reschedule request moves their appointment instead of booking one (booking/rescheduleRequest.ts).
+    if (request.kind === 'reschedule') {
+      const moved = await moveByRequest(db, request, transaction);
+      if (!moved.ok) return { ok: false, code: 'SLOT_UNAVAILABLE', message: moved.message };
+      await request.update({ decidedBy: opts.actorId, decidedAt: opts.now }, { transaction });
+      await markRequestNotificationsRead(db, request.id, opts.now, transaction);
+      return moved;
     }
     let clientId = request.clientId;
     if (!clientId) {

@@ -19,6 +19,12 @@ export type BookingErrorCode =
   /** Attendance is marked once an appointment has started, and never on a canceled one. */
   | 'APPOINTMENT_NOT_STARTED'
   | 'APPOINTMENT_CANCELED'
+  /** Only a scheduled appointment that has not started moves to another time. */
+  | 'APPOINTMENT_NOT_RESCHEDULABLE'
+  /** A client's move past the free-cancelation cutoff, or under the phone-only policy: with the number to call. */
+  | 'RESCHEDULE_BY_PHONE_ONLY'
+  /** One pending reschedule request per appointment. */
+  | 'RESCHEDULE_ALREADY_REQUESTED'
   /** The database refuses the step's data (SQLSTATE class 22): a retry cannot succeed, nothing was changed. */
   | 'DATA_REJECTED'
   /** Another client of the practice signs in to the portal with this address (any case). */
@@ -58,6 +64,9 @@ export const bookingErrorStatus: Record<BookingErrorCode, number> = {
   CANCEL_BY_PHONE_ONLY: 409,
   APPOINTMENT_NOT_STARTED: 409,
   APPOINTMENT_CANCELED: 409,
+  APPOINTMENT_NOT_RESCHEDULABLE: 409,
+  RESCHEDULE_BY_PHONE_ONLY: 409,
+  RESCHEDULE_ALREADY_REQUESTED: 409,
   DATA_REJECTED: 422,
   CLIENT_EMAIL_TAKEN: 409,
   CLIENT_NOT_FOUND: 404,

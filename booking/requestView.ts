@@ -5,6 +5,7 @@ export function toRequestView(r: AppointmentRequest) {
   return {
     id: r.id,
     status: r.status,
+    kind: r.kind ?? 'booking',
     clinicianId: r.clinicianId,
     serviceId: r.serviceId,
     startsAt: r.startsAt.toISOString(),

@@ -16,3 +16,4 @@ export type { PortalInvitationProps } from './portal-invitation';
 export type { StaffInvitationProps } from './staff-invitation';
 export type { StaffSignupExistingProps } from './staff-signup-existing';
 export type { PasswordResetProps } from './password-reset';
+export type { AppointmentRescheduledProps } from './appointment-rescheduled';

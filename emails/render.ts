@@ -47,6 +47,10 @@ import StaffSignupExisting, {
   type StaffSignupExistingProps,
 } from './staff-signup-existing';
 import PasswordReset, { subject as passwordResetSubject, type PasswordResetProps } from './password-reset';
+import AppointmentRescheduled, {
+  subject as appointmentRescheduledSubject,
+  type AppointmentRescheduledProps,
+} from './appointment-rescheduled';
 
 /** Props of each email, by its template name. */
 export interface EmailPropsByKind {
@@ -64,6 +68,7 @@ export interface EmailPropsByKind {
   'staff-invitation': StaffInvitationProps;
   'staff-signup-existing': StaffSignupExistingProps;
   'password-reset': PasswordResetProps;
+  'appointment-rescheduled': AppointmentRescheduledProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -99,6 +104,7 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'staff-invitation': { component: StaffInvitation, subject: staffInvitationSubject },
   'staff-signup-existing': { component: StaffSignupExisting, subject: staffSignupExistingSubject },
   'password-reset': { component: PasswordReset, subject: passwordResetSubject },
+  'appointment-rescheduled': { component: AppointmentRescheduled, subject: appointmentRescheduledSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

@@ -9,6 +9,8 @@ import {
 
 export const requestStatuses = ['pending', 'approved', 'declined', 'expired', 'withdrawn'] as const;
 export type RequestStatus = (typeof requestStatuses)[number];
+/** What a request asks for: a new appointment, or another time for an existing one. */
+export type RequestKind = 'booking' | 'reschedule';
 
 /** What a new client gave on the portal; becomes a client on approval. */
 export interface NewClientDetails {
@@ -38,6 +40,8 @@ class AppointmentRequest extends Model<
   declare holdId: string | null;
   declare declineNote: CreationOptional<string | null>;
   declare appointmentId: CreationOptional<string | null>;
+  /** A booking, or a reschedule of appointmentId (models/migrations/0015-reschedule-requests.ts). */
+  declare kind: CreationOptional<RequestKind>;
   declare decidedBy: CreationOptional<string | null>;
   declare decidedAt: CreationOptional<Date | null>;
   declare idempotencyKey: string | null;
@@ -70,6 +74,7 @@ export function defineAppointmentRequest(sequelize: Sequelize): typeof Appointme
       holdId: { type: DataTypes.UUID },
       declineNote: { type: DataTypes.TEXT },
       appointmentId: { type: DataTypes.UUID },
+      kind: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'booking' },
       decidedBy: { type: DataTypes.UUID },
       decidedAt: { type: DataTypes.DATE },
       idempotencyKey: { type: DataTypes.TEXT },

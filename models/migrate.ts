@@ -13,6 +13,7 @@ import * as pendingTexts from './migrations/0011-pending-texts';
 import * as attendance from './migrations/0012-attendance';
 import * as inviteSequence from './migrations/0013-invite-sequence';
 import * as calendarFeeds from './migrations/0014-calendar-feeds';
+import * as rescheduleRequests from './migrations/0015-reschedule-requests';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -33,6 +34,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0012-attendance', module: attendance },
   { name: '0013-invite-sequence', module: inviteSequence },
   { name: '0014-calendar-feeds', module: calendarFeeds },
+  { name: '0015-reschedule-requests', module: rescheduleRequests },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */

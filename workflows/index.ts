@@ -6,3 +6,4 @@ export * from './staffInvitation';
 export * from './staffSignupNotice';
 export * from './passwordResetEmail';
 export * from './bookingConfirmation';
+export * from './rescheduleInvite';

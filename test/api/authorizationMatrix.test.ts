@@ -84,6 +84,7 @@ const newTimeOff = async (w: World) =>
     })
   ).id;
 /** A client with an appointment with the world's clinician, so that clinician (and no colleague) sees them. */
+let rescheduleFrom = 0;
 let clientSlot = 0;
 const clientOf = async (w: World) => {
   const client = await aClient(w.db, w.practice);
@@ -408,6 +409,34 @@ const table: Cell[] = [
     },
     body: () => staffBooking,
     expect: clinicianScoped(201),
+  },
+  // Staff reschedule (issue 14 item 4): the appointment's clinician, admins and managers; a future appointment
+  // per actor, three hours apart, each moved an hour later into its own gap.
+  {
+    name: 'reschedule an appointment',
+    method: 'POST',
+    path: async (w) => {
+      clientSlot += 1;
+      rescheduleFrom = Date.parse('2026-07-01T14:00:00Z') + clientSlot * 3 * 3_600_000;
+      const appointment = await anAppointment(w.db, {
+        practice: w.practice,
+        clinician: w.clinician,
+        client: await aClient(w.db, w.practice),
+        service: w.service,
+        startsAt: new Date(rescheduleFrom),
+      });
+      return `/api/appointments/${appointment.id}/reschedule`;
+    },
+    body: () => ({ startsAt: new Date(rescheduleFrom + 3_600_000).toISOString() }),
+    expect: clinicianScoped(200),
+  },
+  {
+    name: "ask to move a client's appointment in the portal (clients only: no staff token opens it)",
+    method: 'POST',
+    // Refused before any lookup, so any appointment id will do.
+    path: (w) => `/portal/${w.practice.slug}/me/appointments/${w.service.id}/reschedule-requests`,
+    body: { startsAt: '2026-07-21T14:00:00.000Z' },
+    expect: Object.fromEntries(actors.map((a) => [a, 401])),
   },
 ];
 

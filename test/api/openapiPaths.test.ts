@@ -77,6 +77,9 @@ const expected = [
   'POST /api/appointments/{id}/attendance',
   // Staff booking (issue 14 item 2).
   'POST /api/appointments',
+  // Staff reschedule (issue 14 item 4).
+  'POST /api/appointments/{id}/reschedule',
+  'POST /portal/{slug}/me/appointments/{id}/reschedule-requests',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

@@ -7,6 +7,7 @@ import { startCaptureServer, type CaptureServer } from '../support/captureServer
 import type { TestResponse } from '../support/http';
 import { aClient, aClinician, aPractice, aService, anAppointment, fixturePassword } from '../fixtures';
 import { startRequestWorkflow } from '../../temporal/requests';
+import { TokenService } from '../../api/auth/tokens';
 import { type NewClientDetails, type Practice, type Service, type StaffUser } from '../../models';
 
 // The clock is Monday 1 June 2026, 12:00 UTC; slots from Wednesday 10 June, 10:00 in New York.
@@ -178,6 +179,34 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
       'get',
       '/api/clinicians/{id}/booking-preferences',
     );
+  });
+
+  it('staff reschedule (issue 14 item 4): the move answered as declared', async () => {
+    const appointment = await anAppointment(ctx.db, {
+      practice,
+      clinician,
+      client: await aClient(ctx.db, practice),
+      service,
+      startsAt: SLOT,
+    });
+    const moved = await ctx.http.post(
+      `/api/appointments/${appointment.id}/reschedule`,
+      { startsAt: new Date(SLOT.getTime() + 26 * 3_600_000).toISOString() },
+      { token },
+    );
+    expectDeclared(moved, 'post', '/api/appointments/{id}/reschedule');
+
+    // The client asks to move it once more, to Thursday 11:00 in New York (on the fixture's hours and grid).
+    const clientToken = await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
+      { typ: 'client', sub: appointment.clientId, pid: practice.id },
+      new Date(ctx.clock.now().getTime() + 3_600_000),
+    );
+    const asked = await ctx.http.post(
+      `/portal/${practice.slug}/me/appointments/${appointment.id}/reschedule-requests`,
+      { startsAt: '2026-06-11T15:00:00.000Z' },
+      { token: clientToken },
+    );
+    expectDeclared(asked, 'post', '/portal/{slug}/me/appointments/{id}/reschedule-requests', 201);
   });
 
   it('clients: the list, a profile with its history, added (with and without an invitation), edited, invited, a flagged request', async () => {

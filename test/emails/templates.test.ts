@@ -13,6 +13,7 @@ import EmailVerification from '../../emails/email-verification';
 import StaffInvitation from '../../emails/staff-invitation';
 import StaffSignupExisting from '../../emails/staff-signup-existing';
 import PasswordReset from '../../emails/password-reset';
+import AppointmentRescheduled from '../../emails/appointment-rescheduled';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -145,6 +146,17 @@ const build = {
     firstName: 'Maya',
     resetUrl: 'https://booking.example.com/app/reset-password?token=abc123',
   }),
+  'appointment-rescheduled': (): EmailPropsByKind['appointment-rescheduled'] => ({
+    ...slot,
+    ...clientZone,
+    previousStartsAt: '2026-11-02T18:00:00Z',
+    previousEndsAt: '2026-11-02T18:50:00Z',
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Individual therapy',
+    cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z', bookedAt: '2026-10-30T18:00:00Z' },
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -154,6 +166,7 @@ const toClient: EmailKind[] = [
   'request-declined',
   'request-expired',
   'appointment-canceled',
+  'appointment-rescheduled',
 ];
 
 async function renderKind<K extends EmailKind>(kind: K) {
@@ -229,6 +242,7 @@ describe('emails/render renderEmail', () => {
       'staff-invitation': StaffInvitation.PreviewProps,
       'staff-signup-existing': StaffSignupExisting.PreviewProps,
       'password-reset': PasswordReset.PreviewProps,
+      'appointment-rescheduled': AppointmentRescheduled.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);
@@ -418,5 +432,14 @@ describe('emails/password-reset', () => {
     expect(text).to.include(url);
     expect(text).to.include('works once, for 60 minutes');
     expect(text).to.include('signs you out everywhere');
+  });
+});
+
+describe('emails/appointment-rescheduled', () => {
+  it("names the old and the new time in the client's zone", async () => {
+    const email = await renderKind('appointment-rescheduled');
+    expect(email.subject).to.equal('Moved: your appointment is now on Tue, Nov 3, 7:00 AM PST');
+    expect(email.text).to.include('It was Monday, November 2, 2026 at 10:00 AM PST (50 minutes).');
+    expect(email.text).to.include(clientTime);
   });
 });

@@ -15,6 +15,7 @@ export const recordedPaths = {
     'request-email-retried-in-rounds',
     'request-pending',
     'request-approved-as-new-client',
+    'request-reschedule-approved',
   ],
   cancellationWorkflow: [
     'cancellation-canceled',
@@ -43,6 +44,12 @@ export const recordedPaths = {
   staffSignupNoticeWorkflow: ['staff-signup-notice-sent', 'staff-signup-notice-skipped'],
   passwordResetEmailWorkflow: ['password-reset-sent', 'password-reset-skipped', 'password-reset-rejected'],
   bookingConfirmationWorkflow: ['booking-confirmation-sent', 'booking-confirmation-rejected'],
+  rescheduleInviteWorkflow: [
+    'reschedule-invite-sent',
+    'reschedule-invite-skipped',
+    'reschedule-invite-rejected',
+    'reschedule-invite-not-recorded',
+  ],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

@@ -52,6 +52,9 @@ import { testDataConverter } from '../../support/codecKeys';
 import { failureConverterPath } from '../../../temporal/codec';
 import { keepPendingText } from '../../../booking/pendingTexts';
 import { bookingConfirmationWorkflowId } from '../../../temporal/bookings';
+import { rescheduleAppointment, type RescheduleInviteInput } from '../../../booking/reschedule';
+import { submitRescheduleRequest } from '../../../booking/rescheduleRequest';
+import { rescheduleInviteWorkflowId } from '../../../temporal/reschedules';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -222,6 +225,40 @@ describe('record workflow histories', function () {
         expect(result).to.include({ status: 'approved' });
         expect(await r.handle.result()).to.include({ status: 'approved' });
         await save('request-approved-as-new-client', r.handle);
+      }));
+    it('request-reschedule-approved', () =>
+      recording(async () => {
+        // A client's reschedule request: the same workflow and commands as a booking; approval moves the appointment.
+        const practice = await aPractice(tb.db, { cancellationPolicy: '24h' });
+        const clinician = await aClinician(tb.db, practice, {
+          preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
+        });
+        const client = await aClient(tb.db, practice);
+        const appointment = await anAppointment(tb.db, {
+          practice,
+          clinician,
+          client,
+          service: await aService(tb.db, practice, { durationMinutes: 50 }),
+          startsAt: SLOT,
+        });
+        const request = await submitRescheduleRequest(
+          tb.db,
+          {
+            practice,
+            clientId: client.id,
+            appointmentId: appointment.id,
+            startsAt: new Date(SLOT.getTime() + 25 * HOUR),
+            now: new Date(NOW),
+          },
+          (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
+        );
+        const handle = tb.env.client.workflow.getHandle(requestWorkflowId(request.id));
+        expect(
+          await decideRequest(tb.env.client, request.id, { kind: 'approve', actorId: clinician.id }),
+        ).to.include({ status: 'approved' });
+        expect(await handle.result()).to.include({ status: 'approved' });
+        expect((await appointment.reload()).inviteSequence).to.equal(1);
+        await save('request-reschedule-approved', handle);
       }));
     it('request-declined-with-note', () => decided('request-declined-with-note', 'decline', 'declined'));
     it('request-email-rejected', () =>
@@ -633,6 +670,92 @@ describe('record workflow histories', function () {
     it('booking-confirmation-rejected', async () => {
       tb.capture.rejectNext(1);
       await confirmed('booking-confirmation-rejected');
+    });
+  });
+
+  describe('rescheduleInviteWorkflow', () => {
+    /** A staff move of a scheduled appointment, its invite workflow started inside the move's transaction. */
+    async function moved(
+      name: RecordedPath,
+      expected: string,
+      after?: (appointmentId: string) => Promise<void>,
+    ) {
+      const practice = await aPractice(tb.db);
+      const clinician = await aClinician(tb.db, practice);
+      const appointment = await anAppointment(tb.db, {
+        practice,
+        clinician,
+        client: await aClient(tb.db, practice),
+        service: await aService(tb.db, practice),
+        startsAt: SLOT,
+      });
+      await recording(async () => {
+        let started: RescheduleInviteInput | undefined;
+        await rescheduleAppointment(
+          tb.db,
+          clinician,
+          {
+            appointmentId: appointment.id,
+            startsAt: new Date(SLOT.getTime() + 24 * HOUR),
+            now: new Date(NOW),
+          },
+          async (input) => {
+            started = input;
+            await tb.env.client.workflow.start('rescheduleInviteWorkflow', {
+              taskQueue: tb.taskQueue,
+              workflowId: rescheduleInviteWorkflowId(input),
+              args: [input],
+            });
+          },
+        );
+        await after?.(appointment.id);
+        const handle = tb.env.client.workflow.getHandle(rescheduleInviteWorkflowId(started!));
+        expect(await handle.result()).to.equal(expected);
+        await save(name, handle);
+      });
+    }
+
+    it('reschedule-invite-sent', async () => {
+      // A short provider outage: the recorded send is retried before it succeeds.
+      tb.capture.failNext(2, 503);
+      await moved('reschedule-invite-sent', 'sent');
+    });
+    it('reschedule-invite-skipped', async () => {
+      // Moved again before the first invite went out: the later invite replaces it.
+      await moved('reschedule-invite-skipped', 'skipped', async (id) => {
+        await tb.db.Appointment.update({ inviteSequence: 2 }, { where: { id } });
+      });
+    });
+    it('reschedule-invite-rejected', async () => {
+      tb.capture.rejectNext(1);
+      await moved('reschedule-invite-rejected', 'rejected');
+    });
+    it('reschedule-invite-not-recorded', async () => {
+      // Started for a move whose transaction never committed (the API died before COMMIT).
+      const practice = await aPractice(tb.db);
+      const input: RescheduleInviteInput = {
+        appointmentId: (
+          await anAppointment(tb.db, {
+            practice,
+            clinician: await aClinician(tb.db, practice),
+            client: await aClient(tb.db, practice),
+            service: await aService(tb.db, practice),
+            startsAt: SLOT,
+          })
+        ).id,
+        practiceId: practice.id,
+        sequence: 1,
+        rescheduledAt: NOW,
+      };
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('rescheduleInviteWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: rescheduleInviteWorkflowId(input),
+          args: [input],
+        });
+        expect(await handle.result()).to.equal('not-recorded');
+        await save('reschedule-invite-not-recorded', handle);
+      });
     });
   });
 

@@ -15,6 +15,7 @@ const actionLabels: Record<string, string> = {
   'appointment.cancel': 'Canceled an appointment',
   'appointment.attendance': 'Marked attendance',
   'appointment.book': 'Booked an appointment',
+  'appointment.reschedule': 'Moved an appointment',
   'availability_rule.create': 'Added availability',
   'availability_rule.update': 'Changed availability',
   'availability_rule.delete': 'Removed availability',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Attendance } from './Attendance';
 import { BookAppointmentButton } from './BookAppointmentDialog';
 import { CancelAppointmentButton } from './CancelAppointmentDialog';
+import { RescheduleAction } from './RescheduleDialog';
 import { DateTime } from 'luxon';
 import {
   appointmentStatusLabel,
@@ -14,7 +15,17 @@ import {
   weekStart,
 } from '../format';
 import { useSearchParam } from '../router';
-import { ErrorAlert, Loading, PageHeading, SelectField, StatusBadge, WeekNav, useLoad } from '../ui';
+import {
+  Alert,
+  ErrorAlert,
+  Loading,
+  PageHeading,
+  SelectField,
+  StatusBadge,
+  WeekNav,
+  useLoad,
+  useSuccessMessage,
+} from '../ui';
 import { useStaff } from './context';
 import { isClinician, managesPractice, type CalendarEntry, type StaffUser } from './types';
 
@@ -45,6 +56,9 @@ export function Calendar() {
     const c = clinicians.data?.find((x) => x.id === id);
     return c ? fullName(c) : '';
   };
+  // Reschedule dialogs: the time is the appointment's clinician's, as their availability is.
+  const zoneOf = (id: string) => clinicians.data?.find((x) => x.id === id)?.timeZone ?? zone;
+  const done = useSuccessMessage();
   const days = Array.from({ length: 7 }, (_, i) => start.plus({ days: i }));
   const rows = list.data ?? [];
 
@@ -72,6 +86,7 @@ export function Calendar() {
       </div>
       <WeekNav start={start} onChange={setWeek} />
       <p className="muted small">Times are shown in {formatZone(zone)}.</p>
+      {done.message && <Alert kind="success">{done.message}</Alert>}
       {list.loading && !list.data && <Loading />}
       <ErrorAlert
         error={list.error ?? clinicians.error}
@@ -108,6 +123,14 @@ export function Calendar() {
                     )}
                     <Attendance entry={a} onMarked={list.reload} />
                     <CancelAppointmentButton entry={a} onCanceled={list.reload} />
+                    <RescheduleAction
+                      entry={a}
+                      zone={zoneOf(a.clinicianId)}
+                      onMoved={(message) => {
+                        done.show(message);
+                        list.reload();
+                      }}
+                    />
                   </li>
                 ))}
               </ul>

@@ -75,6 +75,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -128,6 +130,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -727,6 +731,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
@@ -880,6 +886,8 @@ export interface Operations {
       request: {
         id: string;
         status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+        /** A new appointment, or another time for appointmentId (then set from the start) */
+        kind: 'booking' | 'reschedule';
         clinicianId: string;
         serviceId: string;
         startsAt: string;
@@ -921,6 +929,8 @@ export interface Operations {
       request: {
         id: string;
         status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+        /** A new appointment, or another time for appointmentId (then set from the start) */
+        kind: 'booking' | 'reschedule';
         clinicianId: string;
         serviceId: string;
         startsAt: string;
@@ -1000,6 +1010,25 @@ export interface Operations {
       status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
       cancelRequestedAt?: string;
       canceledAt?: string;
+    };
+  };
+  /** Move a scheduled appointment to another time (same duration); the client gets an updated invite */
+  'POST /api/appointments/{id}/reschedule': {
+    params: {
+      id: string;
+    };
+    query: never;
+    body: {
+      startsAt: string;
+    };
+    response: {
+      appointmentId: string;
+      startsAt: string;
+      endsAt: string;
+      /** The SEQUENCE of the client's latest invite */
+      inviteSequence: number;
+      /** false when the appointment already started at this time */
+      changed: boolean;
     };
   };
   /** Sign in with email and password; returns a bearer token */
@@ -1353,6 +1382,32 @@ export interface Operations {
       canceledAt?: string;
     };
   };
+  /** Ask to move one of your appointments: the new time is held until the clinician decides */
+  'POST /portal/{slug}/me/appointments/{id}/reschedule-requests': {
+    params: {
+      slug: string;
+      id: string;
+    };
+    query: never;
+    body: {
+      startsAt: string;
+    };
+    response: {
+      id: string;
+      status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      kind: 'reschedule';
+      clinicianId: string;
+      serviceId: string;
+      startsAt: string;
+      endsAt: string;
+      clientId: string | null;
+      message: string | null;
+      declineNote: string | null;
+      appointmentId: string;
+      createdAt: string;
+      decidedAt: string | null;
+    };
+  };
   /** Withdraw one of your pending requests */
   'POST /portal/{slug}/me/requests/{id}/withdraw': {
     params: {
@@ -1364,6 +1419,8 @@ export interface Operations {
     response: {
       id: string;
       status: 'pending' | 'approved' | 'declined' | 'expired' | 'withdrawn';
+      /** A new appointment, or another time for appointmentId (then set from the start) */
+      kind: 'booking' | 'reschedule';
       clinicianId: string;
       serviceId: string;
       startsAt: string;
