@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { useApi } from './context';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useMailedApi } from './context';
 import { aClient, aClinician, aPractice, aService, fixturePassword } from '../fixtures';
 import { startRequestWorkflow } from '../../temporal/requests';
 import {
@@ -19,17 +18,8 @@ const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 describe('deciding requests: what the approval says it did, and one request reloaded (API, worker, Temporal)', function () {
   this.timeout(120_000);
-  let capture: CaptureServer;
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
+  const mailed = useMailedApi();
+  const { ctx } = mailed;
 
   let practice: Practice;
   let clinician: StaffUser;
@@ -144,7 +134,7 @@ describe('deciding requests: what the approval says it did, and one request relo
     expect((await ctx.http.get(`/api/appointment-requests/${randomUUID()}`, { token })).status).to.equal(404);
   });
 
-  const emailKeyed = (key: string) => capture.waitFor((e) => e.idempotencyKey === key, 20_000);
+  const emailKeyed = (key: string) => mailed.capture.waitFor((e) => e.idempotencyKey === key, 20_000);
 
   it('the receipt points a new client to the portal and an existing one to their requests', async () => {
     const fresh = await submitted({ newClient: details(`receipt-${randomUUID()}@example.test`) });

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { useApi } from './context';
+import { useMailedApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { cancellationWorkflowId } from '../../temporal/cancellations';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 import {
   aClient,
   aClinician,
@@ -29,24 +28,15 @@ const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temporal, Resend SDK)', function () {
   this.timeout(120_000);
-  let capture: CaptureServer;
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
+  const mailed = useMailedApi();
+  const { ctx } = mailed;
 
   let practice: Practice;
   let clinician: StaffUser;
   let service: Service;
   let client: Client;
   beforeEach(async () => {
-    capture.reset();
+    mailed.capture.reset();
     practice = await aPractice(ctx.db, { cancellationPolicy: '24h', phone: '+1 555 0199' });
     clinician = await aClinician(ctx.db, practice);
     service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
@@ -76,7 +66,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
     ctx.http.post(`/portal/${practice.slug}/me/appointments/${appointment.id}/cancel`, body, {
       token: token ?? (await portalToken()),
     });
-  const keyed = (key: string) => capture.waitFor((e) => e.idempotencyKey === key, 20_000);
+  const keyed = (key: string) => mailed.capture.waitFor((e) => e.idempotencyKey === key, 20_000);
 
   async function offeredStarts(): Promise<string[]> {
     const q = new URLSearchParams({
@@ -336,7 +326,7 @@ describe('appointments and cancelations over HTTP (API, worker, PostgreSQL, Temp
     expect(toClient.text).to.include('The practice canceled your appointment');
     // The clinician canceled their own: nobody else needs telling, and notifyClient was false.
     const ownId = (await ctx.db.Appointment.findOne({ where: { startsAt: SLOT } }))!.id;
-    expect(capture.deliveries().filter((e) => e.idempotencyKey?.endsWith(ownId))).to.have.length(0);
+    expect(mailed.capture.deliveries().filter((e) => e.idempotencyKey?.endsWith(ownId))).to.have.length(0);
 
     const again = await ctx.http.post(
       `/api/appointments/${managerCanceled.id}/cancel`,

@@ -4,6 +4,7 @@ import { fixedClock } from '../../lib/clock';
 import { freshDatabase } from '../support/database';
 import { startStack, type TestStack } from '../support/stack';
 import { httpClient, type HttpClient } from '../support/http';
+import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 
 /** In a describe block: per test a fresh database, the real API over HTTP, and a movable clock. */
 export function useApi(
@@ -54,6 +55,30 @@ export function useApi(
     },
     get clock() {
       return state.clock!;
+    },
+  };
+}
+
+/**
+ * useApi with its worker, and emails through the real Resend SDK to a capture server of this describe block's own
+ * (the inbox the tests read): the capture server starts before the app is configured and closes after the block.
+ */
+export function useMailedApi() {
+  let capture: CaptureServer | undefined;
+  before(async () => {
+    capture = await startCaptureServer();
+  });
+  after(async () => {
+    await capture?.close();
+  });
+  const ctx = useApi({
+    worker: true,
+    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture!.url }),
+  });
+  return {
+    ctx,
+    get capture(): CaptureServer {
+      return capture!;
     },
   };
 }

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
 import { QueryTypes } from 'sequelize';
-import { useApi } from './context';
+import { useMailedApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { appointmentUid } from '../../emails/ics';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 import {
   aClient,
   aClinician,
@@ -23,17 +22,8 @@ const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 describe('staff reschedule over HTTP (API, worker, PostgreSQL, Temporal, Resend SDK)', function () {
   this.timeout(120_000);
-  let capture: CaptureServer;
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
+  const mailed = useMailedApi();
+  const { ctx } = mailed;
 
   let practice: Practice;
   let clinician: StaffUser;
@@ -41,7 +31,7 @@ describe('staff reschedule over HTTP (API, worker, PostgreSQL, Temporal, Resend 
   let client: Client;
   let appointment: Appointment;
   beforeEach(async () => {
-    capture.reset();
+    mailed.capture.reset();
     practice = await aPractice(ctx.db, { cancellationPolicy: '24h', phone: '+1 555 0199' });
     clinician = await aClinician(ctx.db, practice);
     service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
@@ -105,7 +95,7 @@ describe('staff reschedule over HTTP (API, worker, PostgreSQL, Temporal, Resend 
     });
     expect(entry.newValue).to.include({ startsAt: target.toISOString(), inviteSequence: 1 });
 
-    const email = await capture.waitFor(
+    const email = await mailed.capture.waitFor(
       (e) => e.idempotencyKey === `appointment-rescheduled/${appointment.id}/1`,
       20_000,
     );
@@ -125,7 +115,7 @@ describe('staff reschedule over HTTP (API, worker, PostgreSQL, Temporal, Resend 
     // A second move: the next invite's SEQUENCE is higher still, under its own key.
     const later = at(target, 24 * HOUR);
     expect((await move(later.toISOString())).body).to.include({ inviteSequence: 2, changed: true });
-    const second = await capture.waitFor(
+    const second = await mailed.capture.waitFor(
       (e) => e.idempotencyKey === `appointment-rescheduled/${appointment.id}/2`,
       20_000,
     );

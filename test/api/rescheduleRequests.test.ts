@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
-import { useApi } from './context';
+import { useMailedApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { appointmentUid } from '../../emails/ics';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 import { aClient, aClinician, aPractice, aService, anAppointment, fixturePassword } from '../fixtures';
 import type { Appointment, Client, Practice, Service, StaffUser } from '../../models';
 
@@ -15,17 +14,8 @@ const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 describe('reschedule requests from the portal (API, worker, PostgreSQL, Temporal, Resend SDK)', function () {
   this.timeout(120_000);
-  let capture: CaptureServer;
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
+  const mailed = useMailedApi();
+  const { ctx } = mailed;
 
   let practice: Practice;
   let clinician: StaffUser;
@@ -33,7 +23,7 @@ describe('reschedule requests from the portal (API, worker, PostgreSQL, Temporal
   let client: Client;
   let appointment: Appointment;
   beforeEach(async () => {
-    capture.reset();
+    mailed.capture.reset();
     practice = await aPractice(ctx.db, { cancellationPolicy: '24h', phone: '+1 555 0199' });
     clinician = await aClinician(ctx.db, practice, {
       preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
@@ -93,7 +83,7 @@ describe('reschedule requests from the portal (API, worker, PostgreSQL, Temporal
     const request = await ctx.db.AppointmentRequest.findByPk(res.body.id);
     expect(request).to.include({ status: 'approved', holdId: null, appointmentId: appointment.id });
 
-    const email = await capture.waitFor(
+    const email = await mailed.capture.waitFor(
       (e) => e.idempotencyKey === `request-approved/${res.body.id}`,
       20_000,
     );

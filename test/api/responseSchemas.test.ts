@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { useApi } from './context';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
+import { useMailedApi } from './context';
 import type { TestResponse } from '../support/http';
 import { aClient, aClinician, aPractice, aService, anAppointment, fixturePassword } from '../fixtures';
 import { startRequestWorkflow } from '../../temporal/requests';
@@ -22,17 +21,8 @@ type OpenApi = {
 
 describe('API answers match the 200 schemas /openapi.json declares (what the web app types are generated from)', function () {
   this.timeout(120_000);
-  let capture: CaptureServer;
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
+  const mailed = useMailedApi();
+  const { ctx } = mailed;
 
   let practice: Practice;
   let clinician: StaffUser;
@@ -298,7 +288,7 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
     );
     expectDeclared(invited, 'post', '/api/staff/invitations', 201);
     expectDeclared(await ctx.http.get('/api/staff/invitations', { token }), 'get', '/api/staff/invitations');
-    const delivered = await capture.waitFor((e) => e.to.includes(email));
+    const delivered = await mailed.capture.waitFor((e) => e.to.includes(email));
     const link = /accept-invitation\?token=([A-Za-z0-9_-]+)/.exec(delivered.text ?? '')![1];
     const accepted = await ctx.http.post('/api/staff/invitations/accept', {
       token: link,

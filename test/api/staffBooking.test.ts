@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
-import { useApi } from './context';
+import { useMailedApi } from './context';
 import { TokenService } from '../../api/auth/tokens';
 import { appointmentUid } from '../../emails/ics';
-import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 import { invariantViolations } from '../reliability/harness';
 import {
   aClient,
@@ -38,17 +37,8 @@ function parseIcs(utf8: string) {
 
 describe('staff booking and staff cancelation over HTTP (API, worker, PostgreSQL, Temporal, Resend SDK)', function () {
   this.timeout(180_000);
-  let capture: CaptureServer;
-  before(async () => {
-    capture = await startCaptureServer();
-  });
-  after(async () => {
-    await capture?.close();
-  });
-  const ctx = useApi({
-    worker: true,
-    env: () => ({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: capture.url }),
-  });
+  const mailed = useMailedApi();
+  const { ctx } = mailed;
 
   let practice: Practice;
   let clinician: StaffUser;
@@ -56,7 +46,7 @@ describe('staff booking and staff cancelation over HTTP (API, worker, PostgreSQL
   let service: Service;
   let client: Client;
   beforeEach(async () => {
-    capture.reset();
+    mailed.capture.reset();
     practice = await aPractice(ctx.db, { cancellationPolicy: '24h' });
     clinician = await aClinician(ctx.db, practice);
     manager = await aStaffUser(ctx.db, practice, { role: 'practice_manager' });
@@ -74,7 +64,7 @@ describe('staff booking and staff cancelation over HTTP (API, worker, PostgreSQL
     ctx.http.post(`/api/appointments/${id}/cancel`, body, {
       token: await ctx.http.signIn(who.email, fixturePassword),
     });
-  const keyed = (key: string) => capture.waitFor((e) => e.idempotencyKey === key, 20_000);
+  const keyed = (key: string) => mailed.capture.waitFor((e) => e.idempotencyKey === key, 20_000);
   const written = async () => ({
     appointments: await ctx.db.Appointment.count({ where: { practiceId: practice.id } }),
     audits: await ctx.db.AuditEntry.count({ where: { practiceId: practice.id, action: 'appointment.book' } }),

@@ -18,6 +18,7 @@ import {
   useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
+import { ConfirmDeleteDialog } from './ConfirmDeleteDialog';
 import { TimeOffSection } from './TimeOff';
 import { usePracticeZone } from './practiceZone';
 import { isClinician, type Service, type StaffUser } from './types';
@@ -423,37 +424,18 @@ function DeleteDialog({
   onClose: () => void;
   onDeleted: () => void;
 }) {
-  const { call } = useStaff();
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    try {
-      await call(`/api/clinicians/${clinicianId}/availability-rules/${rule.id}`, { method: 'DELETE' });
-      onDeleted();
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
-    <Dialog
+    <ConfirmDeleteDialog
       title="Delete availability?"
+      path={`/api/clinicians/${clinicianId}/availability-rules/${rule.id}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="secondary" onClick={onClose}>
-            Keep it
-          </button>
-          <button type="button" className="danger" onClick={() => void remove()}>
-            Delete
-          </button>
-        </>
-      }
+      onDeleted={onDeleted}
     >
       <p>{rule.summary}</p>
       <p className="muted">
         Clients will no longer see open times from this availability. Booked appointments stay.
       </p>
-      <ErrorAlert error={error} />
-    </Dialog>
+    </ConfirmDeleteDialog>
   );
 }
 

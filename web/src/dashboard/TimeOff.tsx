@@ -5,6 +5,7 @@ import type { ResponseOf } from '../generated/api';
 import { formatRange, formatZone, iso } from '../format';
 import { Alert, Dialog, ErrorAlert, FormError, Loading, TextField, useLoad } from '../ui';
 import { useStaff } from './context';
+import { ConfirmDeleteDialog } from './ConfirmDeleteDialog';
 
 type TimeOffEntry = ResponseOf<'GET /api/clinicians/{id}/time-off'>[number];
 
@@ -225,34 +226,15 @@ function DeleteTimeOffDialog({
   onClose: () => void;
   onDeleted: () => void;
 }) {
-  const { call } = useStaff();
-  const [error, setError] = useState<unknown>(null);
-  const remove = async () => {
-    try {
-      await call(`/api/clinicians/${clinicianId}/time-off/${entry.id}`, { method: 'DELETE' });
-      onDeleted();
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
-    <Dialog
+    <ConfirmDeleteDialog
       title="Delete time off?"
+      path={`/api/clinicians/${clinicianId}/time-off/${entry.id}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="secondary" onClick={onClose}>
-            Keep it
-          </button>
-          <button type="button" className="danger" onClick={() => void remove()}>
-            Delete
-          </button>
-        </>
-      }
+      onDeleted={onDeleted}
     >
       <p>{formatRange(entry.startsAt, entry.endsAt, zone)}</p>
       <p className="muted">Clients will be able to request these times again, inside your availability.</p>
-      <ErrorAlert error={error} />
-    </Dialog>
+    </ConfirmDeleteDialog>
   );
 }
