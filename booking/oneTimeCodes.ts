@@ -15,7 +15,7 @@ export interface OneTimeCodes {
 }
 
 /** What an emailed link is for; a link of one purpose never matches another. */
-export type LinkPurpose = 'staff-invitation' | 'password-reset' | 'calendar-feed';
+export type LinkPurpose = 'staff-invitation' | 'password-reset' | 'calendar-feed' | 'reminder-opt-out';
 
 /** What the database keeps of a link token: enough to find its row, nothing that gives the link away. */
 export function linkTokenHash(token: string): string {
