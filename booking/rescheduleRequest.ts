@@ -18,8 +18,10 @@ export function toRescheduleRequestView(r: AppointmentRequest) {
 }
 
 /** The refusal (and number) for a client whose appointment can only be moved by calling. */
-function byPhoneOnly(phone: string | null) {
-  return new BookingError('RESCHEDULE_BY_PHONE_ONLY', rescheduleByPhoneMessage(phone), undefined, { phone });
+function byPhoneOnly(phone: string | null, policy: { byPhoneOnly: boolean }) {
+  return new BookingError('RESCHEDULE_BY_PHONE_ONLY', rescheduleByPhoneMessage(phone, policy), undefined, {
+    phone,
+  });
 }
 
 /**
@@ -53,9 +55,10 @@ export async function submitRescheduleRequest(
           undefined,
           { status: appointment.status },
         );
-      if (!mayRequestReschedule(cancelationOptions(appointment, input.now))) {
+      const options = cancelationOptions(appointment, input.now);
+      if (!mayRequestReschedule(options)) {
         const clinician = await db.StaffUser.findByPk(appointment.clinicianId, { transaction });
-        throw byPhoneOnly(contactPhone(clinician, practice));
+        throw byPhoneOnly(contactPhone(clinician, practice), options);
       }
       const durationMinutes = Math.round(
         (appointment.endsAt.getTime() - appointment.startsAt.getTime()) / 60_000,

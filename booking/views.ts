@@ -124,7 +124,7 @@ export function toUpcomingPortalAppointment(
     practicePhone: options.byPhoneOnly || !movable ? opts.practicePhone : null,
     cancelByPhoneMessage: options.byPhoneOnly ? phoneOnlyMessage(opts.practicePhone) : null,
     canRequestReschedule: movable,
-    rescheduleByPhoneMessage: movable ? null : rescheduleByPhoneMessage(opts.practicePhone),
+    rescheduleByPhoneMessage: movable ? null : rescheduleByPhoneMessage(opts.practicePhone, options),
   };
 }
 
