@@ -243,7 +243,7 @@ export function Requests() {
               <dl className="details">
                 {r.movesFrom && (
                   <div>
-                    <dt>Now</dt>
+                    <dt>{current === 'pending' ? 'Now' : 'From'}</dt>
                     <dd>{formatRange(r.movesFrom.startsAt, r.movesFrom.endsAt, zone)}</dd>
                   </div>
                 )}

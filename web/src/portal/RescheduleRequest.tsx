@@ -70,8 +70,7 @@ export function RescheduleRequest({
   };
 
   return (
-    <section aria-labelledby="reschedule-heading">
-      <h2 id="reschedule-heading">Request a different time</h2>
+    <section aria-label="Request a different time">
       <p>
         {a.service.name} with {fullName(a.clinician)}, now <strong>{now}</strong>. Your appointment keeps this
         time until {fullName(a.clinician)} approves the new one.
