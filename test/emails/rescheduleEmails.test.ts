@@ -3,6 +3,7 @@ import NewRescheduleRequest from '../../emails/reschedule/new-request';
 import RescheduleRequestReceived from '../../emails/reschedule/request-received';
 import RescheduleRequestApproved from '../../emails/reschedule/request-approved';
 import RescheduleRequestDeclined from '../../emails/reschedule/request-declined';
+import RescheduleRequestExpired from '../../emails/reschedule/request-expired';
 import { renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -101,6 +102,7 @@ describe('request emails for a reschedule request: they say reschedule and name 
       'request-received': RescheduleRequestReceived.PreviewProps,
       'request-approved': RescheduleRequestApproved.PreviewProps,
       'request-declined': RescheduleRequestDeclined.PreviewProps,
+      'request-expired': RescheduleRequestExpired.PreviewProps,
     };
     for (const [kind, preview] of Object.entries(previews)) {
       const email = await renderEmail(kind as keyof typeof previews, preview as never);
