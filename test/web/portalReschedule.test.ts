@@ -11,6 +11,24 @@ describe('a client asks for a different time in Chromium (390 px), the clinician
   const stage = useBrowser({ artifacts: 'web-portal-reschedule' });
   const { ctx, device, screenshot, pageErrors, fitsWidth, staffSignIn } = stage;
 
+  /** The client signs in to the portal on a 390 px phone with the code emailed to them. */
+  const clientOnPhone = async (slug: string, email: string): Promise<Page> => {
+    const phone = await device('phone', 'America/New_York');
+    await phone.clock.setFixedTime(new Date(NOW));
+    await phone.goto(`/portal/${slug}`);
+    await phone.getByRole('link', { name: "I'm an existing client" }).click();
+    await phone.getByLabel('Email').fill(email);
+    await phone.getByRole('button', { name: 'Email me a code' }).click();
+    const codeEmail = await stage.capture.waitFor(
+      (e) => e.to.includes(email) && (e.idempotencyKey?.startsWith('sign-in-code/') ?? false),
+      20_000,
+    );
+    await phone.getByLabel('Sign-in code').fill(/\b(\d{6})\b/.exec(codeEmail.text ?? '')![1]);
+    await phone.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await phone.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
+    return phone;
+  };
+
   it('the portal offers the slot picker while moving is free, shows the pending move, and the new time once approved', async () => {
     const practice = await aPractice(ctx.db, {
       timeZone: 'America/New_York',
@@ -40,19 +58,7 @@ describe('a client asks for a different time in Chromium (390 px), the clinician
       startsAt: new Date('2026-06-02T11:00:00Z'),
     });
 
-    const phone: Page = await device('phone', 'America/New_York');
-    await phone.clock.setFixedTime(new Date(NOW));
-    await phone.goto(`/portal/${practice.slug}`);
-    await phone.getByRole('link', { name: "I'm an existing client" }).click();
-    await phone.getByLabel('Email').fill(casey.email);
-    await phone.getByRole('button', { name: 'Email me a code' }).click();
-    const codeEmail = await stage.capture.waitFor(
-      (e) => e.to.includes(casey.email) && (e.idempotencyKey?.startsWith('sign-in-code/') ?? false),
-      20_000,
-    );
-    await phone.getByLabel('Sign-in code').fill(/\b(\d{6})\b/.exec(codeEmail.text ?? '')![1]);
-    await phone.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await phone.getByRole('heading', { level: 1, name: 'Hello, Casey' }).waitFor();
+    const phone = await clientOnPhone(practice.slug, casey.email);
 
     const upcoming = phone.getByRole('region', { name: 'My appointments' });
     const late = upcoming.locator('li.card').filter({ hasText: 'Tue, Jun 2, 7:00 – 7:50 AM' });
@@ -146,6 +152,53 @@ describe('a client asks for a different time in Chromium (390 px), the clinician
       (e) => e.subject.startsWith('Rescheduled: your appointment is now on'),
       20_000,
     );
+    expect(pageErrors).to.deep.equal([]);
+  });
+  it('the client cancels an appointment whose move is pending: the move is closed with it, and the clinician reads why', async () => {
+    const practice = await aPractice(ctx.db, { timeZone: 'America/New_York', cancellationPolicy: '24h' });
+    const therapy = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
+    const clinician = await aClinician(ctx.db, practice, {
+      preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
+    });
+    await clinician.update({ timeZone: 'America/New_York' });
+    const robin = await aClient(ctx.db, practice, { firstName: 'Robin', lastName: 'Hale' });
+    const appointment = await anAppointment(ctx.db, {
+      practice,
+      clinician,
+      client: robin,
+      service: therapy,
+      startsAt: new Date('2026-06-03T14:00:00Z'),
+    });
+    const phone = await clientOnPhone(practice.slug, robin.email);
+    const card = phone.getByRole('region', { name: 'My appointments' }).locator('li.card');
+    await card.getByRole('button', { name: 'Request a different time' }).click();
+    await phone.getByRole('button', { name: 'Thursday, June 4, 2026 at 11:00 AM' }).click();
+    await phone.getByRole('button', { name: 'Send request' }).click();
+    await card.getByText(/^Reschedule requested:/).waitFor();
+
+    await card.getByRole('button', { name: 'Cancel appointment' }).click();
+    await phone
+      .getByRole('dialog', { name: 'Cancel this appointment?' })
+      .getByRole('button', { name: 'Cancel appointment' })
+      .click();
+    await phone.getByText('Your appointment was canceled.').waitFor();
+    expect(await phone.getByText(/Reschedule requested/).count(), 'no move left waiting').to.equal(0);
+    expect(await fitsWidth(phone), 'no sideways scrolling').to.equal(true);
+    await screenshot(phone, 'canceled-with-pending-move-phone');
+    const request = (await ctx.db.AppointmentRequest.findOne({ where: { appointmentId: appointment.id } }))!;
+    expect(request).to.include({ status: 'withdrawn', holdId: null });
+
+    const desk = await device('desktop', 'America/New_York');
+    await desk.clock.setFixedTime(new Date(NOW));
+    await staffSignIn(desk, clinician.email);
+    await desk.getByText('No requests are waiting for an answer.').waitFor();
+    await desk.getByRole('button', { name: 'All requests' }).click();
+    const closed = desk.getByRole('listitem').filter({ hasText: 'Robin Hale' });
+    await closed
+      .getByText('The appointment was canceled (Canceled), so this request to move it was closed.')
+      .waitFor();
+    expect(await closed.getByRole('button', { name: /^Actions/ }).count(), 'nothing to decide').to.equal(0);
+    await screenshot(desk, 'closed-move-desktop');
     expect(pageErrors).to.deep.equal([]);
   });
 });

@@ -44,6 +44,14 @@ function moveGone(r: StaffRequest): string | null {
   return `The appointment's status is now ${appointmentStatusLabel[status] ?? status}, so it cannot be moved; decline this request to close it.`;
 }
 
+/** A move closed because its appointment was canceled meanwhile (booking/requestClosing.ts), in those words. */
+function closedWithAppointment(r: StaffRequest, status: string): string | null {
+  const now = r.movesFrom?.appointmentStatus;
+  if (status !== 'withdrawn' || !now || !['canceled', 'late_canceled', 'clinician_canceled'].includes(now))
+    return null;
+  return `The appointment was canceled (${appointmentStatusLabel[now]}), so this request to move it was closed.`;
+}
+
 /** What the approval did, as the answer says: a new client created, or the existing client booked. */
 function approvedText(r: StaffRequest, res: ApproveAnswer, zone: string): string {
   const when = formatRange(res.appointment.startsAt, res.appointment.endsAt, zone);
@@ -284,6 +292,9 @@ export function Requests() {
               </dl>
               {r.message && <blockquote className="message">{r.message}</blockquote>}
               {r.possibleDuplicate && current === 'pending' && <DuplicateComparison request={r} />}
+              {closedWithAppointment(r, current) && (
+                <p className="small">{closedWithAppointment(r, current)}</p>
+              )}
               {r.declineNote && current === 'declined' && (
                 <p className="small">Note to the client: {r.declineNote}</p>
               )}

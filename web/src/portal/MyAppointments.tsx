@@ -281,6 +281,11 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                       <span>{formatRange(r.startsAt, r.endsAt, zone)}</span>
                       <StatusBadge status={r.status} label={requestStatusLabel[r.status]} />
                     </div>
+                    {r.kind === 'reschedule' && (
+                      <p className="small">
+                        A request to move an appointment: the appointment kept its time.
+                      </p>
+                    )}
                     {r.declineNote && <p className="small">Note from the practice: {r.declineNote}</p>}
                   </li>
                 ))}
