@@ -11,7 +11,9 @@ import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
 import { ringBell } from './bell';
 import type { Store } from '../models/store';
+import { isCanceled } from '../models/appointment';
 import { contactPhone } from '../booking/staffProfile';
+import { rescheduleFrom } from '../booking/rescheduleRequest';
 
 /** Everything the request emails need, loaded fresh by each activity (activities pass ids, not records). */
 async function requestContext(db: Store, requestId: string) {
@@ -56,6 +58,9 @@ async function requestContext(db: Store, requestId: string) {
     clinicianName: `${clinician!.firstName} ${clinician!.lastName}`,
     clinicianZone: clinician!.timeZone ?? practice!.timeZone,
     slot: { startsAt: request.startsAt, endsAt: request.endsAt },
+    movesFrom: await rescheduleFrom(db, request).then((from) =>
+      from ? { startsAt: from.startsAt, endsAt: from.endsAt } : undefined,
+    ),
   };
 }
 
@@ -71,6 +76,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
     clinicianName: ctx.clinicianName,
     serviceName: ctx.service.name,
     dashboardUrl,
+    ...(ctx.movesFrom ? { movesFrom: ctx.movesFrom } : {}),
   });
 
   return {
@@ -149,6 +155,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
           clientType: ctx.request.newClient ? 'new' : 'existing',
           portalUrl: portalUrl(ctx.practice.slug),
           myRequestsUrl: `${portalUrl(ctx.practice.slug)}/me`,
+          ...(ctx.movesFrom ? { movesFrom: ctx.movesFrom } : {}),
         },
       });
     },
@@ -201,6 +208,7 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         clinicianName: ctx.clinicianName,
         serviceName: ctx.service.name,
         portalUrl: portalUrl(ctx.practice.slug),
+        ...(ctx.movesFrom ? { movesFrom: ctx.movesFrom } : {}),
       };
       const idempotencyKey = `request-${outcome}/${requestId}`;
       if (outcome === 'declined') {
@@ -258,9 +266,16 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       });
     },
 
-    /** Tells the clinician (email and bell) that the client withdrew. */
+    /**
+     * Tells the clinician (email and bell) that the client withdrew. Not for a request to move an appointment that
+     * was canceled meanwhile (closed with it, booking/requestClosing.ts): the cancelation has its own notice.
+     */
     async notifyClinicianWithdrawn({ requestId }: { requestId: string }): Promise<void> {
       const ctx = await requestContext(db, requestId);
+      if (ctx.request.kind === 'reschedule' && ctx.request.appointmentId) {
+        const appointment = await db.Appointment.findByPk(ctx.request.appointmentId);
+        if (appointment && isCanceled(appointment.status)) return;
+      }
       await ringBell(db, {
         userId: ctx.clinician.id,
         kind: 'request_withdrawn',

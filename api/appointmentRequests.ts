@@ -3,6 +3,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import type { Clock } from '../lib/clock';
 import { type AppointmentRequest, requestStatuses } from '../models/appointmentRequest';
 import { toRequestView } from '../booking/requestView';
+import { rescheduleFrom } from '../booking/rescheduleRequest';
 import { signInClientByEmail } from '../booking/clients';
 import { BookingError } from '../booking/errors';
 import { decideRequest, type RequestDecision } from '../temporal/requests';
@@ -117,6 +118,17 @@ async function withDetails(db: Store, practiceId: string, rows: AppointmentReque
     db.StaffUser.findAll({ where: { practiceId } }),
   ]);
   const now = nowDate.getTime();
+  // Requests to move an appointment: the time it moves from, for "Move … from … to …".
+  const movesFrom = new Map<string, { startsAt: string; endsAt: string; appointmentStatus: string }>();
+  for (const r of rows) {
+    const from = r.kind === 'reschedule' ? await rescheduleFrom(db, r) : null;
+    if (from)
+      movesFrom.set(r.id, {
+        startsAt: from.startsAt.toISOString(),
+        endsAt: from.endsAt.toISOString(),
+        appointmentStatus: from.appointmentStatus,
+      });
+  }
   return rows.map((r) => {
     const client = clients.find((c) => c.id === r.clientId);
     const person = r.newClient ?? client!;
@@ -138,6 +150,7 @@ async function withDetails(db: Store, practiceId: string, rows: AppointmentReque
       clinician: { id: clinician.id, firstName: clinician.firstName, lastName: clinician.lastName },
       waitingMinutes:
         r.status === 'pending' ? Math.max(0, Math.floor((now - r.createdAt.getTime()) / 60_000)) : null,
+      movesFrom: movesFrom.get(r.id) ?? null,
     };
   });
 }

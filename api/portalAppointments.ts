@@ -67,6 +67,14 @@ const portalAppointmentSchema: Schema = {
       type: ['string', 'null'],
       description: 'Under the phone-only policy, the sentence to show instead of a cancel button',
     },
+    canRequestReschedule: {
+      type: 'boolean',
+      description: 'The client may ask for another time online (canceling now would be free)',
+    },
+    rescheduleByPhoneMessage: {
+      type: ['string', 'null'],
+      description: 'When moving online is closed (late or phone-only), the sentence with the number to call',
+    },
   },
 };
 

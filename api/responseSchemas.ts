@@ -71,6 +71,16 @@ export const staffRequestSchema = always({
   service: always({ id: uuid, name: text, durationMinutes: { type: 'integer' } }),
   clinician: always({ id: uuid, firstName: text, lastName: text }),
   waitingMinutes: { type: ['integer', 'null'], description: 'Minutes since it was sent, while pending' },
+  movesFrom: {
+    ...always({
+      startsAt: isoInstant,
+      endsAt: isoInstant,
+      appointmentStatus: { type: 'string', enum: [...appointmentStatuses] },
+    }),
+    type: ['object', 'null'],
+    description:
+      "kind reschedule: the appointment's time before the move (its time now while pending) and its status now",
+  },
 });
 
 /** What an approval booked. */

@@ -14,6 +14,8 @@ import { contactPhone } from './staffProfile';
 import { hasStarted } from './rules/started';
 import type { Store } from '../models/store';
 import { takePendingText } from './pendingTexts';
+import { closeRescheduleRequestOf } from './requestClosing';
+import { lockClinicianSchedule } from './schedule';
 
 /** The ways an appointment ends canceled. */
 export type { CanceledStatus };
@@ -51,6 +53,8 @@ export interface CancelResult {
   requestedAt: string;
   canceledAt: string;
   changed: boolean;
+  /** The pending request to move it that this cancelation closed (booking/requestClosing.ts), for its workflow. */
+  closedRequestId?: string;
 }
 
 /** What canceling would mean at `now`, as the portal lists it. */
@@ -131,12 +135,16 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
   if (input.by === 'client' && input.status)
     throw new Error('cancelAppointment: only staff choose the status');
   return db.sequelize.transaction(async (transaction) => {
+    const peek = await db.Appointment.findByPk(input.appointmentId, { transaction });
+    if (!peek) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
+    // The schedule first, as approvals and reschedules take it: a request to move this appointment is then either
+    // approved before (and this cancels the moved appointment) or closed here, never both half-way.
+    await lockClinicianSchedule(db, peek.clinicianId, transaction);
     // The row lock orders a client's and the practice's cancelations of the same appointment.
-    const appointment = await db.Appointment.findByPk(input.appointmentId, {
+    const appointment = (await db.Appointment.findByPk(input.appointmentId, {
       transaction,
       lock: transaction.LOCK.UPDATE,
-    });
-    if (!appointment) throw new BookingError('APPOINTMENT_NOT_FOUND', 'No such appointment.');
+    }))!;
     // An attended appointment is not canceled: it falls through to the refusal below.
     if (isCanceled(appointment.status)) return canceledResult(appointment, false);
     // The client is told the number to call (their clinician's, else the practice's) however the refusal reaches
@@ -173,6 +181,7 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
       { transaction },
     );
     await db.TimeHold.destroy({ where: { id: holdId }, transaction });
+    const closedRequestId = await closeRescheduleRequestOf(db, appointment.id, input.now, transaction);
     await db.AuditEntry.record(
       {
         practiceId: appointment.practiceId,
@@ -186,10 +195,11 @@ export async function cancelAppointment(db: Store, input: CancelAppointmentInput
           status,
           cancelRequestedAt: input.requestedAt.toISOString(),
           reason,
+          ...(closedRequestId ? { closedRescheduleRequestId: closedRequestId } : {}),
         },
       },
       transaction,
     );
-    return canceledResult(appointment, true);
+    return { ...canceledResult(appointment, true), ...(closedRequestId ? { closedRequestId } : {}) };
   });
 }

@@ -12,13 +12,19 @@ import { toClient } from './views';
 import { takePendingText } from './pendingTexts';
 import { markRequestNotificationsRead } from './notifications';
 import { moveByRequest } from './rescheduleRequest';
+import { closeLockedRequest } from './requestClosing';
 
 /** What an approval did: booked, or refused with the request left as it was. */
 export type ApprovalOutcome =
   | { ok: true; appointmentId: string; clientId: string }
   | {
       ok: false;
-      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND' | 'CLIENT_ARCHIVED';
+      code:
+        | 'REQUEST_NOT_PENDING'
+        | 'SLOT_UNAVAILABLE'
+        | 'REQUEST_NOT_FOUND'
+        | 'CLIENT_ARCHIVED'
+        | 'APPOINTMENT_NOT_RESCHEDULABLE';
       message: string;
       status?: RequestStatus;
     };
@@ -89,8 +95,8 @@ export async function approveRequest(
     }
     // A client's reschedule request moves their appointment instead of booking one (booking/rescheduleRequest.ts).
     if (request.kind === 'reschedule') {
-      const moved = await moveByRequest(db, request, transaction);
-      if (!moved.ok) return { ok: false, code: 'SLOT_UNAVAILABLE', message: moved.message };
+      const moved = await moveByRequest(db, request, opts.actorId, transaction);
+      if (!moved.ok) return moved;
       await request.update({ decidedBy: opts.actorId, decidedAt: opts.now }, { transaction });
       await markRequestNotificationsRead(db, request.id, opts.now, transaction);
       return moved;
@@ -165,35 +171,8 @@ export async function approveRequest(
   });
 }
 
-/** Ends a locked pending request with `status` and frees its slot, in the caller's transaction. */
-async function close(
-  db: Store,
-  request: AppointmentRequest,
-  opts: {
-    status: 'declined' | 'withdrawn' | 'expired';
-    note: string | null;
-    actorId: string | null;
-    now: Date;
-  },
-  transaction: Transaction,
-): Promise<void> {
-  const holdId = request.holdId!;
-  await request.update(
-    {
-      status: opts.status,
-      holdId: null,
-      declineNote: opts.note,
-      decidedBy: opts.actorId,
-      decidedAt: opts.now,
-    },
-    { transaction },
-  );
-  await db.TimeHold.destroy({ where: { id: holdId }, transaction });
-  await markRequestNotificationsRead(db, request.id, opts.now, transaction);
-}
-
 const expire = (db: Store, request: AppointmentRequest, now: Date, transaction: Transaction) =>
-  close(db, request, { status: 'expired', note: null, actorId: null, now }, transaction);
+  closeLockedRequest(db, request, { status: 'expired', note: null, actorId: null, now }, transaction);
 
 /** Ends a pending request as declined, withdrawn or expired and releases its slot at once. */
 export async function closeRequest(
@@ -217,7 +196,7 @@ export async function closeRequest(
     const notPending = pendingRefusal(request);
     if (notPending) return { ok: false, code: notPending.code, status: notPending.status };
     const note = opts.note ?? (await takePendingText(db, opts.noteId, transaction));
-    await close(db, request, { ...opts, note, actorId: opts.actorId ?? null }, transaction);
+    await closeLockedRequest(db, request, { ...opts, note, actorId: opts.actorId ?? null }, transaction);
     return { ok: true, status: opts.status };
   });
 }

@@ -4,6 +4,8 @@ import type { Practice } from '../models/practice';
 import type { Store } from '../models/store';
 import { isSlotOffered } from '../scheduling';
 import { cancelationOptions } from './cancelAppointment';
+import { mayRequestReschedule, rescheduleByPhoneMessage } from './rules/reschedule';
+import { recordStaffChange } from './audit';
 import { BookingError } from './errors';
 import { toRequestView } from './requestView';
 import { loadSlotQuery, lockClinicianSchedule } from './schedule';
@@ -15,15 +17,11 @@ export function toRescheduleRequestView(r: AppointmentRequest) {
   return { ...toRequestView(r), appointmentId: r.appointmentId! };
 }
 
-/** The sentence (and number) for a client whose appointment can only be moved by calling. */
-function byPhoneOnly(phone: string | null) {
-  const call = phone ? `please call ${phone}` : 'please call your clinician or the practice';
-  return new BookingError(
-    'RESCHEDULE_BY_PHONE_ONLY',
-    `This appointment can no longer be moved online without counting as a late cancelation; to change it, ${call}.`,
-    undefined,
-    { phone },
-  );
+/** The refusal (and number) for a client whose appointment can only be moved by calling. */
+function byPhoneOnly(phone: string | null, policy: { byPhoneOnly: boolean }) {
+  return new BookingError('RESCHEDULE_BY_PHONE_ONLY', rescheduleByPhoneMessage(phone, policy), undefined, {
+    phone,
+  });
 }
 
 /**
@@ -58,9 +56,9 @@ export async function submitRescheduleRequest(
           { status: appointment.status },
         );
       const options = cancelationOptions(appointment, input.now);
-      if (!options.canCancelOnline || options.cancelNowAs !== 'canceled') {
+      if (!mayRequestReschedule(options)) {
         const clinician = await db.StaffUser.findByPk(appointment.clinicianId, { transaction });
-        throw byPhoneOnly(contactPhone(clinician, practice));
+        throw byPhoneOnly(contactPhone(clinician, practice), options);
       }
       const durationMinutes = Math.round(
         (appointment.endsAt.getTime() - appointment.startsAt.getTime()) / 60_000,
@@ -136,24 +134,43 @@ export async function submitRescheduleRequest(
   }
 }
 
+/** Why an appointment can no longer be moved by approving a request, in words the clinician can act on. */
+function notMovable(status: string): string {
+  const what =
+    status === 'show' || status === 'no_show'
+      ? `was marked ${status === 'show' ? 'Show' : 'No Show'}`
+      : `is ${status.replace('_', ' ')}`;
+  return `The appointment this request would move ${what}, so nothing was moved. Decline the request to close it.`;
+}
+
 /**
  * Approval of a reschedule request, in the approval's transaction (booking/decisions.ts): the appointment takes the
  * request's time and hold, its old hold is released, and its invite sequence goes up for the confirmation's .ics.
- * Refused (the request stays pending) when the appointment is no longer scheduled.
+ * The move is in the audit log with the old time (the approval email names both). Refused (the request stays
+ * pending, nothing moved) when the appointment is no longer scheduled.
  */
 export async function moveByRequest(
   db: Store,
   request: AppointmentRequest,
+  actorId: string | null,
   transaction: Transaction,
-): Promise<{ ok: true; appointmentId: string; clientId: string } | { ok: false; message: string }> {
+): Promise<
+  | { ok: true; appointmentId: string; clientId: string }
+  | { ok: false; code: 'APPOINTMENT_NOT_RESCHEDULABLE'; message: string }
+> {
   const appointment = await db.Appointment.findByPk(request.appointmentId!, {
     transaction,
     lock: transaction.LOCK.UPDATE,
   });
   if (!appointment || appointment.status !== 'scheduled')
-    return { ok: false, message: 'The appointment this request would move is no longer scheduled.' };
+    return {
+      ok: false,
+      code: 'APPOINTMENT_NOT_RESCHEDULABLE',
+      message: notMovable(appointment?.status ?? 'deleted'),
+    };
   const oldHoldId = appointment.holdId!;
   const newHoldId = request.holdId!;
+  const before = { startsAt: appointment.startsAt.toISOString(), endsAt: appointment.endsAt.toISOString() };
   await request.update({ status: 'approved', holdId: null }, { transaction });
   await db.TimeHold.update({ kind: 'appointment' }, { where: { id: newHoldId }, transaction });
   await appointment.update(
@@ -166,5 +183,56 @@ export async function moveByRequest(
     { transaction },
   );
   await db.TimeHold.destroy({ where: { id: oldHoldId }, transaction });
+  const change = {
+    action: 'appointment.reschedule',
+    entity: 'appointment',
+    entityId: appointment.id,
+    oldValue: before,
+    newValue: {
+      startsAt: request.startsAt.toISOString(),
+      endsAt: request.endsAt.toISOString(),
+      inviteSequence: appointment.inviteSequence,
+      requestId: request.id,
+    },
+  };
+  if (actorId)
+    await recordStaffChange(db, transaction, { id: actorId, practiceId: appointment.practiceId }, change);
+  else
+    await db.AuditEntry.record(
+      { practiceId: appointment.practiceId, actorType: 'system', actorId: null, ...change },
+      transaction,
+    );
   return { ok: true, appointmentId: appointment.id, clientId: appointment.clientId };
+}
+
+/**
+ * For a request to move an appointment, the time it moves from and the appointment's status now: before approval
+ * the appointment's time (which it keeps until then), after it the time the move's audit entry recorded. Null for
+ * a booking request. The emails and the dashboard's list name both times from this.
+ */
+export async function rescheduleFrom(
+  db: Store,
+  request: AppointmentRequest,
+): Promise<{ startsAt: Date; endsAt: Date; appointmentStatus: string } | null> {
+  if (request.kind !== 'reschedule' || !request.appointmentId) return null;
+  const appointment = await db.Appointment.findByPk(request.appointmentId);
+  if (!appointment) return null;
+  const before = request.status === 'approved' ? await timeBeforeMove(db, request) : null;
+  return {
+    ...(before ?? { startsAt: appointment.startsAt, endsAt: appointment.endsAt }),
+    appointmentStatus: appointment.status,
+  };
+}
+
+/** The appointment's time before an approved reschedule request moved it, from the move's audit entry. */
+export async function timeBeforeMove(
+  db: Store,
+  request: AppointmentRequest,
+): Promise<{ startsAt: Date; endsAt: Date } | null> {
+  const moves = await db.AuditEntry.findAll({
+    where: { entity: 'appointment', entityId: request.appointmentId!, action: 'appointment.reschedule' },
+  });
+  const move = moves.find((m) => (m.newValue as { requestId?: string } | null)?.requestId === request.id);
+  const old = move?.oldValue as { startsAt: string; endsAt: string } | undefined;
+  return old ? { startsAt: new Date(old.startsAt), endsAt: new Date(old.endsAt) } : null;
 }

@@ -13,6 +13,7 @@ import { cancelationOptions, type CancelResult } from './cancelAppointment';
 import { summarizeRule } from '../scheduling';
 import { hasStarted } from './rules/started';
 import { phoneOnlyMessage } from './rules/cancelation';
+import { mayRequestReschedule, rescheduleByPhoneMessage } from './rules/reschedule';
 import type { AuditLogRow } from './auditLog';
 import type { CalendarFeed } from './calendarFeed';
 
@@ -111,6 +112,7 @@ export function toUpcomingPortalAppointment(
   opts: { zone: string; now: Date; practicePhone: string | null },
 ) {
   const options = cancelationOptions(a, opts.now);
+  const movable = mayRequestReschedule(options);
   const until = options.freeCancelationUntil;
   return {
     ...toPortalAppointment(a, related, opts.zone),
@@ -118,8 +120,11 @@ export function toUpcomingPortalAppointment(
     freeCancelationUntil: iso(until),
     freeCancelationUntilLocal: until ? localIso(until, opts.zone) : null,
     cancelNowAs: options.cancelNowAs,
-    practicePhone: options.byPhoneOnly ? opts.practicePhone : null,
+    // Also when only moving it online is closed (past the free-cancelation cutoff): the number to call instead.
+    practicePhone: options.byPhoneOnly || !movable ? opts.practicePhone : null,
     cancelByPhoneMessage: options.byPhoneOnly ? phoneOnlyMessage(opts.practicePhone) : null,
+    canRequestReschedule: movable,
+    rescheduleByPhoneMessage: movable ? null : rescheduleByPhoneMessage(opts.practicePhone, options),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Action, Callout, Layout, P } from './_components/Layout';
+import { Action, Callout, Detail, Layout, P } from './_components/Layout';
 import { AppointmentDetails } from './_components/AppointmentDetails';
 import { previewForClient } from './_components/preview';
 import {
@@ -9,6 +9,7 @@ import {
   type Instant,
   type SlotProps,
 } from './_components/format';
+import { formatMovesFrom, type MovesFrom } from './_components/reschedule';
 
 /**
  * The policy copied onto the appointment. The cutoff comes from the caller, computed by the one
@@ -29,10 +30,14 @@ export interface RequestApprovedProps extends SlotProps {
   portalUrl?: string;
   /** Booked by the practice (the client phoned), not approved from an online request. */
   bookedByPractice?: boolean;
+  /** An approved reschedule request: the time the appointment had before it moved. */
+  movesFrom?: MovesFrom;
 }
 
 /** Subject with the confirmed time in the client's zone. */
 export function subject(props: RequestApprovedProps): string {
+  if (props.movesFrom)
+    return `Rescheduled: your appointment is now on ${formatShortDateTime(props.startsAt, props.timeZone)}`;
   return `Confirmed: your appointment on ${formatShortDateTime(props.startsAt, props.timeZone)}`;
 }
 
@@ -56,15 +61,26 @@ export function cancellationText(terms: CancellationTerms, timeZone: string, pra
 /** To the client: the appointment is booked, with the cancelation policy spelled out. */
 export default function RequestApproved(props: RequestApprovedProps) {
   const slot = formatSlot(props);
+  const from = props.movesFrom ? formatMovesFrom(props.movesFrom, props.timeZone) : null;
   return (
-    <Layout practiceName={props.practiceName} preview={`You're booked with ${props.clinicianName}: ${slot}`}>
+    <Layout
+      practiceName={props.practiceName}
+      preview={
+        from
+          ? `Rescheduled with ${props.clinicianName}: ${slot}`
+          : `You're booked with ${props.clinicianName}: ${slot}`
+      }
+    >
       <P>{`Hi ${props.clientFirstName},`}</P>
       <P>
-        {props.bookedByPractice
-          ? `Your appointment with ${props.clinicianName} is booked.`
-          : `Good news: ${props.clinicianName} approved your request. Your appointment is booked.`}
+        {from
+          ? `Good news: ${props.clinicianName} approved your request to reschedule. Your appointment moved from ${from} to ${slot}. The attached calendar invite updates the event you already have; it is not a second appointment.`
+          : props.bookedByPractice
+            ? `Your appointment with ${props.clinicianName} is booked.`
+            : `Good news: ${props.clinicianName} approved your request. Your appointment is booked.`}
       </P>
       <AppointmentDetails serviceName={props.serviceName} slot={slot} clinicianName={props.clinicianName} />
+      {from ? <Detail label="Previously" value={from} /> : null}
       <Callout>
         <P>{cancellationText(props.cancellation, props.timeZone, props.practicePhone)}</P>
       </Callout>

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   log,
   proxyActivities,
@@ -44,7 +45,12 @@ export type DecisionResult =
   | { ok: true; status: RequestWorkflowStatus; appointmentId?: string }
   | {
       ok: false;
-      code: 'REQUEST_NOT_PENDING' | 'SLOT_UNAVAILABLE' | 'REQUEST_NOT_FOUND' | 'CLIENT_ARCHIVED';
+      code:
+        | 'REQUEST_NOT_PENDING'
+        | 'SLOT_UNAVAILABLE'
+        | 'REQUEST_NOT_FOUND'
+        | 'CLIENT_ARCHIVED'
+        | 'APPOINTMENT_NOT_RESCHEDULABLE';
       message: string;
       status: RequestWorkflowStatus;
     };
@@ -55,6 +61,11 @@ export const approveUpdate = defineUpdate<DecisionResult, [ApproveInput]>('appro
 export const declineUpdate = defineUpdate<DecisionResult, [DeclineInput]>('decline');
 /** The client withdraws their own pending request. */
 export const withdrawUpdate = defineUpdate<DecisionResult, [WithdrawInput]>('withdraw');
+/**
+ * The appointment a reschedule request would move was canceled, and the request closed (`withdrawn`) in that
+ * transaction (booking/requestClosing.ts); sent by the cancelation workflow so this one ends now, not at its deadline.
+ */
+export const appointmentCanceledSignal = defineSignal('appointmentCanceled');
 /** The workflow's view of the request, for operators and tests. */
 export const getStatusQuery = defineQuery<{
   status: RequestWorkflowStatus;
@@ -186,6 +197,11 @@ export async function appointmentRequestWorkflow(
   });
   setHandler(withdrawUpdate, (args) => decide(() => closedAs('withdrawn')(args)), {
     validator: rejectUnlessPending,
+  });
+  // Only a cancelation that closed this request sends it, so no earlier history holds it: its commands are new ones.
+  // The close step finds the row already withdrawn and answers so; nothing is written twice.
+  setHandler(appointmentCanceledSignal, () => {
+    void decide(() => closedAs('withdrawn')({}));
   });
   setHandler(getStatusQuery, () => ({
     status,

@@ -5,7 +5,9 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -17,6 +19,7 @@ import type { createActivities } from '../activities';
 import type { CancelOutcome } from '../booking/cancelOutcome';
 import type { CanceledStatus } from '../booking/cancelAppointment';
 import { bookingStatusKey, clinicianIdKey, practiceIdKey } from '../temporal/searchAttributes';
+import { appointmentCanceledSignal } from './appointmentRequest';
 import { notificationSteps } from './notifications';
 import { stepAttention, type FailingStep, type StepPolicy } from './stepAttention';
 
@@ -110,6 +113,19 @@ export async function cancellationWorkflow(input: CancellationWorkflowInput): Pr
   outcome = result;
   status = result.ok ? result.status : result.code === 'DATA_REJECTED' ? 'failed' : 'refused';
   upsertSearchAttributes([{ key: bookingStatusKey, value: status }]);
+  // A pending request to move this appointment was closed with it: its workflow hears now, not at its deadline.
+  // Earlier histories never had a closed request, so they never reach the gate; new ones carry its marker.
+  if (result.ok && result.closedRequestId && patched('close-reschedule-request')) {
+    try {
+      // The request workflow's id (DESIGN.md section 6).
+      await getExternalWorkflowHandle(`appointment-request-${result.closedRequestId}`).signal(
+        appointmentCanceledSignal,
+      );
+    } catch {
+      // Already ended (its deadline came first): nothing to tell, and the request row is closed either way.
+      log.info('reschedule request workflow not signaled', { requestId: result.closedRequestId });
+    }
+  }
 
   // Only the run that canceled notifies; a repeated cancelation finds it done and tells nobody again.
   if (result.ok && result.changed) {

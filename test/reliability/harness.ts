@@ -790,9 +790,10 @@ export async function invariantViolations(db: Store): Promise<string[]> {
         GROUP BY request_id HAVING count(*) > 1`,
     ],
     [
+      // A reschedule request moves the appointment another request (or the practice) booked.
       'approved requests without their appointment',
       `SELECT r.id AS v FROM appointment_requests r LEFT JOIN appointments a
-         ON a.id = r.appointment_id AND a.request_id = r.id
+         ON a.id = r.appointment_id AND (a.request_id = r.id OR r.kind = 'reschedule')
         WHERE r.status = 'approved' AND a.id IS NULL`,
     ],
     [

@@ -16,6 +16,7 @@ export const recordedPaths = {
     'request-pending',
     'request-approved-as-new-client',
     'request-reschedule-approved',
+    'request-reschedule-closed-by-cancellation',
   ],
   cancellationWorkflow: [
     'cancellation-canceled',
@@ -25,6 +26,7 @@ export const recordedPaths = {
     'cancellation-data-rejected',
     'cancellation-email-rejected',
     'cancellation-with-kept-reason',
+    'cancellation-closed-reschedule-request',
   ],
   portalEmailWorkflow: [
     'portal-email-sign-in-code-sent',

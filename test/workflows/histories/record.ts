@@ -260,6 +260,53 @@ describe('record workflow histories', function () {
         expect((await appointment.reload()).inviteSequence).to.equal(1);
         await save('request-reschedule-approved', handle);
       }));
+    it('request-reschedule-closed-by-cancellation', () =>
+      recording(async () => {
+        // The client cancels the appointment their pending reschedule request would move: the cancel closes the
+        // request (withdrawn) and the cancelation workflow signals the request workflow, which ends at once.
+        const practice = await aPractice(tb.db, { cancellationPolicy: '24h' });
+        const clinician = await aClinician(tb.db, practice, {
+          preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
+        });
+        const client = await aClient(tb.db, practice);
+        const appointment = await anAppointment(tb.db, {
+          practice,
+          clinician,
+          client,
+          service: await aService(tb.db, practice, { durationMinutes: 50 }),
+          startsAt: SLOT,
+        });
+        const request = await submitRescheduleRequest(
+          tb.db,
+          {
+            practice,
+            clientId: client.id,
+            appointmentId: appointment.id,
+            startsAt: new Date(SLOT.getTime() + 25 * HOUR),
+            now: new Date(NOW),
+          },
+          (input) => startRequestWorkflow(tb.env.client, tb.taskQueue, input),
+        );
+        const handle = tb.env.client.workflow.getHandle(requestWorkflowId(request.id));
+        while ((await handle.query(getStatusQuery)).status !== 'pending') await tb.env.sleep('1 second');
+        const cancel = await startCancellation(tb.env.client, tb.taskQueue, {
+          appointmentId: appointment.id,
+          practiceId: practice.id,
+          clinicianId: clinician.id,
+          requestedAt: NOW,
+          by: 'client',
+          notifyClient: true,
+          actorId: client.id,
+        });
+        expect(await cancel.result()).to.include({
+          ok: true,
+          status: 'canceled',
+          closedRequestId: request.id,
+        });
+        expect(await handle.result()).to.include({ status: 'withdrawn' });
+        await save('request-reschedule-closed-by-cancellation', handle);
+        await save('cancellation-closed-reschedule-request', cancel);
+      }));
     it('request-declined-with-note', () => decided('request-declined-with-note', 'decline', 'declined'));
     it('request-email-rejected', () =>
       decided('request-email-rejected', 'decline', 'declined', () => tb.capture.rejectNext(1)));

@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api';
 import type { ResponseOf } from '../generated/api';
-import { formatMinutes, formatRange, formatZone, fullName, requestStatusLabel } from '../format';
+import {
+  appointmentStatusLabel,
+  formatMinutes,
+  formatRange,
+  formatZone,
+  fullName,
+  requestStatusLabel,
+} from '../format';
 import { useSearchParam } from '../router';
 import {
   Alert,
@@ -24,9 +31,32 @@ type Outcome = { kind: 'success' | 'error' | 'warning' | 'info'; text: string };
 /** What POST /api/appointment-requests/:id/approve answers. */
 type ApproveAnswer = ResponseOf<'POST /api/appointment-requests/{id}/approve'>;
 
+/** A client's request to move their appointment, in one line: "Move <client>'s <service> from <old> to <new>". */
+function moveText(r: StaffRequest, zone: string): string | null {
+  if (r.kind !== 'reschedule' || !r.movesFrom) return null;
+  return `Move ${fullName(r.client)}'s ${r.service.name} from ${formatRange(r.movesFrom.startsAt, r.movesFrom.endsAt, zone)} to ${formatRange(r.startsAt, r.endsAt, zone)}`;
+}
+
+/** Why a pending move cannot go ahead any more: the appointment it would move is no longer scheduled. */
+function moveGone(r: StaffRequest): string | null {
+  const status = r.movesFrom?.appointmentStatus;
+  if (!status || status === 'scheduled') return null;
+  return `The appointment's status is now ${appointmentStatusLabel[status] ?? status}, so it cannot be moved; decline this request to close it.`;
+}
+
+/** A move closed because its appointment was canceled meanwhile (booking/requestClosing.ts), in those words. */
+function closedWithAppointment(r: StaffRequest, status: string): string | null {
+  const now = r.movesFrom?.appointmentStatus;
+  if (status !== 'withdrawn' || !now || !['canceled', 'late_canceled', 'clinician_canceled'].includes(now))
+    return null;
+  return `The appointment was canceled (${appointmentStatusLabel[now]}), so this request to move it was closed.`;
+}
+
 /** What the approval did, as the answer says: a new client created, or the existing client booked. */
 function approvedText(r: StaffRequest, res: ApproveAnswer, zone: string): string {
   const when = formatRange(res.appointment.startsAt, res.appointment.endsAt, zone);
+  if (r.kind === 'reschedule')
+    return `Approved. The appointment moved to ${when}, and ${fullName(res.client)} was emailed the updated invite.`;
   if (res.client.created && r.possibleDuplicate)
     return `Approved. ${when} is on the calendar, ${fullName(res.client)} was added as a separate new client sharing the email address ${res.client.email} (the existing client keeps the portal sign-in), and a confirmation was emailed.`;
   if (res.client.created)
@@ -126,6 +156,8 @@ export function Requests() {
           kind: 'error',
           text: `Not approved: this time now conflicts with another appointment. The request is still pending; decline it with a note or contact the client. (${err.detail})`,
         });
+      } else if (err instanceof ApiError && err.code === 'APPOINTMENT_NOT_RESCHEDULABLE') {
+        setOutcome(r, 'pending', { kind: 'error', text: `Not approved: ${err.detail}` });
       } else if (err instanceof ApiError && err.code === 'CLIENT_ARCHIVED') {
         setOutcome(r, 'pending', {
           kind: 'error',
@@ -202,19 +234,29 @@ export function Requests() {
           const state = local[r.id];
           const current = state?.status ?? r.status;
           const name = fullName(r.client);
+          const move = moveText(r, zone);
           return (
             <li key={r.id} className="card request">
               <div className="card-head">
                 <div>
                   <strong className="client-name">{name}</strong>{' '}
+                  {move && <span className="badge badge-info">Reschedule</span>}{' '}
                   {r.client.isNew && <span className="badge badge-info">New client</span>}{' '}
                   {r.possibleDuplicate && <span className="badge badge-warn">Possible duplicate</span>}
                 </div>
                 <StatusBadge status={current} label={requestStatusLabel[current] ?? current} />
               </div>
+              {move && <p>{move}.</p>}
+              {move && current === 'pending' && moveGone(r) && <Alert kind="warning">{moveGone(r)}</Alert>}
               <dl className="details">
+                {r.movesFrom && (
+                  <div>
+                    <dt>{current === 'pending' ? 'Now' : 'From'}</dt>
+                    <dd>{formatRange(r.movesFrom.startsAt, r.movesFrom.endsAt, zone)}</dd>
+                  </div>
+                )}
                 <div>
-                  <dt>When</dt>
+                  <dt>{r.movesFrom ? 'Move to' : 'When'}</dt>
                   <dd>{formatRange(r.startsAt, r.endsAt, zone)}</dd>
                 </div>
                 <div>
@@ -250,6 +292,9 @@ export function Requests() {
               </dl>
               {r.message && <blockquote className="message">{r.message}</blockquote>}
               {r.possibleDuplicate && current === 'pending' && <DuplicateComparison request={r} />}
+              {closedWithAppointment(r, current) && (
+                <p className="small">{closedWithAppointment(r, current)}</p>
+              )}
               {r.declineNote && current === 'declined' && (
                 <p className="small">Note to the client: {r.declineNote}</p>
               )}
@@ -257,7 +302,7 @@ export function Requests() {
               {current === 'pending' && (
                 <div className="actions">
                   <ActionsMenu
-                    context={`request from ${name}`}
+                    context={move ? `reschedule request from ${name}` : `request from ${name}`}
                     disabled={state?.busy}
                     items={[
                       ...(r.possibleDuplicate
@@ -321,8 +366,13 @@ function DeclineDialog({
       }
     >
       <p>
-        {fullName(request.client)} asked for {request.service.name} on{' '}
-        {formatRange(request.startsAt, request.endsAt, zone)}.
+        {moveText(request, zone) ?? (
+          <>
+            {fullName(request.client)} asked for {request.service.name} on{' '}
+            {formatRange(request.startsAt, request.endsAt, zone)}
+          </>
+        )}
+        .{request.movesFrom && ' Declining keeps the appointment at its current time.'}
       </p>
       <TextField
         label="Note to the client"

@@ -118,6 +118,13 @@ export interface Operations {
       };
       /** Minutes since it was sent, while pending */
       waitingMinutes: number | null;
+      /** kind reschedule: the appointment's time before the move (its time now while pending) and its status now */
+      movesFrom: {
+        startsAt: string;
+        endsAt: string;
+        appointmentStatus:
+          'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
+      } | null;
     }[];
   };
   /** One request as the list shows it (the dashboard reloads it after a decision it could not confirm) */
@@ -173,6 +180,13 @@ export interface Operations {
       };
       /** Minutes since it was sent, while pending */
       waitingMinutes: number | null;
+      /** kind reschedule: the appointment's time before the move (its time now while pending) and its status now */
+      movesFrom: {
+        startsAt: string;
+        endsAt: string;
+        appointmentStatus:
+          'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
+      } | null;
     };
   };
   /** The calendar in [from, to): a clinician's own appointments, any clinician's for admins and managers */
@@ -689,6 +703,10 @@ export interface Operations {
         practicePhone?: string | null;
         /** Under the phone-only policy, the sentence to show instead of a cancel button */
         cancelByPhoneMessage?: string | null;
+        /** The client may ask for another time online (canceling now would be free) */
+        canRequestReschedule?: boolean;
+        /** When moving online is closed (late or phone-only), the sentence with the number to call */
+        rescheduleByPhoneMessage?: string | null;
       }[];
       past: {
         id: string;
@@ -715,6 +733,10 @@ export interface Operations {
         practicePhone?: string | null;
         /** Under the phone-only policy, the sentence to show instead of a cancel button */
         cancelByPhoneMessage?: string | null;
+        /** The client may ask for another time online (canceling now would be free) */
+        canRequestReschedule?: boolean;
+        /** When moving online is closed (late or phone-only), the sentence with the number to call */
+        rescheduleByPhoneMessage?: string | null;
       }[];
     };
   };

@@ -22,6 +22,7 @@ import {
   useLoad,
   useSuccessMessage,
 } from '../ui';
+import { RescheduleRequest } from './RescheduleRequest';
 import { useZone } from './session';
 import type {
   ClientSession,
@@ -64,6 +65,23 @@ function CancelByPhone({
   );
 }
 
+/** Past the free-cancelation cutoff (or phone-only): the sentence with the number, instead of "Request a different time". */
+function MoveByPhone({ appointment: a, practice }: { appointment: PortalAppointment; practice: PortalInfo }) {
+  const phone = a.practicePhone ?? practice.phone;
+  return (
+    <>
+      <p className="small muted">{a.rescheduleByPhoneMessage}</p>
+      {phone && a.canCancelOnline && (
+        <div className="actions">
+          <a className="button secondary" href={telHref(phone)}>
+            Call {phone}
+          </a>
+        </div>
+      )}
+    </>
+  );
+}
+
 /** What canceling this appointment online would mean, in one sentence. */
 function policyText(a: PortalAppointment, zone: string): string {
   const hours = policyHours[a.cancellationPolicy];
@@ -77,8 +95,9 @@ function policyText(a: PortalAppointment, zone: string): string {
 /** The signed-in client's page: Request Appointment, upcoming and past appointments, pending requests. */
 export function MyAppointments({ practice, base, session, signOut }: Props) {
   const slug = encodeURIComponent(practice.slug);
-  const [zone] = useZone();
+  const [zone, setZone] = useZone();
   const [canceling, setCanceling] = useState<PortalAppointment | null>(null);
+  const [rescheduling, setRescheduling] = useState<PortalAppointment | null>(null);
   const { message, show: setMessage } = useSuccessMessage<{
     kind: 'success' | 'error' | 'info';
     text: string;
@@ -110,18 +129,59 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
   const serviceName = (clinicianId: string, serviceId: string) =>
     data.data?.clinicians.find((x) => x.id === clinicianId)?.services.find((s) => s.id === serviceId)?.name ??
     'Appointment';
-  const pending = (data.data?.requests ?? []).filter((r) => r.status === 'pending');
+  const allPending = (data.data?.requests ?? []).filter((r) => r.status === 'pending');
+  // A request to move an appointment is shown on the appointment's own card, not as a request for a new one.
+  const moveOf = new Map(
+    allPending.filter((r) => r.kind === 'reschedule' && r.appointmentId).map((r) => [r.appointmentId!, r]),
+  );
+  const pending = allPending.filter((r) => r.kind !== 'reschedule');
   const recent = (data.data?.requests ?? []).filter((r) => r.status === 'declined' || r.status === 'expired');
 
   const withdraw = async (r: PortalRequest) => {
     try {
       await call(`/portal/${slug}/me/requests/${r.id}/withdraw`, { method: 'POST', token });
-      setMessage({ kind: 'success', text: 'Your request was withdrawn.' });
+      setMessage({
+        kind: 'success',
+        text:
+          r.kind === 'reschedule'
+            ? 'Your request to reschedule was withdrawn. Your appointment keeps its time.'
+            : 'Your request was withdrawn.',
+      });
     } catch (err) {
       setMessage({ kind: 'error', text: messageOf(err) });
     }
     data.reload();
   };
+
+  if (rescheduling)
+    return (
+      <>
+        <PageHeading title={`Request a different time – ${practice.name}`}>
+          Request a different time
+        </PageHeading>
+        <RescheduleRequest
+          practice={practice}
+          appointment={rescheduling}
+          token={token}
+          zone={zone}
+          onZoneChange={setZone}
+          onBack={() => setRescheduling(null)}
+          onSent={(slot) => {
+            setRescheduling(null);
+            setMessage({
+              kind: 'success',
+              text: `Your request to reschedule to ${formatRange(slot.startsAt, slot.endsAt, zone)} was sent. Your appointment keeps its current time until ${fullName(rescheduling.clinician)} approves; you'll get an email either way.`,
+            });
+            data.reload();
+          }}
+          onRefused={(text) => {
+            setRescheduling(null);
+            setMessage({ kind: 'error', text });
+            data.reload();
+          }}
+        />
+      </>
+    );
 
   return (
     <>
@@ -153,10 +213,23 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                   <div>
                     {a.service.name} with {fullName(a.clinician)}
                   </div>
+                  {moveOf.has(a.id) && (
+                    <RescheduleRequested
+                      request={moveOf.get(a.id)!}
+                      clinicianName={fullName(a.clinician)}
+                      zone={zone}
+                      onWithdraw={(r) => void withdraw(r)}
+                    />
+                  )}
                   {a.canCancelOnline ? (
                     <>
                       <p className="small muted">{policyText(a, zone)}</p>
                       <div className="actions">
+                        {a.canRequestReschedule && !moveOf.has(a.id) && (
+                          <button type="button" className="secondary" onClick={() => setRescheduling(a)}>
+                            Request a different time
+                          </button>
+                        )}
                         <button type="button" className="secondary" onClick={() => setCanceling(a)}>
                           Cancel appointment
                         </button>
@@ -165,6 +238,9 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                   ) : (
                     // Phone-only: the practice's (or clinician's) number instead of a button the API would refuse.
                     <CancelByPhone appointment={a} practice={practice} />
+                  )}
+                  {!a.canRequestReschedule && !moveOf.has(a.id) && (
+                    <MoveByPhone appointment={a} practice={practice} />
                   )}
                 </li>
               ))}
@@ -205,6 +281,11 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
                       <span>{formatRange(r.startsAt, r.endsAt, zone)}</span>
                       <StatusBadge status={r.status} label={requestStatusLabel[r.status]} />
                     </div>
+                    {r.kind === 'reschedule' && (
+                      <p className="small">
+                        A request to move an appointment: the appointment kept its time.
+                      </p>
+                    )}
                     {r.declineNote && <p className="small">Note from the practice: {r.declineNote}</p>}
                   </li>
                 ))}
@@ -248,6 +329,33 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
         />
       )}
     </>
+  );
+}
+
+/** A pending request to move this appointment: the new time, whom it waits for, and a way to withdraw it. */
+function RescheduleRequested({
+  request: r,
+  clinicianName,
+  zone,
+  onWithdraw,
+}: {
+  request: PortalRequest;
+  clinicianName: string;
+  zone: string;
+  onWithdraw: (r: PortalRequest) => void;
+}) {
+  return (
+    <Alert kind="info">
+      <p>
+        Reschedule requested: <strong>{formatRange(r.startsAt, r.endsAt, zone)}</strong>, waiting for{' '}
+        {clinicianName}. Until then your appointment keeps the time above.
+      </p>
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => onWithdraw(r)}>
+          Withdraw reschedule request
+        </button>
+      </div>
+    </Alert>
   );
 }
 
