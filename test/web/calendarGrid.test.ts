@@ -219,7 +219,14 @@ describe('the calendar grid in Chromium: week and day, holds, time off, availabi
     // The day view puts every clinician side by side, each in a column of their own.
     await page.getByRole('button', { name: 'Day', exact: true }).click();
     await page.getByLabel('Clinician').selectOption({ label: 'All clinicians, side by side' });
-    await day('Dana Reyes, Monday 8 Jun').waitFor();
+    // Side by side, the manager's own zone (the browser's, as they set none) is the one clock for both.
+    await page.getByText('Times are shown in Pacific Time (America/Los Angeles).').waitFor();
+    await day('Dana Reyes, Monday 8 Jun')
+      .getByText('Open for online requests 06:00–14:00')
+      .waitFor({ state: 'attached' });
+    await day('Sam Ortiz, Monday 8 Jun')
+      .getByText('Open for online requests 07:00–15:00')
+      .waitFor({ state: 'attached' });
     await day('Sam Ortiz, Monday 8 Jun')
       .getByRole('button', { name: 'Book Sam Ortiz, Monday 8 Jun 11:00' })
       .waitFor();

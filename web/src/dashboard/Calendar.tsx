@@ -101,16 +101,19 @@ export function Calendar() {
   const end = start.plus(view === 'week' ? { weeks: 1 } : { days: 1 });
   const ready = clinicians.data !== undefined;
 
+  const query = new URLSearchParams({ from: iso(start), to: iso(end) });
+  if (clinicianId) query.set('clinicianId', clinicianId);
+  const wantedQuery = query.toString();
   const calendar = useLoad(
-    (signal) => {
-      if (!ready) return Promise.resolve(null);
-      const q = new URLSearchParams({ from: iso(start), to: iso(end) });
-      if (clinicianId) q.set('clinicianId', clinicianId);
-      return call<CalendarData>(`/api/calendar?${q}`, { signal });
+    async (signal) => {
+      if (!ready) return null;
+      const answer = await call<CalendarData>(`/api/calendar?${wantedQuery}`, { signal });
+      return { query: wantedQuery, answer };
     },
-    [iso(start), iso(end), clinicianId, ready, call],
+    [wantedQuery, ready, call],
   );
-  const data = calendar.data;
+  // The last answer stays while the next loads: drawn under another day's or clinician's columns it would lie.
+  const data = calendar.data?.query === wantedQuery ? calendar.data.answer : undefined;
 
   const done = useSuccessMessage();
   const [booking, setBooking] = useState<{ clinicianId: string; startsAt: string } | null>(null);
@@ -198,7 +201,7 @@ export function Calendar() {
         {gridZone !== device && <strong> This device is set to {formatZone(device)}.</strong>}
       </p>
       {done.message && <Alert kind="success">{done.message}</Alert>}
-      {(calendar.loading || !ready) && !data && <Loading />}
+      {!data && !calendar.error && <Loading />}
       <ErrorAlert
         error={calendar.error ?? clinicians.error}
         onRetry={calendar.error ? calendar.reload : clinicians.reload}
@@ -219,9 +222,15 @@ export function Calendar() {
       )}
       {data && columns.length === 0 && <p className="empty">The practice has no clinicians yet.</p>}
       <p className="cal-legend small muted" aria-hidden="true">
-        <span className="cal-key cal-key-available" /> Open for online requests
-        <span className="cal-key cal-key-hold" /> Pending request
-        <span className="cal-key cal-key-off" /> Time off
+        <span>
+          <span className="cal-key cal-key-available" /> Open for online requests
+        </span>
+        <span>
+          <span className="cal-key cal-key-hold" /> Pending request
+        </span>
+        <span>
+          <span className="cal-key cal-key-off" /> Time off
+        </span>
       </p>
       {booking && (
         <BookAppointmentDialog

@@ -265,7 +265,7 @@ export function CalendarGrid({
         <div className="cal-hours" aria-hidden="true" style={{ height: px(lastMinute - firstMinute) }}>
           {hours.map((h) => (
             <div key={h} className="cal-hour" style={{ top: px(h * 60 - firstMinute) }}>
-              {DateTime.fromObject({ hour: h }).toLocaleString(DateTime.TIME_SIMPLE)}
+              {DateTime.fromObject({ hour: h }).toLocaleString({ hour: 'numeric' })}
             </div>
           ))}
         </div>
