@@ -169,8 +169,11 @@ export function CalendarGrid({
     }));
     const free: DateTime[] = [];
     for (let m = firstMinute; m < lastMinute; m += SLOT_MINUTES) {
-      const start = column.day.plus({ minutes: m });
+      // By wall clock, not minutes since midnight: on a day the clocks change, 9:00 is still 9:00.
+      const start = column.day.set({ hour: Math.floor(m / 60), minute: m % 60 });
       const end = start.plus({ minutes: SLOT_MINUTES });
+      // A skipped hour's wall times land on the same instant as the hour after: offered once.
+      if (free.at(-1)?.toMillis() === start.toMillis()) continue;
       if (!busy.some((b) => b.start < end && b.end > start)) free.push(start);
     }
     return {
