@@ -159,6 +159,25 @@ describe('the calendar grid in Chromium: week and day, holds, time off, availabi
     expect(windowEdges.bottom).to.equal((await edges(book(tuesday, 'Book Tuesday 9 Jun 17:00'))).top);
     expect(await day('Sunday 7 Jun').locator('.cal-available').count()).to.equal(0);
     expect(await day('Friday 12 Jun').locator('.cal-available').count()).to.equal(1);
+    // 7:00 to 20:00: nothing this week falls outside.
+    const hourLabels = page.locator('.cal-hour');
+    expect([await hourLabels.first().textContent(), await hourLabels.last().textContent()]).to.deep.equal([
+      '7 AM',
+      '7 PM',
+    ]);
+    // Arrow keys cross the days at the same time of day.
+    await entry.focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedLabel(page)).to.equal('Book Wednesday 10 Jun 10:00');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focusedLabel(page)).to.equal(
+      'Alex Lee, Individual therapy, Tuesday 9 Jun 10:00–10:50, Scheduled',
+    );
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedLabel(page), 'time off: the nearest free time').to.equal(
+      'Book Thursday 11 Jun 10:00',
+    );
     expect(await fitsWidth(page), 'no sideways scrolling').to.equal(true);
     await screenshot(page, 'week-desktop');
 
@@ -227,6 +246,7 @@ describe('the calendar grid in Chromium: week and day, holds, time off, availabi
     await day('Sam Ortiz, Monday 8 Jun')
       .getByText('Open for online requests 07:00–15:00')
       .waitFor({ state: 'attached' });
+    expect(await hourLabels.first().textContent(), "stretched to Dana's 9:00 in New York").to.equal('6 AM');
     await day('Sam Ortiz, Monday 8 Jun')
       .getByRole('button', { name: 'Book Sam Ortiz, Monday 8 Jun 11:00' })
       .waitFor();
