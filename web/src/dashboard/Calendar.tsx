@@ -216,8 +216,15 @@ export function Calendar() {
           columns={columns}
           zone={gridZone}
           data={data}
-          onBook={(id, at) => setBooking({ clinicianId: id, startsAt: iso(at) })}
-          onOpen={(a) => setOpenId(a.id)}
+          // A new action starts: the last one's message is history.
+          onBook={(id, at) => {
+            done.clear();
+            setBooking({ clinicianId: id, startsAt: iso(at) });
+          }}
+          onOpen={(a) => {
+            done.clear();
+            setOpenId(a.id);
+          }}
         />
       )}
       {data && columns.length === 0 && <p className="empty">The practice has no clinicians yet.</p>}

@@ -1,7 +1,8 @@
+import { useState } from 'react';
 import { appointmentStatusLabel, formatRange, formatZone, fullName } from '../format';
 import { Dialog, StatusBadge } from '../ui';
 import { Attendance } from './Attendance';
-import { CancelAppointmentButton } from './CancelAppointmentDialog';
+import { CancelAppointmentDialog } from './CancelAppointmentDialog';
 import { RescheduleAction } from './RescheduleDialog';
 import type { CalendarEntry } from './types';
 
@@ -31,6 +32,9 @@ export function CalendarEntryDialog({
   /** Books another client into the time a cancelation freed (the grid's free cells lie under the canceled entry). */
   onBookHere: () => void;
 }) {
+  const [canceling, setCanceling] = useState(false);
+  // The list's "Cancel" would read as closing this dialog; here the button names what it cancels.
+  const cancelable = entry.status === 'scheduled' && !entry.started;
   return (
     <Dialog
       title={`${fullName(entry.client)}, ${entry.service.name}`}
@@ -57,7 +61,18 @@ export function CalendarEntryDialog({
       )}
       <div className="cal-actions">
         <Attendance entry={entry} onMarked={onChanged} />
-        <CancelAppointmentButton entry={entry} onCanceled={onChanged} />
+        {cancelable && (
+          <div className="actions tight">
+            <button
+              type="button"
+              className="secondary small"
+              aria-label={`Cancel the appointment of ${fullName(entry.client)}`}
+              onClick={() => setCanceling(true)}
+            >
+              Cancel appointment
+            </button>
+          </div>
+        )}
         <RescheduleAction entry={entry} zone={zone} onMoved={onMoved} />
       </div>
       {canceled(entry) && (
@@ -66,6 +81,16 @@ export function CalendarEntryDialog({
             Book this time for another client
           </button>
         </div>
+      )}
+      {canceling && (
+        <CancelAppointmentDialog
+          entry={entry}
+          onClose={() => setCanceling(false)}
+          onCanceled={() => {
+            setCanceling(false);
+            onChanged();
+          }}
+        />
       )}
     </Dialog>
   );
