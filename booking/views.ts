@@ -300,3 +300,36 @@ export function toNotificationItem(
     createdAt: n.createdAt.toISOString(),
   };
 }
+
+/**
+ * A pending request's held time on the staff calendar: who asked (the name staff already see on the request), what
+ * and when; the message and contact details stay on the request itself.
+ */
+export function toCalendarHold(r: AppointmentRequest, related: { client?: Client; service?: Service }) {
+  const person = related.client ?? r.newClient;
+  return {
+    requestId: r.id,
+    kind: r.kind ?? 'booking',
+    appointmentId: r.appointmentId ?? null,
+    clinicianId: r.clinicianId,
+    client: { firstName: person?.firstName ?? '', lastName: person?.lastName ?? '', isNew: !r.clientId },
+    service: { id: r.serviceId, name: related.service?.name ?? '' },
+    startsAt: r.startsAt.toISOString(),
+    endsAt: r.endsAt.toISOString(),
+  };
+}
+
+/** Time off on the staff calendar: a blocked interval of one clinician. */
+export function toCalendarTimeOff(t: TimeOff) {
+  return { ...toTimeOff(t), clinicianId: t.clinicianId };
+}
+
+/** An availability window on the staff calendar: when clients may ask for this clinician online. */
+export function toCalendarWindow(w: { clinicianId: string; date: string; start: Date; end: Date }) {
+  return {
+    clinicianId: w.clinicianId,
+    date: w.date,
+    startsAt: w.start.toISOString(),
+    endsAt: w.end.toISOString(),
+  };
+}

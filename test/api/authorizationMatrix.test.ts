@@ -438,6 +438,22 @@ const table: Cell[] = [
     body: { startsAt: '2026-07-21T14:00:00.000Z' },
     expect: Object.fromEntries(actors.map((a) => [a, 401])),
   },
+  // The calendar grid (issue 14 item 1): a clinician's week with pending holds, time off and availability, for
+  // that clinician, admins and managers; a colleague 403, another practice 404.
+  {
+    name: "read a clinician's calendar with holds and time off",
+    method: 'GET',
+    path: (w) =>
+      `/api/appointments?from=2026-06-08T00:00:00Z&to=2026-06-15T00:00:00Z&clinicianId=${w.clinician.id}&include=holds,timeOff`,
+    expect: clinicianScoped(200),
+  },
+  {
+    name: "read a clinician's calendar grid",
+    method: 'GET',
+    path: (w) =>
+      `/api/calendar?from=2026-06-08T00:00:00Z&to=2026-06-15T00:00:00Z&clinicianId=${w.clinician.id}`,
+    expect: clinicianScoped(200),
+  },
 ];
 
 async function tokensFor(

@@ -15,6 +15,7 @@ const expected = [
   'GET /api/clients',
   'GET /api/clients/{id}',
   'GET /api/auth/session',
+  'GET /api/calendar',
   'GET /api/clinicians',
   'GET /api/clinicians/{id}/availability-rules',
   'GET /api/clinicians/{id}/booking-preferences',

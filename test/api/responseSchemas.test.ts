@@ -151,6 +151,17 @@ describe('API answers match the 200 schemas /openapi.json declares (what the web
     const calendar = await ctx.http.get(`/api/appointments?${q}`, { token });
     expect(calendar.body).to.have.length(2);
     expectDeclared(calendar, 'get', '/api/appointments');
+    // The calendar grid's answers (issue 14 item 1): the object include= asks for, and everything at once.
+    await submitted(
+      { firstName: 'Jo', lastName: 'Held', email: `h-${randomUUID()}@example.test`, phone: '+1 555 0100' },
+      3,
+    );
+    const included = await ctx.http.get(`/api/appointments?${q}&include=holds,timeOff`, { token });
+    expect(included.body.holds, 'the pending requests hold time').to.have.length.above(0);
+    expectDeclared(included, 'get', '/api/appointments');
+    const grid = await ctx.http.get(`/api/calendar?${q}`, { token });
+    expect(grid.body.availability).to.have.length.above(0);
+    expectDeclared(grid, 'get', '/api/calendar');
 
     expectDeclared(await ctx.http.get('/api/clinicians', { token }), 'get', '/api/clinicians');
     expectDeclared(await ctx.http.get('/api/services', { token }), 'get', '/api/services');

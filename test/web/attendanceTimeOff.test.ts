@@ -101,8 +101,10 @@ describe('time off and attendance in Chromium: a clinician blocks an afternoon a
       expect(open, 'the morning is still offered').to.include('2026-06-02T13:00:00.000Z');
 
       // Attendance: the past appointment offers Show / No Show, the coming one nothing.
+      // The calendar grid: the appointment opens its actions.
       await page.goto('/app/calendar?week=2026-05-29');
-      const casey29 = page.getByRole('listitem').filter({ hasText: 'Casey Morgan' });
+      await page.getByRole('button', { name: /^Casey Morgan, Individual therapy, .*, Scheduled$/ }).click();
+      const casey29 = page.getByRole('dialog', { name: 'Casey Morgan, Individual therapy' });
       await casey29.getByRole('button', { name: 'Mark as no show' }).waitFor();
       await screenshot(page, `calendar-before-marking-${kind}`);
       await casey29.getByRole('button', { name: 'Mark as no show' }).click();
@@ -112,10 +114,13 @@ describe('time off and attendance in Chromium: a clinician blocks an afternoon a
       expect(await fitsWidth(page), 'no sideways scrolling').to.equal(true);
       await screenshot(page, `calendar-no-show-${kind}`);
       expect((await past.reload()).status).to.equal('no_show');
+      await casey29.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('button', { name: /^Casey Morgan, Individual therapy, .*, No Show$/ }).waitFor();
 
       await page.goto('/app/calendar?week=2026-06-03');
-      const robin3 = page.getByRole('listitem').filter({ hasText: 'Robin Hale' });
-      await robin3.waitFor();
+      await page.getByRole('button', { name: /^Robin Hale, Individual therapy, .*, Scheduled$/ }).click();
+      const robin3 = page.getByRole('dialog', { name: 'Robin Hale, Individual therapy' });
+      await robin3.getByRole('button', { name: /^Cancel the appointment/ }).waitFor();
       expect(
         await robin3.getByRole('button', { name: /^(Mark as|Change to)/ }).count(),
         'not started: nothing to mark',

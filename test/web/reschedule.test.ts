@@ -50,19 +50,25 @@ describe('staff reschedule in Chromium: a clinician moves an appointment, first 
       await staffSignIn(page, clinician.email);
 
       await page.goto('/app/calendar?week=2026-05-29');
-      const over = page.getByRole('listitem').filter({ hasText: 'Casey Morgan' });
-      await over.waitFor();
+      await page.getByRole('button', { name: /^Casey Morgan, Individual therapy, Friday 29 May / }).click();
+      const over = page.getByRole('dialog', { name: 'Casey Morgan, Individual therapy' });
+      await over.getByRole('button', { name: 'Mark as show' }).waitFor();
       expect(
         await over.getByRole('button', { name: /^Reschedule/ }).count(),
         'started: not movable',
       ).to.equal(0);
 
       await page.goto('/app/calendar?week=2026-06-03');
-      const robinCard = page.getByRole('listitem').filter({ hasText: 'Robin Hale' });
+      // By keyboard: the appointment on the grid opens its actions, then Reschedule.
+      const robinEntry = page.getByRole('button', {
+        name: 'Robin Hale, Individual therapy, Wednesday 3 Jun 10:00–10:50, Scheduled',
+      });
+      await robinEntry.focus();
+      await page.keyboard.press('Enter');
+      const robinCard = page.getByRole('dialog', { name: 'Robin Hale, Individual therapy' });
       const open = robinCard.getByRole('button', { name: /^Reschedule Robin Hale/ });
       await open.waitFor();
       await screenshot(page, `calendar-${kind}`);
-      // By keyboard.
       await open.focus();
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: 'Reschedule Robin Hale' });
@@ -92,11 +98,12 @@ describe('staff reschedule in Chromium: a clinician moves an appointment, first 
         )
         .waitFor();
       expect(await dialog.count()).to.equal(0);
-      const friday = page.getByRole('region', { name: /Friday, June 5/ });
-      await friday
-        .getByRole('listitem')
-        .filter({ hasText: 'Robin Hale' })
-        .getByText(/9:00\s?AM/)
+      expect(await robinCard.count(), 'the actions close with the move').to.equal(0);
+      // Friday 5 June: the week around it on a desktop, the day itself on a phone.
+      await page.goto('/app/calendar?week=2026-06-05');
+      await page
+        .getByRole('region', { name: 'Friday 5 Jun' })
+        .getByRole('button', { name: 'Robin Hale, Individual therapy, Friday 5 Jun 09:00–09:50, Scheduled' })
         .waitFor();
       expect(await fitsWidth(page), 'no sideways scrolling').to.equal(true);
       await screenshot(page, `rescheduled-${kind}`);

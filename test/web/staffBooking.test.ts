@@ -46,8 +46,9 @@ describe('staff booking in Chromium: a manager books a client who phoned, then t
       const page: Page = await device(kind, 'America/Los_Angeles');
       await page.clock.setFixedTime(new Date(NOW));
       await staffSignIn(page, manager.email);
-      await page.goto('/app/calendar?week=2026-06-01');
-      await page.getByText('No appointments this week.').waitFor();
+      // Wednesday 3 June: the week around it on a desktop, the day itself on a phone.
+      await page.goto('/app/calendar?week=2026-06-03');
+      await page.getByText(/^No appointments this (week|day)\.$/).waitFor();
       await page.getByRole('button', { name: 'Book an appointment' }).click();
       const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
       await dialog.getByLabel('Clinician').selectOption({ label: 'Dana Reyes' });
@@ -73,8 +74,13 @@ describe('staff booking in Chromium: a manager books a client who phoned, then t
       await screenshot(page, `book-dialog-${kind}`);
       await dialog.getByRole('button', { name: 'Book', exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
-      const card = page.getByRole('listitem').filter({ hasText: 'Casey Morgan' });
-      await card.getByText('Scheduled', { exact: true }).waitFor();
+      // On the grid: a desktop shows Dana's week in her zone; a manager's phone every clinician's day side by
+      // side, in the manager's (here the browser's, Los Angeles).
+      const shown = kind === 'desktop' ? '20:15–21:05' : '17:15–18:05';
+      const entry = page.getByRole('button', {
+        name: `Casey Morgan, Individual therapy, Wednesday 3 Jun ${shown}, Scheduled`,
+      });
+      await entry.waitFor();
       expect(await fitsWidth(page), 'no sideways scrolling').to.equal(true);
       await screenshot(page, `booked-${kind}`);
       const [appointment] = await ctx.db.Appointment.findAll({ where: { practiceId: practice.id } });
@@ -89,6 +95,10 @@ describe('staff booking in Chromium: a manager books a client who phoned, then t
       });
 
       // The clinician falls ill: the practice cancels, by keyboard, under the phone-call policy.
+      await entry.focus();
+      await page.keyboard.press('Enter');
+      const card = page.getByRole('dialog', { name: 'Casey Morgan, Individual therapy' });
+      await card.getByText('Scheduled', { exact: true }).waitFor();
       await card.getByRole('button', { name: 'Cancel the appointment of Casey Morgan' }).focus();
       await page.keyboard.press('Enter');
       const cancel = page.getByRole('dialog', { name: 'Cancel this appointment?' });

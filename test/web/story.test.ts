@@ -200,12 +200,12 @@ describe('the browser app, end to end in Chromium (portal, dashboard, API, worke
     expect(appointment).to.include({ status: 'scheduled' });
     expect(appointment!.startsAt.toISOString()).to.equal(SECOND_SLOT);
 
-    // The calendar list shows the appointment with its status.
+    // The calendar grid shows the appointment at its time, with its status.
     await desk.getByRole('link', { name: 'Calendar' }).click();
     await desk.getByLabel('Go to the week of').fill(WEEK);
-    const entry = desk.locator('li.appointment', { hasText: 'Robin Reyes' });
+    const entry = desk.getByRole('button', { name: /^Robin Reyes, .* 10:00–10:30, Scheduled$/ });
     await entry.waitFor();
-    expect(await entry.innerText()).to.match(/10:00\sAM – 10:30\sAM[\s\S]*Scheduled/);
+    expect(await entry.textContent()).to.match(/Robin Reyes[\s\S]*10:00\sAM[\s\S]*Scheduled/);
     await screenshot(desk, 'dashboard-calendar');
 
     // The evening before, inside the 24-hour cutoff, Robin signs in with the emailed code and cancels.

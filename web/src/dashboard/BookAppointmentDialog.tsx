@@ -51,11 +51,14 @@ const fields = ['clinicianId', 'clientId', 'serviceId', 'startsAt'] as const;
 export function BookAppointmentDialog({
   clinicians,
   clinicianId: initialClinician,
+  startsAt: initialStart,
   onClose,
   onBooked,
 }: {
   clinicians: StaffUser[];
   clinicianId: string;
+  /** A start to prefill (an instant; shown on the clinician's wall clock), as a free time clicked on the calendar. */
+  startsAt?: string;
   onClose: () => void;
   onBooked: () => void;
 }) {
@@ -81,8 +84,9 @@ export function BookAppointmentDialog({
 
   const [clientId, setClientId] = useState('');
   const [serviceId, setServiceId] = useState('');
-  const [date, setDate] = useState('');
-  const [time, setTime] = useState('');
+  const initial = initialStart ? DateTime.fromISO(initialStart, { zone: clinicianZone }) : null;
+  const [date, setDate] = useState(initial?.toISODate() ?? '');
+  const [time, setTime] = useState(initial?.toFormat('HH:mm') ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const matches = clients.data?.items ?? [];

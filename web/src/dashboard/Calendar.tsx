@@ -1,19 +1,9 @@
-import { useState } from 'react';
-import { Attendance } from './Attendance';
-import { BookAppointmentButton } from './BookAppointmentDialog';
-import { CancelAppointmentButton } from './CancelAppointmentDialog';
-import { RescheduleAction } from './RescheduleDialog';
+import { useEffect, useId, useState } from 'react';
 import { DateTime } from 'luxon';
-import {
-  appointmentStatusLabel,
-  formatDay,
-  formatTime,
-  formatZone,
-  fullName,
-  iso,
-  isoDate,
-  weekStart,
-} from '../format';
+import { BookAppointmentButton, BookAppointmentDialog } from './BookAppointmentDialog';
+import { CalendarEntryDialog } from './CalendarEntryDialog';
+import { CalendarGrid, type CalendarData, type GridColumn } from './CalendarGrid';
+import { browserZone, formatDay, formatZone, fullName, iso, isoDate, weekStart } from '../format';
 import { useSearchParam } from '../router';
 import {
   Alert,
@@ -21,55 +11,171 @@ import {
   Loading,
   PageHeading,
   SelectField,
-  StatusBadge,
   WeekNav,
   useLoad,
   useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
-import { isClinician, managesPractice, type CalendarEntry, type StaffUser } from './types';
+import { isClinician, managesPractice, type StaffUser } from './types';
 
-const canceled = (a: CalendarEntry) =>
-  a.status === 'canceled' || a.status === 'late_canceled' || a.status === 'clinician_canceled';
+type View = 'week' | 'day';
 
-/** The calendar as a list: a week of appointments by day, with statuses. */
+// The phone layout's breakpoint (styles.css): a week's seven columns do not fit under it, one day does.
+const NARROW = '(max-width: 40rem)';
+
+/** Whether the screen is phone-narrow now, following rotation and window resizes. */
+function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW).matches);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW);
+    const change = () => setNarrow(query.matches);
+    query.addEventListener('change', change);
+    return () => query.removeEventListener('change', change);
+  }, []);
+  return narrow;
+}
+
+/** Previous / next day, the day shown, and a date to jump to (WeekNav's day-sized sibling). */
+function DayNav({ day, onChange }: { day: DateTime; onChange: (date: string) => void }) {
+  const id = useId();
+  return (
+    <div className="week-nav">
+      <div className="week-nav-row">
+        <button type="button" className="secondary" onClick={() => onChange(isoDate(day.minus({ days: 1 })))}>
+          <span aria-hidden="true">← </span>Previous day
+        </button>
+        <h3 className="week-label" aria-live="polite">
+          {formatDay(day)}
+        </h3>
+        <button type="button" className="secondary" onClick={() => onChange(isoDate(day.plus({ days: 1 })))}>
+          Next day<span aria-hidden="true"> →</span>
+        </button>
+      </div>
+      <div className="week-jump">
+        <label htmlFor={id}>Go to the day</label>
+        <input
+          id={id}
+          type="date"
+          value={isoDate(day)}
+          onChange={(e) => {
+            if (e.target.value) onChange(e.target.value);
+          }}
+        />
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The calendar as a grid: a clinician's week (desktop) or day (phones), or every clinician's day side by side for
+ * admins and managers, in the clinician's time zone. A free time books, an appointment opens its actions. The
+ * `week` parameter keeps the date shown (any day of the week in week view, the day itself in day view).
+ */
 export function Calendar() {
   const { call, zone, user } = useStaff();
-  const [week, setWeek] = useSearchParam('week');
   const manager = managesPractice(user);
-  const [clinicianId, setClinicianId] = useState(manager ? '' : user.id);
-  const start = weekStart(week, zone);
-  const end = start.plus({ weeks: 1 });
+  const [dateParam, setDate] = useSearchParam('week');
+  const [viewParam, setView] = useSearchParam('view');
+  const [clinicianParam, setClinician] = useSearchParam('clinician');
+  const narrow = useNarrow();
+  const view: View = viewParam === 'day' || viewParam === 'week' ? viewParam : narrow ? 'day' : 'week';
+
   const clinicians = useLoad(
     (signal) => (manager ? call<StaffUser[]>('/api/clinicians', { signal }) : Promise.resolve([user])),
     [manager, call],
   );
-  const list = useLoad(
-    (signal) => {
-      const q = new URLSearchParams({ from: iso(start), to: iso(end) });
-      if (clinicianId) q.set('clinicianId', clinicianId);
-      return call<CalendarEntry[]>(`/api/appointments?${q}`, { signal });
+  const choosable = manager ? (clinicians.data ?? []).filter(isClinician) : [user];
+  // '' is every clinician side by side: a day's columns; a week shows one clinician, the first unless chosen.
+  const wanted = manager ? (clinicianParam ?? '') : user.id;
+  const clinicianId = view === 'week' && wanted === '' ? (choosable[0]?.id ?? '') : wanted;
+  const clinician = choosable.find((c) => c.id === clinicianId);
+  // The dialogs' rule: a clinician's own zone, else the viewer's; all clinicians together in the viewer's.
+  const zoneOf = (c: StaffUser | undefined) => c?.timeZone ?? zone;
+  const gridZone = zoneOf(clinician);
+
+  const day = (() => {
+    const parsed = dateParam ? DateTime.fromISO(dateParam, { zone: gridZone }) : null;
+    return (parsed?.isValid ? parsed : DateTime.now().setZone(gridZone)).startOf('day');
+  })();
+  const start = view === 'week' ? weekStart(isoDate(day), gridZone) : day;
+  const end = start.plus(view === 'week' ? { weeks: 1 } : { days: 1 });
+  const ready = clinicians.data !== undefined;
+
+  const query = new URLSearchParams({ from: iso(start), to: iso(end) });
+  if (clinicianId) query.set('clinicianId', clinicianId);
+  const wantedQuery = query.toString();
+  const calendar = useLoad(
+    async (signal) => {
+      if (!ready) return null;
+      const answer = await call<CalendarData>(`/api/calendar?${wantedQuery}`, { signal });
+      return { query: wantedQuery, answer };
     },
-    [iso(start), clinicianId, call],
+    [wantedQuery, ready, call],
   );
+  // The last answer stays while the next loads: drawn under another day's or clinician's columns it would lie.
+  const data = calendar.data?.query === wantedQuery ? calendar.data.answer : undefined;
+
+  const done = useSuccessMessage();
+  const [booking, setBooking] = useState<{ clinicianId: string; startsAt: string } | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const opened = data?.appointments.find((a) => a.id === openId);
   const nameOf = (id: string) => {
-    const c = clinicians.data?.find((x) => x.id === id);
+    const c = choosable.find((x) => x.id === id);
     return c ? fullName(c) : '';
   };
-  // Reschedule dialogs: the time is the appointment's clinician's, as their availability is.
-  const zoneOf = (id: string) => clinicians.data?.find((x) => x.id === id)?.timeZone ?? zone;
-  const done = useSuccessMessage();
-  const days = Array.from({ length: 7 }, (_, i) => start.plus({ days: i }));
-  const rows = list.data ?? [];
+
+  const columns: GridColumn[] =
+    view === 'week'
+      ? Array.from({ length: 7 }, (_, i) => {
+          const d = start.plus({ days: i });
+          return {
+            key: isoDate(d),
+            day: d,
+            clinicianId,
+            heading: d.toLocaleString({ weekday: 'short', month: 'short', day: 'numeric' }),
+          };
+        })
+      : clinicianId
+        ? [{ key: isoDate(start), day: start, clinicianId, heading: formatDay(start) }]
+        : choosable.map((c) => ({
+            key: c.id,
+            day: start,
+            clinicianId: c.id,
+            heading: fullName(c),
+            bookFor: fullName(c),
+          }));
+  const device = browserZone();
+  const nothing = data && data.appointments.length === 0 && data.holds.length === 0;
 
   return (
     <>
       <PageHeading title="Calendar">Calendar</PageHeading>
       <div className="toolbar">
+        <div className="toolbar-buttons">
+          <div className="segmented" role="group" aria-label="Show">
+            {(['week', 'day'] as const).map((v) => (
+              <button
+                key={v}
+                type="button"
+                aria-pressed={view === v}
+                onClick={() => {
+                  setView(v);
+                  if (v === 'day' && view === 'week' && !dateParam)
+                    setDate(isoDate(DateTime.now().setZone(gridZone)));
+                }}
+              >
+                {v === 'week' ? 'Week' : 'Day'}
+              </button>
+            ))}
+          </div>
+          <button type="button" className="secondary" onClick={() => setDate(null)}>
+            Today
+          </button>
+        </div>
         {manager && (
-          <SelectField label="Clinician" value={clinicianId} onValue={setClinicianId}>
-            <option value="">All clinicians</option>
-            {(clinicians.data ?? []).filter(isClinician).map((c) => (
+          <SelectField label="Clinician" value={clinicianId} onValue={(v) => setClinician(v || null)}>
+            {view === 'day' && <option value="">All clinicians, side by side</option>}
+            {choosable.map((c) => (
               <option key={c.id} value={c.id}>
                 {fullName(c)}
               </option>
@@ -80,63 +186,90 @@ export function Calendar() {
           <BookAppointmentButton
             clinicians={clinicians.data ?? []}
             clinicianId={clinicianId}
-            onBooked={list.reload}
+            onBooked={calendar.reload}
           />
         </div>
       </div>
-      <WeekNav start={start} onChange={setWeek} />
-      <p className="muted small">Times are shown in {formatZone(zone)}.</p>
+      {view === 'week' ? (
+        <WeekNav start={start} onChange={setDate} />
+      ) : (
+        <DayNav day={start} onChange={setDate} />
+      )}
+      <p className="muted small cal-zone">
+        Times are shown in {formatZone(gridZone)}
+        {clinician && clinicianId && manager ? `, ${fullName(clinician)}'s time zone` : ''}.
+        {gridZone !== device && <strong> This device is set to {formatZone(device)}.</strong>}
+      </p>
       {done.message && <Alert kind="success">{done.message}</Alert>}
-      {list.loading && !list.data && <Loading />}
+      {!data && !calendar.error && <Loading />}
       <ErrorAlert
-        error={list.error ?? clinicians.error}
-        onRetry={list.error ? list.reload : clinicians.reload}
+        error={calendar.error ?? clinicians.error}
+        onRetry={calendar.error ? calendar.reload : clinicians.reload}
       />
-      {list.data && rows.length === 0 && <p className="empty">No appointments this week.</p>}
-      {rows.length > 0 &&
-        days.map((day) => {
-          const todays = rows.filter((a) => DateTime.fromISO(a.startsAt, { zone }).hasSame(day, 'day'));
-          if (todays.length === 0) return null;
-          return (
-            <section key={isoDate(day)} className="calendar-day" aria-label={formatDay(day)}>
-              <h2 className="day-heading">{formatDay(day)}</h2>
-              <ul className="cards">
-                {todays.map((a) => (
-                  <li key={a.id} className={`card appointment status-${a.status}`}>
-                    <div className="card-head">
-                      <strong>
-                        {formatTime(a.startsAt, zone)} – {formatTime(a.endsAt, zone)}
-                      </strong>
-                      <StatusBadge status={a.status} label={appointmentStatusLabel[a.status]} />
-                    </div>
-                    <div>
-                      {fullName(a.client)} · {a.service.name}
-                      {manager && !clinicianId && nameOf(a.clinicianId) && (
-                        <> · with {nameOf(a.clinicianId)}</>
-                      )}
-                    </div>
-                    {canceled(a) && (
-                      <div className="small muted">
-                        Canceled by {a.canceledBy === 'staff' ? 'the practice' : 'the client'}
-                        {a.cancelReason ? `: “${a.cancelReason}”` : ''}
-                      </div>
-                    )}
-                    <Attendance entry={a} onMarked={list.reload} />
-                    <CancelAppointmentButton entry={a} onCanceled={list.reload} />
-                    <RescheduleAction
-                      entry={a}
-                      zone={zoneOf(a.clinicianId)}
-                      onMoved={(message) => {
-                        done.show(message);
-                        list.reload();
-                      }}
-                    />
-                  </li>
-                ))}
-              </ul>
-            </section>
-          );
-        })}
+      {nothing && (
+        <p className="muted">
+          {view === 'week' ? 'No appointments this week.' : 'No appointments this day.'}
+        </p>
+      )}
+      {data && columns.length > 0 && (
+        <CalendarGrid
+          columns={columns}
+          zone={gridZone}
+          data={data}
+          // A new action starts: the last one's message is history.
+          onBook={(id, at) => {
+            done.clear();
+            setBooking({ clinicianId: id, startsAt: iso(at) });
+          }}
+          onOpen={(a) => {
+            done.clear();
+            setOpenId(a.id);
+          }}
+        />
+      )}
+      {data && columns.length === 0 && <p className="empty">The practice has no clinicians yet.</p>}
+      <p className="cal-legend small muted" aria-hidden="true">
+        <span>
+          <span className="cal-key cal-key-available" /> Open for online requests
+        </span>
+        <span>
+          <span className="cal-key cal-key-hold" /> Pending request
+        </span>
+        <span>
+          <span className="cal-key cal-key-off" /> Time off
+        </span>
+      </p>
+      {booking && (
+        <BookAppointmentDialog
+          clinicians={clinicians.data ?? []}
+          clinicianId={booking.clinicianId}
+          startsAt={booking.startsAt}
+          onClose={() => setBooking(null)}
+          onBooked={() => {
+            setBooking(null);
+            done.show('Booked. The client gets a confirmation by email.');
+            calendar.reload();
+          }}
+        />
+      )}
+      {opened && (
+        <CalendarEntryDialog
+          entry={opened}
+          zone={zoneOf(choosable.find((c) => c.id === opened.clinicianId))}
+          clinicianName={manager ? nameOf(opened.clinicianId) : ''}
+          onClose={() => setOpenId(null)}
+          onChanged={calendar.reload}
+          onBookHere={() => {
+            setOpenId(null);
+            setBooking({ clinicianId: opened.clinicianId, startsAt: opened.startsAt });
+          }}
+          onMoved={(message) => {
+            setOpenId(null);
+            done.show(message);
+            calendar.reload();
+          }}
+        />
+      )}
     </>
   );
 }

@@ -12,7 +12,10 @@ export type NotificationItem = ResponseOf<'GET /api/notifications'>['items'][num
 
 export type StaffRequest = ResponseOf<'GET /api/appointment-requests/{id}'>;
 
-export type CalendarEntry = ResponseOf<'GET /api/appointments'>[number];
+export type CalendarEntry = ResponseOf<'GET /api/calendar'>['appointments'][number];
+export type CalendarHold = ResponseOf<'GET /api/calendar'>['holds'][number];
+export type CalendarTimeOff = ResponseOf<'GET /api/calendar'>['timeOff'][number];
+export type AvailabilityWindow = ResponseOf<'GET /api/calendar'>['availability'][number];
 
 export type Service = ResponseOf<'GET /api/services'>[number];
 

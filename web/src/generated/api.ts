@@ -189,38 +189,91 @@ export interface Operations {
       } | null;
     };
   };
-  /** The calendar in [from, to): a clinician's own appointments, any clinician's for admins and managers */
+  /** The calendar in [from, to): a clinician's own appointments, any clinician's for admins and managers; with include=holds,timeOff an object that adds pending holds and time off */
   'GET /api/appointments': {
     params: never;
     query: {
       from: string;
       to: string;
       clinicianId?: string;
+      /** A comma-separated list of holds, timeOff: the answer becomes {appointments, holds?, timeOff?} */
+      include?: string;
     };
     body: never;
-    response: {
-      id: string;
-      status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
-      clinicianId: string;
-      client: {
-        id: string;
-        firstName: string;
-        lastName: string;
-      };
-      service: {
-        id: string;
-        name: string;
-      };
-      startsAt: string;
-      endsAt: string;
-      cancellationPolicy: string;
-      cancelRequestedAt: string | null;
-      canceledAt: string | null;
-      canceledBy: 'client' | 'staff' | null;
-      cancelReason: string | null;
-      /** Begun by the server's clock: attendance may be marked */
-      started: boolean;
-    }[];
+    response:
+      | {
+          id: string;
+          status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
+          clinicianId: string;
+          client: {
+            id: string;
+            firstName: string;
+            lastName: string;
+          };
+          service: {
+            id: string;
+            name: string;
+          };
+          startsAt: string;
+          endsAt: string;
+          cancellationPolicy: string;
+          cancelRequestedAt: string | null;
+          canceledAt: string | null;
+          canceledBy: 'client' | 'staff' | null;
+          cancelReason: string | null;
+          /** Begun by the server's clock: attendance may be marked */
+          started: boolean;
+        }[]
+      | {
+          appointments: {
+            id: string;
+            status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
+            clinicianId: string;
+            client: {
+              id: string;
+              firstName: string;
+              lastName: string;
+            };
+            service: {
+              id: string;
+              name: string;
+            };
+            startsAt: string;
+            endsAt: string;
+            cancellationPolicy: string;
+            cancelRequestedAt: string | null;
+            canceledAt: string | null;
+            canceledBy: 'client' | 'staff' | null;
+            cancelReason: string | null;
+            /** Begun by the server's clock: attendance may be marked */
+            started: boolean;
+          }[];
+          holds?: {
+            requestId: string;
+            kind: 'booking' | 'reschedule';
+            /** The appointment a reschedule moves */
+            appointmentId: string | null;
+            client: {
+              firstName: string;
+              lastName: string;
+              isNew: boolean;
+            };
+            service: {
+              id: string;
+              name: string;
+            };
+            clinicianId: string;
+            startsAt: string;
+            endsAt: string;
+          }[];
+          timeOff?: {
+            id: string;
+            reason: string | null;
+            clinicianId: string;
+            startsAt: string;
+            endsAt: string;
+          }[];
+        };
   };
   /** The practice's audit log, newest first, a page at a time: who, when, what, before and after; filter by person (actorId) and time range [from, to) */
   'GET /api/audit-log': {
@@ -281,6 +334,73 @@ export interface Operations {
         role: 'admin_clinician' | 'clinician' | 'practice_manager';
         timeZone: string | null;
       };
+    };
+  };
+  /** The dashboard's calendar in [from, to): appointments, pending holds, time off and availability windows of one clinician (a clinician's own), or of every clinician for admins and managers */
+  'GET /api/calendar': {
+    params: never;
+    query: {
+      from: string;
+      to: string;
+      clinicianId?: string;
+    };
+    body: never;
+    response: {
+      appointments: {
+        id: string;
+        status: 'scheduled' | 'show' | 'no_show' | 'canceled' | 'late_canceled' | 'clinician_canceled';
+        clinicianId: string;
+        client: {
+          id: string;
+          firstName: string;
+          lastName: string;
+        };
+        service: {
+          id: string;
+          name: string;
+        };
+        startsAt: string;
+        endsAt: string;
+        cancellationPolicy: string;
+        cancelRequestedAt: string | null;
+        canceledAt: string | null;
+        canceledBy: 'client' | 'staff' | null;
+        cancelReason: string | null;
+        /** Begun by the server's clock: attendance may be marked */
+        started: boolean;
+      }[];
+      holds: {
+        requestId: string;
+        kind: 'booking' | 'reschedule';
+        /** The appointment a reschedule moves */
+        appointmentId: string | null;
+        client: {
+          firstName: string;
+          lastName: string;
+          isNew: boolean;
+        };
+        service: {
+          id: string;
+          name: string;
+        };
+        clinicianId: string;
+        startsAt: string;
+        endsAt: string;
+      }[];
+      timeOff: {
+        id: string;
+        reason: string | null;
+        clinicianId: string;
+        startsAt: string;
+        endsAt: string;
+      }[];
+      availability: {
+        /** The occurrence's date in the rule's zone */
+        date: string;
+        clinicianId: string;
+        startsAt: string;
+        endsAt: string;
+      }[];
     };
   };
   /** Clients by name, a page at a time, searchable by name, email or phone (admins and managers: the practice's; a clinician: those they have an appointment or request with); archived ones only with archived=true */
