@@ -295,3 +295,8 @@ export function toNotificationItem(
     createdAt: n.createdAt.toISOString(),
   };
 }
+
+/** Settings › Practice › Reminders: on or off, and the hours before the start each reminder goes (earliest first). */
+export function toReminderSettings(p: Practice) {
+  return { enabled: p.remindersEnabled, offsetsHours: p.reminderOffsetsHours };
+}
