@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { appointmentWorkflowId } from '../booking/rules/reminders';
 import { appointmentChangedSignal, appointmentWorkflow } from '../workflows/appointment';
 
@@ -44,4 +44,34 @@ export async function signalAppointmentChanged(
       signalArgs: [],
     }),
   );
+}
+
+/** What a backfill did: appointments looked at, workflows started, and ones already running (left as they were). */
+export interface BackfillCounts {
+  appointments: number;
+  started: number;
+  alreadyRunning: number;
+}
+
+/**
+ * Starts the reminder workflow of each appointment that has none running (appointments booked before reminders
+ * existed). Safe to run twice, or beside a live API: a running workflow refuses a second start with the same id,
+ * which counts as already running. One at a time, so a backfill of thousands never floods the server.
+ */
+export async function backfillAppointmentWorkflows(
+  client: Client,
+  taskQueue: string,
+  appointmentIds: readonly string[],
+): Promise<BackfillCounts> {
+  const counts: BackfillCounts = { appointments: appointmentIds.length, started: 0, alreadyRunning: 0 };
+  for (const appointmentId of appointmentIds) {
+    try {
+      await startAppointmentWorkflow(client, taskQueue, appointmentId);
+      counts.started++;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      counts.alreadyRunning++;
+    }
+  }
+  return counts;
 }
