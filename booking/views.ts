@@ -333,3 +333,8 @@ export function toCalendarWindow(w: { clinicianId: string; date: string; start: 
     endsAt: w.end.toISOString(),
   };
 }
+
+/** Settings › Practice › Reminders: on or off, and the hours before the start each reminder goes (earliest first). */
+export function toReminderSettings(p: Practice) {
+  return { enabled: p.remindersEnabled, offsetsHours: p.reminderOffsetsHours };
+}

@@ -454,6 +454,21 @@ const table: Cell[] = [
       `/api/calendar?from=2026-06-08T00:00:00Z&to=2026-06-15T00:00:00Z&clinicianId=${w.clinician.id}`,
     expect: clinicianScoped(200),
   },
+  // Reminders (issue 15): everyone in a practice reads its settings (another practice sees only its own); admins and
+  // managers change them.
+  {
+    name: 'read the reminder settings',
+    method: 'GET',
+    path: () => '/api/practice/reminders',
+    expect: everyStaff(200),
+  },
+  {
+    name: 'change the reminder settings',
+    method: 'PUT',
+    path: () => '/api/practice/reminders',
+    body: { enabled: true, offsetsHours: [24] },
+    expect: managersOnly(200, 200),
+  },
 ];
 
 async function tokensFor(

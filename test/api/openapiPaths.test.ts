@@ -81,6 +81,9 @@ const expected = [
   // Staff reschedule (issue 14 item 4).
   'POST /api/appointments/{id}/reschedule',
   'POST /portal/{slug}/me/appointments/{id}/reschedule-requests',
+  // Reminder settings (issue 15).
+  'GET /api/practice/reminders',
+  'PUT /api/practice/reminders',
 ];
 
 describe('OpenAPI document: paths and methods', () => {
