@@ -34,6 +34,12 @@ export interface ReminderPlan {
   /** The next reminder moment (maybe already past: due now), or null when none is left for this start time. */
   next: { at: string; offsetHours: number } | null;
   sent: { startsAt: string; offsetHours: number; at: string }[];
+  /**
+   * The moment this plan was made for. The workflow measures its sleep and "has it started" from here, not from
+   * its own clock, so every reminder decision reads one time: the activity's (the later of the worker's clock and
+   * Temporal's), the same the send re-checks with.
+   */
+  decidedAt: string;
 }
 
 /** Changes the practice's reminder settings and records the change, in one transaction; no change writes nothing. */
@@ -149,6 +155,7 @@ export async function planReminders(
     sent: recorded
       .filter((r) => r.outcome === 'sent')
       .map((r) => ({ startsAt: r.startsAt, offsetHours: r.offsetHours, at: r.recordedAt })),
+    decidedAt: now.toISOString(),
   };
 }
 

@@ -92,9 +92,10 @@ export async function appointmentWorkflow({
       sent: plan.sent,
     };
     if (plan.status !== 'scheduled') return 'ended';
-    if (hasStarted(plan, Date.now())) return 'started';
+    const decidedAt = Date.parse(plan.decidedAt);
+    if (hasStarted(plan, decidedAt)) return 'started';
     const wakeAt = Date.parse(plan.next?.at ?? plan.startsAt);
-    const wait = Math.min(wakeAt - Date.now(), REPLAN_MS);
+    const wait = Math.min(wakeAt - decidedAt, REPLAN_MS);
     if (wait > 0 || !plan.next) {
       await condition(() => changed, Math.max(wait, 1));
       continue;
