@@ -111,5 +111,19 @@ export function useBrowser(opts: { artifacts: string; env?: Record<string, strin
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { level: 1, name: 'Appointment Requests' }).waitFor();
     },
+    /** Signs a client in to the portal with the code emailed to them (read at the capture server). */
+    async portalSignIn(page: Page, slug: string, email: string): Promise<void> {
+      await page.goto(`/portal/${slug}`);
+      await page.getByRole('link', { name: "I'm an existing client" }).click();
+      await page.getByLabel('Email').fill(email);
+      await page.getByRole('button', { name: 'Email me a code' }).click();
+      const codeEmail = await capture!.waitFor(
+        (e) => e.to.includes(email) && (e.idempotencyKey?.startsWith('sign-in-code/') ?? false),
+        20_000,
+      );
+      await page.getByLabel('Sign-in code').fill(/\b(\d{6})\b/.exec(codeEmail.text ?? '')![1]);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: /^Hello, / }).waitFor();
+    },
   };
 }

@@ -117,6 +117,11 @@ describe('the staff pages in Chromium: sign-up, accepting an invitation, the Sta
       .getByRole('button', { name: 'Change the role of Dana Whitfield' })
       .and(desk.locator(':disabled'))
       .waitFor();
+    // Disabled while the change is in flight too: done once the other button is usable again.
+    await desk
+      .getByRole('button', { name: 'Deactivate Dana Whitfield' })
+      .and(desk.locator(':enabled'))
+      .waitFor();
     await clinician.reload();
     expect(clinician.role).to.equal('admin_clinician');
     expect(pageErrors).to.deep.equal([]);

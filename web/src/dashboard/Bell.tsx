@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { formatDateTime, isoDate, requestStatusLabel } from '../format';
 import type { ResponseOf } from '../generated/api';
 import { navigate } from '../router';
-import { NOTIFICATIONS_CHANGED, useStaff } from './context';
+import { NOTIFICATIONS_CHANGED, REQUEST_DECIDED, useStaff } from './context';
 import type { NotificationItem } from './types';
 
 // Often enough that a new request shows within seconds of arriving; paused while the tab is hidden.
@@ -52,11 +52,13 @@ export function Bell() {
     const timer = window.setInterval(() => {
       if (document.visibilityState === 'visible') void load();
     }, POLL_MS);
-    const onFocus = () => void load();
-    window.addEventListener('focus', onFocus);
+    const reload = () => void load();
+    window.addEventListener('focus', reload);
+    window.addEventListener(REQUEST_DECIDED, reload);
     return () => {
       window.clearInterval(timer);
-      window.removeEventListener('focus', onFocus);
+      window.removeEventListener('focus', reload);
+      window.removeEventListener(REQUEST_DECIDED, reload);
     };
   }, [load]);
 

@@ -23,7 +23,7 @@ import {
 } from '../ui';
 import { ActionsMenu } from './ActionsMenu';
 import { DuplicateComparison } from './DuplicateComparison';
-import { NOTIFICATIONS_CHANGED, useStaff } from './context';
+import { NOTIFICATIONS_CHANGED, REQUEST_DECIDED, useStaff } from './context';
 import { managesPractice, type StaffRequest } from './types';
 
 type Outcome = { kind: 'success' | 'error' | 'warning' | 'info'; text: string };
@@ -111,8 +111,10 @@ export function Requests() {
     }
   };
 
-  const setOutcome = (r: StaffRequest, statusNow: string, outcome: Outcome, busy = false) =>
+  const setOutcome = (r: StaffRequest, statusNow: string, outcome: Outcome, busy = false) => {
     setLocal((m) => ({ ...m, [r.id]: { status: statusNow, outcome, busy } }));
+    if (statusNow !== r.status) window.dispatchEvent(new Event(REQUEST_DECIDED));
+  };
 
   /**
    * No answer came (the server timed out, or the connection dropped): the decision may have been recorded all

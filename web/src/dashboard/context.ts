@@ -21,3 +21,5 @@ export function useStaff(): Staff {
 
 /** Fired when the bell sees new notifications, so open lists refresh. */
 export const NOTIFICATIONS_CHANGED = 'dashboard:notifications-changed';
+/** Fired by the Requests page when a request was decided here: the bell marks its entry read at once, not a poll later. */
+export const REQUEST_DECIDED = 'dashboard:request-decided';
