@@ -20,42 +20,6 @@ function policyVerdict(entry: CalendarEntry, now: DateTime): Exclude<CancelStatu
   return now <= cutoff ? 'canceled' : 'late_canceled';
 }
 
-/** "Cancel" on a scheduled appointment that has not started, opening the dialog. */
-export function CancelAppointmentButton({
-  entry,
-  onCanceled,
-}: {
-  entry: CalendarEntry;
-  onCanceled: () => void;
-}) {
-  const [open, setOpen] = useState(false);
-  if (entry.status !== 'scheduled' || entry.started) return null;
-  return (
-    <>
-      <div className="actions tight">
-        <button
-          type="button"
-          className="secondary small"
-          aria-label={`Cancel the appointment of ${fullName(entry.client)}`}
-          onClick={() => setOpen(true)}
-        >
-          Cancel
-        </button>
-      </div>
-      {open && (
-        <CancelAppointmentDialog
-          entry={entry}
-          onClose={() => setOpen(false)}
-          onCanceled={() => {
-            setOpen(false);
-            onCanceled();
-          }}
-        />
-      )}
-    </>
-  );
-}
-
 /**
  * Cancels on the client's behalf (the policy's verdict preselected, which staff may change) or as the practice
  * (Clinician Canceled). The client is emailed, and the event leaves their calendar.
