@@ -44,6 +44,7 @@ import { passwordResetRoutes } from './passwordReset';
 import { auditLogRoutes } from './auditLog';
 import { staffProfileRoutes } from './staffProfile';
 import { calendarFeedRoutes } from './calendarFeed';
+import { reminderOptOutRoutes } from './reminderOptOut';
 import type { Store } from '../models/store';
 
 /**
@@ -169,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
       ...staffProfileRoutes({ db }),
       ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...calendarFeedRoutes({ db, clock, codes, publicUrl: config.publicUrl }),
+      ...reminderOptOutRoutes({ db, clock, log, codes }),
     ],
     authFor,
   );

@@ -15,6 +15,7 @@ import { hasStarted } from './rules/started';
 import { phoneOnlyMessage } from './rules/cancelation';
 import type { AuditLogRow } from './auditLog';
 import type { CalendarFeed } from './calendarFeed';
+import type { ReminderChoice } from './reminderOptOut';
 
 // Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
 
@@ -163,6 +164,8 @@ export function toClient(c: Client) {
     /** False for a client who shares the address another client signs in to the portal with. */
     portalSignIn: c.portalSignIn !== false,
     createdAt: iso(c.createdAt ?? null),
+    /** The client's own choice (reminder link or portal); staff see it, only the client changes it. */
+    remindersOptedOutAt: iso(c.remindersOptedOutAt ?? null),
   };
 }
 
@@ -294,4 +297,9 @@ export function toNotificationItem(
     read: n.readAt !== null,
     createdAt: n.createdAt.toISOString(),
   };
+}
+
+/** A client's reminder choice as their portal shows it. */
+export function toReminderChoice(c: ReminderChoice) {
+  return { enabled: c.enabled, optedOutAt: iso(c.optedOutAt) };
 }
