@@ -105,7 +105,7 @@ const clientSchema: Schema = {
     createdAt: isoInstant,
     remindersOptedOutAt: {
       ...nullable(isoInstant),
-      description: "Set while the client wants no reminder emails: their own choice, staff cannot change it",
+      description: 'Set while the client wants no reminder emails: their own choice, staff cannot change it',
     },
   },
 };

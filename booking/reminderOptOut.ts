@@ -28,7 +28,11 @@ export function reminderOptOutTokenMatches(codes: OneTimeCodes, clientId: string
 }
 
 /** Whether a reminder email may go to this client: false once they opted out, or when there is no such client. */
-export async function remindersWanted(db: Store, clientId: string, transaction?: Transaction): Promise<boolean> {
+export async function remindersWanted(
+  db: Store,
+  clientId: string,
+  transaction?: Transaction,
+): Promise<boolean> {
   const client = await db.Client.findByPk(clientId, {
     attributes: ['id', 'remindersOptedOutAt'],
     transaction,
@@ -87,7 +91,9 @@ export async function reminderChoiceOf(
     where: { id: input.clientId, practiceId: input.practiceId },
     attributes: ['id', 'remindersOptedOutAt'],
   });
-  return client ? { enabled: client.remindersOptedOutAt === null, optedOutAt: client.remindersOptedOutAt } : null;
+  return client
+    ? { enabled: client.remindersOptedOutAt === null, optedOutAt: client.remindersOptedOutAt }
+    : null;
 }
 
 /**

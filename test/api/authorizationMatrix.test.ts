@@ -443,7 +443,8 @@ const table: Cell[] = [
   {
     name: 'stop reminders by the link in a reminder email (public: a forged link is refused whoever asks)',
     method: 'POST',
-    path: (w) => `/portal/${w.practice.slug}/reminders/opt-out?client=${w.clinician.id}&token=${'A'.repeat(43)}`,
+    path: (w) =>
+      `/portal/${w.practice.slug}/reminders/opt-out?client=${w.clinician.id}&token=${'A'.repeat(43)}`,
     expect: Object.fromEntries(actors.map((a) => [a, 400])),
   },
   {

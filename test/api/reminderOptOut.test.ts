@@ -23,7 +23,9 @@ describe('reminder opt-out: the signed link stops reminder emails, the portal tu
 
   /** The path and query of the client's link, as the reminder email carries it. */
   const linkOf = (c: Client, slug = practice.slug) => {
-    const url = new URL(reminderOptOutUrl(codes, { publicUrl: 'https://book.example', slug, clientId: c.id }));
+    const url = new URL(
+      reminderOptOutUrl(codes, { publicUrl: 'https://book.example', slug, clientId: c.id }),
+    );
     return `${url.pathname}${url.search}`;
   };
   const optedOutAt = async (c: Client) => (await ctx.db.Client.findByPk(c.id))!.remindersOptedOutAt;
@@ -145,7 +147,11 @@ describe('reminder opt-out: the signed link stops reminder emails, the portal tu
 
     const elsewhere = await aPractice(ctx.db);
     const theirs = await aClient(ctx.db, elsewhere);
-    const cross = await ctx.http.put(path, { enabled: false }, { token: await clientToken(theirs, elsewhere) });
+    const cross = await ctx.http.put(
+      path,
+      { enabled: false },
+      { token: await clientToken(theirs, elsewhere) },
+    );
     expect(cross.status).to.equal(404);
     expect(await optedOutAt(theirs)).to.equal(null);
     expect(await optedOutAt(client)).to.equal(null);

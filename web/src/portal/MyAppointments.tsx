@@ -23,6 +23,7 @@ import {
   useSuccessMessage,
 } from '../ui';
 import { useZone } from './session';
+import { ReminderChoice } from './ReminderChoice';
 import type {
   ClientSession,
   PortalAppointment,
@@ -232,6 +233,8 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
           )}
         </>
       )}
+
+      <ReminderChoice slug={practice.slug} token={token} />
 
       {canceling && (
         <CancelDialog

@@ -7,6 +7,7 @@ import { NewClientFlow } from './NewClientFlow';
 import { SignIn } from './SignIn';
 import { MyAppointments } from './MyAppointments';
 import { RequestAppointment } from './RequestAppointment';
+import { ReminderOptOut } from './ReminderOptOut';
 import { useClientSession } from './session';
 import type { PortalInfo } from './types';
 
@@ -93,6 +94,7 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
       page = <MyAppointments practice={practice} base={base} {...signedIn} />;
     else if (path === '/me/request' && signedIn)
       page = <RequestAppointment practice={practice} base={base} {...signedIn} />;
+    else if (path === '/reminders/opt-out') page = <ReminderOptOut practice={practice} base={base} />;
     else
       page = (
         <>
