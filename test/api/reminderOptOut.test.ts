@@ -60,6 +60,14 @@ describe('reminder opt-out: the signed link stops reminder emails, the portal tu
     expect(await remindersWanted(ctx.db, client.id)).to.equal(false);
   });
 
+  it('the link works with the portal turned off too: reminders go out either way', async () => {
+    const closed = await aPractice(ctx.db, { portalEnabled: false });
+    const theirs = await aClient(ctx.db, closed);
+    const res = await ctx.http.post(linkOf(theirs, closed.slug));
+    expect(res.status, JSON.stringify(res.body)).to.equal(204);
+    expect(await remindersWanted(ctx.db, theirs.id)).to.equal(false);
+  });
+
   it('a GET of the link (a link scanner prefetching it) changes nothing', async () => {
     await ctx.http.get(linkOf(client));
     expect(await optedOutAt(client)).to.equal(null);

@@ -48,6 +48,25 @@ describe('reminder opt-out in Chromium: the link stops reminders in one click, t
     await forged.getByText(/This link to stop reminder emails is not valid/).waitFor();
     await screenshot(forged, 'forged-link');
 
+    // With the portal off the email's link still works; turning reminders back on is then the practice's to do.
+    const closed = await aPractice(ctx.db, { name: 'Hillside Counseling', portalEnabled: false });
+    const closedClient = await aClient(ctx.db, closed);
+    const closedLink = new URL(
+      reminderOptOutUrl(oneTimeCodes(ctx.stack.config.authSecret!), {
+        publicUrl: ctx.stack.url,
+        slug: closed.slug,
+        clientId: closedClient.id,
+      }),
+    );
+    await forged.goto(`${closedLink.pathname}${closedLink.search}`);
+    await forged.getByRole('button', { name: 'Stop reminder emails' }).click();
+    await forged
+      .getByText('You will no longer get appointment reminder emails from your practice.')
+      .waitFor();
+    await forged.getByText('To get them again, ask your practice.').waitFor();
+    expect((await ctx.db.Client.findByPk(closedClient.id))!.remindersOptedOutAt).to.not.equal(null);
+    await screenshot(forged, 'portal-off');
+
     // Back on: the page's own sign-in link, the emailed code, then the switch on My appointments.
     await phone.getByRole('link', { name: 'sign in to the client portal' }).click();
     await phone.getByLabel('Email').fill(client.email);

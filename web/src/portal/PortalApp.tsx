@@ -48,6 +48,11 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
 
   let page;
   if (info.loading && !info.data) page = <Loading />;
+  // Reminder emails go out whether or not the practice's portal is on, so their stop link must work either way.
+  else if (rest.replace(/\/$/, '') === '/reminders/opt-out')
+    page = (
+      <ReminderOptOut slug={slug} practiceName={info.data?.name ?? null} base={info.data ? base : null} />
+    );
   else if (info.error || !info.data) {
     const missing = info.error instanceof ApiError && info.error.status === 404;
     page = (
@@ -94,7 +99,6 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
       page = <MyAppointments practice={practice} base={base} {...signedIn} />;
     else if (path === '/me/request' && signedIn)
       page = <RequestAppointment practice={practice} base={base} {...signedIn} />;
-    else if (path === '/reminders/opt-out') page = <ReminderOptOut practice={practice} base={base} />;
     else
       page = (
         <>
