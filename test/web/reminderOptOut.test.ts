@@ -48,7 +48,7 @@ describe('reminder opt-out in Chromium: the link stops reminders in one click, t
     await forged.getByText(/This link to stop reminder emails is not valid/).waitFor();
     await screenshot(forged, 'forged-link');
 
-    // With the portal off the email's link still works; turning reminders back on is then the practice's to do.
+    // With the portal off the email's link still works; turning reminders back on waits for the portal.
     const closed = await aPractice(ctx.db, { name: 'Hillside Counseling', portalEnabled: false });
     const closedClient = await aClient(ctx.db, closed);
     const closedLink = new URL(
@@ -63,7 +63,7 @@ describe('reminder opt-out in Chromium: the link stops reminders in one click, t
     await forged
       .getByText('You will no longer get appointment reminder emails from your practice.')
       .waitFor();
-    await forged.getByText('To get them again, ask your practice.').waitFor();
+    await forged.getByText(/Only you can turn them back on, with “Email me reminders”/).waitFor();
     expect((await ctx.db.Client.findByPk(closedClient.id))!.remindersOptedOutAt).to.not.equal(null);
     await screenshot(forged, 'portal-off');
 

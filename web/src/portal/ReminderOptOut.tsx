@@ -46,7 +46,11 @@ export function ReminderOptOut({
       me reminders” on your My appointments page.
     </p>
   ) : (
-    <p>To get them again, ask {practice}.</p>
+    // Staff cannot turn them back on (it is the client's choice): only the portal's switch does.
+    <p>
+      Only you can turn them back on, with “Email me reminders” in {practice}'s client portal; the practice
+      can tell you when its portal is open.
+    </p>
   );
 
   return (
