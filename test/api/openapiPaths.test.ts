@@ -80,6 +80,10 @@ const expected = [
   // Staff reschedule (issue 14 item 4).
   'POST /api/appointments/{id}/reschedule',
   'POST /portal/{slug}/me/appointments/{id}/reschedule-requests',
+  // Reminder opt-out (issue 15 item 3).
+  'POST /portal/{slug}/reminders/opt-out',
+  'GET /portal/{slug}/me/reminders',
+  'PUT /portal/{slug}/me/reminders',
 ];
 
 describe('OpenAPI document: paths and methods', () => {
