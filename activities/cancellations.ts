@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { wakeAppointmentWorkflow } from './reminders';
 import { cancelAppointment, type CanceledBy, type CanceledStatus } from '../booking/cancelAppointment';
 import type { CancelOutcome } from '../booking/cancelOutcome';
 import { BookingError } from '../booking/errors';
@@ -71,6 +72,8 @@ export function createCancellationActivities({ db, clock, mailer, publicUrl, log
           { appointmentId: input.appointmentId, status: result.status, changed: result.changed },
           'cancelation',
         );
+        // The reminders stop: woken, the appointment's workflow finds it canceled and ends.
+        await wakeAppointmentWorkflow(input.appointmentId, { start: false });
         return { ok: true, ...result };
       } catch (err) {
         if (err instanceof BookingError) return { ok: false, code: err.code, message: err.message };

@@ -15,6 +15,7 @@ export async function deliverEmail<K extends EmailKind>(
     to: string;
     idempotencyKey: string;
     attachments?: OutgoingEmail['attachments'];
+    headers?: OutgoingEmail['headers'];
   },
 ): Promise<{ id: string }> {
   const rendered = await renderEmail(message.kind, message.props);
@@ -23,6 +24,7 @@ export async function deliverEmail<K extends EmailKind>(
       to: message.to,
       idempotencyKey: message.idempotencyKey,
       attachments: message.attachments,
+      headers: message.headers,
       ...rendered,
     });
   } catch (err) {

@@ -8,6 +8,7 @@ import { createStaffInvitationActivities } from './staffInvitations';
 import { createPasswordResetEmailActivities } from './passwordResetEmail';
 import { createBookingActivities } from './bookings';
 import { createRescheduleActivities } from './reschedules';
+import { createReminderActivities } from './reminders';
 
 export type { ActivityDeps } from './deps';
 
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createPasswordResetEmailActivities(deps),
       ...createBookingActivities(deps),
       ...createRescheduleActivities(deps),
+      ...createReminderActivities(deps),
     },
     deps.log,
   );

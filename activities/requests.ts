@@ -3,6 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 // A submission's transaction commits or rolls back within moments of starting the workflow.
 const NOT_RECORDED_AFTER_MS = 60_000;
 
+import { wakeAppointmentWorkflow } from './reminders';
 import { approveRequest, closeRequest, type ApprovalOutcome, type CloseOutcome } from '../booking/decisions';
 import { cancellationCutoff } from '../booking/cancellationPolicy';
 import { appointmentUid, buildIcs, icsAttachment } from '../emails/ics';
@@ -170,6 +171,9 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
         now: clock.now(),
       });
       log.info({ requestId, ok: outcome.ok, code: outcome.ok ? undefined : outcome.code }, 'approval');
+      // After the commit, and retried with this step (a retry finds the approval done): the booked or moved
+      // appointment's reminders start or re-plan.
+      if (outcome.ok) await wakeAppointmentWorkflow(outcome.appointmentId, { start: true });
       return outcome;
     },
 

@@ -6,6 +6,7 @@ import { appointmentUid, buildIcs, icsAttachment } from '../emails/ics';
 import type { CancellationTerms } from '../emails/request-approved';
 import type { ActivityDeps } from './deps';
 import { deliverEmail } from './email';
+import { wakeAppointmentWorkflow } from './reminders';
 
 // The move's transaction commits within moments of starting the workflow (it is started inside it).
 const NOT_RECORDED_AFTER_MS = 60_000;
@@ -39,6 +40,8 @@ export function createRescheduleActivities({ db, mailer, publicUrl }: ActivityDe
           message: `reschedule ${input.appointmentId}/${input.sequence} not committed yet`,
         });
       }
+      // The move is committed: the appointment's reminders re-plan for its new time (started if none ran yet).
+      await wakeAppointmentWorkflow(appointment.id, { start: true });
       // A later move or a cancelation has its own email, with a higher sequence still: this one would be stale.
       if (appointment.inviteSequence > input.sequence || appointment.status !== 'scheduled') return 'skipped';
       const [practice, clinician, service, client, moves] = await Promise.all([

@@ -5,6 +5,7 @@ import { bookAppointment } from '../booking/staffBooking';
 import { clinicianOf } from '../booking/clinicians';
 import { toCalendarEntry } from '../booking/views';
 import { startBookingConfirmation } from '../temporal/bookings';
+import { startAppointmentWorkflow } from '../temporal/appointments';
 import { withTemporal } from '../temporal/errors';
 import { forbidden, notFound } from './errors';
 import type { RouteDef } from './route';
@@ -65,7 +66,11 @@ export function staffBookingRoutes(deps: {
           db,
           staff,
           { ...body, startsAt: new Date(body.startsAt) },
-          (input) => withTemporal(() => startBookingConfirmation(temporal, taskQueue, input)),
+          (input) =>
+            withTemporal(async () => {
+              await startBookingConfirmation(temporal, taskQueue, input);
+              await startAppointmentWorkflow(temporal, taskQueue, input.appointmentId);
+            }),
         );
         const [client, service] = await Promise.all([
           db.Client.findByPk(appointment.clientId),

@@ -299,6 +299,11 @@ export function toNotificationItem(
   };
 }
 
+/** Settings › Practice › Reminders: on or off, and the hours before the start each reminder goes (earliest first). */
+export function toReminderSettings(p: Practice) {
+  return { enabled: p.remindersEnabled, offsetsHours: p.reminderOffsetsHours };
+}
+
 /** A client's reminder choice as their portal shows it. */
 export function toReminderChoice(c: ReminderChoice) {
   return { enabled: c.enabled, optedOutAt: iso(c.optedOutAt) };

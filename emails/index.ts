@@ -17,3 +17,4 @@ export type { StaffInvitationProps } from './staff-invitation';
 export type { StaffSignupExistingProps } from './staff-signup-existing';
 export type { PasswordResetProps } from './password-reset';
 export type { AppointmentRescheduledProps } from './appointment-rescheduled';
+export type { AppointmentReminderProps } from './appointment-reminder';

@@ -13,6 +13,8 @@ export interface OutgoingEmail {
   /** Derived from workflow id and step ('<event>/<id>'), so a retried activity sends the same email once. */
   idempotencyKey: string;
   attachments?: { filename: string; content: string /* utf8 */; contentType?: string }[];
+  /** Extra message headers, e.g. List-Unsubscribe on reminders. */
+  headers?: Record<string, string>;
 }
 
 /** Sends an email once per idempotency key; throws EmailRejectedError or EmailTemporaryError. */
@@ -119,6 +121,7 @@ export function createResendMailer(opts: {
             content: Buffer.from(a.content, 'utf8'),
             contentType: a.contentType,
           })),
+          headers: email.headers,
         },
         { idempotencyKey: email.idempotencyKey },
       );

@@ -47,6 +47,10 @@ import StaffSignupExisting, {
   type StaffSignupExistingProps,
 } from './staff-signup-existing';
 import PasswordReset, { subject as passwordResetSubject, type PasswordResetProps } from './password-reset';
+import AppointmentReminder, {
+  subject as appointmentReminderSubject,
+  type AppointmentReminderProps,
+} from './appointment-reminder';
 import AppointmentRescheduled, {
   subject as appointmentRescheduledSubject,
   type AppointmentRescheduledProps,
@@ -69,6 +73,7 @@ export interface EmailPropsByKind {
   'staff-signup-existing': StaffSignupExistingProps;
   'password-reset': PasswordResetProps;
   'appointment-rescheduled': AppointmentRescheduledProps;
+  'appointment-reminder': AppointmentReminderProps;
 }
 
 /** Name of an email template (the file name under emails/). */
@@ -105,6 +110,7 @@ const templates: { [K in EmailKind]: Template<EmailPropsByKind[K]> } = {
   'staff-signup-existing': { component: StaffSignupExisting, subject: staffSignupExistingSubject },
   'password-reset': { component: PasswordReset, subject: passwordResetSubject },
   'appointment-rescheduled': { component: AppointmentRescheduled, subject: appointmentRescheduledSubject },
+  'appointment-reminder': { component: AppointmentReminder, subject: appointmentReminderSubject },
 };
 
 /** Every template name, for callers that validate a kind coming from outside the type system. */

@@ -14,6 +14,7 @@ import * as attendance from './migrations/0012-attendance';
 import * as inviteSequence from './migrations/0013-invite-sequence';
 import * as calendarFeeds from './migrations/0014-calendar-feeds';
 import * as rescheduleRequests from './migrations/0015-reschedule-requests';
+import * as reminders from './migrations/0016-reminders';
 import * as reminderOptOut from './migrations/0017-reminder-opt-out';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
@@ -36,6 +37,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0013-invite-sequence', module: inviteSequence },
   { name: '0014-calendar-feeds', module: calendarFeeds },
   { name: '0015-reschedule-requests', module: rescheduleRequests },
+  { name: '0016-reminders', module: reminders },
   { name: '0017-reminder-opt-out', module: reminderOptOut },
 ];
 

@@ -21,6 +21,9 @@ class Practice extends Model<InferAttributes<Practice>, InferCreationAttributes<
   declare allowNewClients: CreationOptional<boolean>;
   declare cancellationPolicy: CreationOptional<CancellationPolicy>;
   declare requestLifetimeHours: CreationOptional<number>;
+  /** Appointment reminders (migration 0016): on or off, and the hours before the start they go out. */
+  declare remindersEnabled: CreationOptional<boolean>;
+  declare reminderOffsetsHours: CreationOptional<number[]>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -40,6 +43,12 @@ export function definePractice(sequelize: Sequelize): typeof Practice {
       allowNewClients: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       cancellationPolicy: { type: DataTypes.TEXT, allowNull: false, defaultValue: '24h' },
       requestLifetimeHours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 168 },
+      remindersEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      reminderOffsetsHours: {
+        type: DataTypes.ARRAY(DataTypes.INTEGER),
+        allowNull: false,
+        defaultValue: [48, 2],
+      },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

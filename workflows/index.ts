@@ -7,3 +7,4 @@ export * from './staffSignupNotice';
 export * from './passwordResetEmail';
 export * from './bookingConfirmation';
 export * from './rescheduleInvite';
+export * from './appointment';

@@ -14,6 +14,7 @@ import StaffInvitation from '../../emails/staff-invitation';
 import StaffSignupExisting from '../../emails/staff-signup-existing';
 import PasswordReset from '../../emails/password-reset';
 import AppointmentRescheduled from '../../emails/appointment-rescheduled';
+import AppointmentReminder from '../../emails/appointment-reminder';
 import { emailKinds, renderEmail, type EmailKind, type EmailPropsByKind } from '../../emails/render';
 
 const practiceName = 'Riverside Counseling';
@@ -157,6 +158,19 @@ const build = {
     serviceName: 'Individual therapy',
     cancellation: { policy: '24h', freeUntil: '2026-11-02T15:00:00Z', bookedAt: '2026-10-30T18:00:00Z' },
   }),
+  'appointment-reminder': (): EmailPropsByKind['appointment-reminder'] => ({
+    ...slot,
+    ...clientZone,
+    practiceName,
+    clientFirstName: 'Jordan',
+    clinicianName: 'Dr. Maya Chen',
+    serviceName: 'Individual therapy',
+    cancellationPolicy: '24h',
+    freeUntil: '2026-11-02T15:00:00Z',
+    remindedAt: '2026-11-01T15:00:00Z',
+    myAppointmentsUrl: 'http://portal.test/portal/riverside/me',
+    stopRemindersUrl: 'http://portal.test/portal/riverside/reminders/opt-out?client=c1&token=t',
+  }),
 } satisfies { [K in EmailKind]: () => EmailPropsByKind[K] };
 
 const toClinician: EmailKind[] = ['new-request', 'request-withdrawn', 'appointment-canceled-clinician'];
@@ -167,6 +181,7 @@ const toClient: EmailKind[] = [
   'request-expired',
   'appointment-canceled',
   'appointment-rescheduled',
+  'appointment-reminder',
 ];
 
 async function renderKind<K extends EmailKind>(kind: K) {
@@ -243,6 +258,7 @@ describe('emails/render renderEmail', () => {
       'staff-signup-existing': StaffSignupExisting.PreviewProps,
       'password-reset': PasswordReset.PreviewProps,
       'appointment-rescheduled': AppointmentRescheduled.PreviewProps,
+      'appointment-reminder': AppointmentReminder.PreviewProps,
     };
     for (const kind of emailKinds) {
       const email = await renderEmail(kind, previews[kind]);

@@ -50,6 +50,12 @@ export const recordedPaths = {
     'reschedule-invite-rejected',
     'reschedule-invite-not-recorded',
   ],
+  appointmentWorkflow: [
+    'appointment-reminders-sent',
+    'appointment-reminder-moved',
+    'appointment-reminders-canceled',
+    'appointment-not-recorded',
+  ],
 } as const;
 
 /** One path's name, e.g. `request-expired`. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Records a real history of every workflow type and path (histories/paths.ts) for the replay test next to this
  * folder: real activities on PostgreSQL, emails through the Resend SDK to the capture server, the time-skipping
@@ -55,6 +56,7 @@ import { bookingConfirmationWorkflowId } from '../../../temporal/bookings';
 import { rescheduleAppointment, type RescheduleInviteInput } from '../../../booking/reschedule';
 import { submitRescheduleRequest } from '../../../booking/rescheduleRequest';
 import { rescheduleInviteWorkflowId } from '../../../temporal/reschedules';
+import { appointmentWorkflowId } from '../../../temporal/appointments';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NOW = '2026-06-01T12:00:00Z'; // a Monday
@@ -768,6 +770,95 @@ describe('record workflow histories', function () {
         });
         expect((await handle.result()).taskQueue).to.equal(tb.taskQueue);
         await save('diagnostics', handle);
+      });
+    });
+  });
+  describe('appointmentWorkflow', () => {
+    /** An appointment four days after the test server's now, its reminders' workflow started. */
+    async function reminded(
+      name: RecordedPath,
+      during?: (a: { id: string; startsAt: Date }) => Promise<void>,
+    ) {
+      const now = await tb.env.currentTimeMs();
+      const practice = await aPractice(tb.db);
+      const clinician = await aClinician(tb.db, practice);
+      const startsAt = new Date(now + 96 * HOUR);
+      const appointment = await anAppointment(tb.db, {
+        practice,
+        clinician,
+        client: await aClient(tb.db, practice),
+        service: await aService(tb.db, practice),
+        startsAt,
+      });
+      await recording(async () => {
+        const handle = await tb.env.client.workflow.start('appointmentWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: appointmentWorkflowId(appointment.id),
+          args: [{ appointmentId: appointment.id }],
+        });
+        await during?.({ id: appointment.id, startsAt });
+        await handle.result();
+        await save(name, handle);
+      });
+    }
+
+    it('appointment-reminders-sent', async () => {
+      // A short provider outage: the recorded 48 h send is retried before it succeeds.
+      tb.capture.failNext(1, 503);
+      await reminded('appointment-reminders-sent');
+    });
+    it('appointment-reminder-moved', async () => {
+      await reminded('appointment-reminder-moved', async ({ id, startsAt }) => {
+        await tb.env.sleep(HOUR);
+        const appointment = (await tb.db.Appointment.findByPk(id))!;
+        await rescheduleAppointment(
+          tb.db,
+          { id: appointment.clinicianId, practiceId: appointment.practiceId },
+          {
+            appointmentId: id,
+            startsAt: new Date(startsAt.getTime() + 24 * HOUR),
+            now: new Date(await tb.env.currentTimeMs()),
+          },
+          async (input) => {
+            await tb.env.client.workflow.start('rescheduleInviteWorkflow', {
+              taskQueue: tb.taskQueue,
+              workflowId: rescheduleInviteWorkflowId(input),
+              args: [input],
+            });
+          },
+        );
+        await tb.env.client.workflow
+          .getHandle(rescheduleInviteWorkflowId({ appointmentId: id, sequence: 1 }))
+          .result();
+      });
+    });
+    it('appointment-reminders-canceled', async () => {
+      await reminded('appointment-reminders-canceled', async ({ id }) => {
+        await tb.env.sleep(HOUR);
+        const appointment = (await tb.db.Appointment.findByPk(id))!;
+        const cancel = await startCancellation(tb.env.client, tb.taskQueue, {
+          appointmentId: id,
+          practiceId: appointment.practiceId,
+          clinicianId: appointment.clinicianId,
+          requestedAt: new Date(await tb.env.currentTimeMs()).toISOString(),
+          by: 'staff',
+          notifyClient: false,
+          actorId: appointment.clinicianId,
+        });
+        await cancel.result();
+      });
+    });
+    it('appointment-not-recorded', async () => {
+      // Started inside a booking's transaction that then rolled back.
+      await recording(async () => {
+        const appointmentId = randomUUID();
+        const handle = await tb.env.client.workflow.start('appointmentWorkflow', {
+          taskQueue: tb.taskQueue,
+          workflowId: appointmentWorkflowId(appointmentId),
+          args: [{ appointmentId }],
+        });
+        expect(await handle.result()).to.equal('not-recorded');
+        await save('appointment-not-recorded', handle);
       });
     });
   });
