@@ -297,9 +297,12 @@ function report(r: Report): void {
     `${r.start.temporalCpuMsPerWorkflow} ms.`,
     '',
     `The worker keeps at most ${r.workerCacheLimit.maxCachedWorkflows.toLocaleString('en-US')} workflows in its sticky cache`,
-    `(the SDK's default for a ${r.workerCacheLimit.heapLimitMiB} MiB heap limit; app/worker.ts does not set it), so its`,
-    "memory stops growing there: a sleeping workflow beyond it lives only in the server's database and is replayed",
-    'from its history when its timer fires.',
+    `(the SDK's default for a ${r.workerCacheLimit.heapLimitMiB} MiB heap limit; app/worker.ts does not set it), so it`,
+    `holds at most that many of the ${n} in memory; the others live only in the server's database and are replayed`,
+    'from their history when their timers fire (the cost of that replay is not measured here).',
+    '',
+    'The whole run takes about 20 minutes on this 2-core machine, almost all of it the starts and first workflow',
+    'tasks; BENCH_REMINDER_APPOINTMENTS and BENCH_REMINDER_WINDOW_SECONDS size it down for a quick look.',
     '',
   ].join('\n');
   const outDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
