@@ -13,6 +13,7 @@ import { staffAuthRoutes } from './staffAuth';
 import { practiceSettingsRoutes } from './practiceSettings';
 import { serviceRoutes } from './services';
 import { practiceProfileRoutes } from './practiceProfile';
+import { practiceReminderRoutes } from './practiceReminders';
 import { clinicianRoutes } from './clinicians';
 import { bookingPreferenceRoutes } from './bookingPreferences';
 import { availabilityRuleRoutes } from './availabilityRules';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
       ...staffProfileRoutes({ db }),
       ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...calendarFeedRoutes({ db, clock, codes, publicUrl: config.publicUrl }),
+      ...practiceReminderRoutes({ db }),
       ...reminderOptOutRoutes({ db, clock, log, codes }),
     ],
     authFor,

@@ -1,6 +1,6 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { appointmentWorkflowId } from '../booking/rules/reminders';
-import { appointmentChangedSignal, appointmentWorkflow } from '../workflows/appointment';
+import { appointmentWorkflow } from '../workflows/appointment';
 
 export { appointmentWorkflowId };
 
@@ -24,24 +24,32 @@ export async function startAppointmentWorkflow(
   );
 }
 
+/** What a backfill did: appointments looked at, workflows started, and ones already running (left as they were). */
+export interface BackfillCounts {
+  appointments: number;
+  started: number;
+  alreadyRunning: number;
+}
+
 /**
- * Wakes an appointment's workflow after its move or cancelation committed, starting it when none runs (an
- * appointment from before reminders). Only a wake-up: if it is lost, the send-time re-check and the daily re-plan
- * still do the right thing.
+ * Starts the reminder workflow of each appointment that has none running (appointments booked before reminders
+ * existed). Safe to run twice, or beside a live API: a running workflow refuses a second start with the same id,
+ * which counts as already running. One at a time, so a backfill of thousands never floods the server.
  */
-export async function signalAppointmentChanged(
+export async function backfillAppointmentWorkflows(
   client: Client,
   taskQueue: string,
-  appointmentId: string,
-  timeoutMs = 5_000,
-): Promise<void> {
-  await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-    client.workflow.signalWithStart(appointmentWorkflow, {
-      taskQueue,
-      workflowId: appointmentWorkflowId(appointmentId),
-      args: [{ appointmentId }],
-      signal: appointmentChangedSignal,
-      signalArgs: [],
-    }),
-  );
+  appointmentIds: readonly string[],
+): Promise<BackfillCounts> {
+  const counts: BackfillCounts = { appointments: appointmentIds.length, started: 0, alreadyRunning: 0 };
+  for (const appointmentId of appointmentIds) {
+    try {
+      await startAppointmentWorkflow(client, taskQueue, appointmentId);
+      counts.started++;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      counts.alreadyRunning++;
+    }
+  }
+  return counts;
 }

@@ -438,6 +438,21 @@ const table: Cell[] = [
     body: { startsAt: '2026-07-21T14:00:00.000Z' },
     expect: Object.fromEntries(actors.map((a) => [a, 401])),
   },
+  // Reminders (issue 15): everyone in a practice reads its settings (another practice sees only its own); admins and
+  // managers change them.
+  {
+    name: 'read the reminder settings',
+    method: 'GET',
+    path: () => '/api/practice/reminders',
+    expect: everyStaff(200),
+  },
+  {
+    name: 'change the reminder settings',
+    method: 'PUT',
+    path: () => '/api/practice/reminders',
+    body: { enabled: true, offsetsHours: [24] },
+    expect: managersOnly(200, 200),
+  },
   // Reminder opt-out (issue 15 item 3): the link is the key, so a staff token opens nothing (a forged link is 400
   // whoever sends it), and the portal's switch is the signed-in client's alone (no staff token opens it).
   {

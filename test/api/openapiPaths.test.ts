@@ -80,6 +80,9 @@ const expected = [
   // Staff reschedule (issue 14 item 4).
   'POST /api/appointments/{id}/reschedule',
   'POST /portal/{slug}/me/appointments/{id}/reschedule-requests',
+  // Reminder settings (issue 15).
+  'GET /api/practice/reminders',
+  'PUT /api/practice/reminders',
   // Reminder opt-out (issue 15 item 3).
   'POST /portal/{slug}/reminders/opt-out',
   'GET /portal/{slug}/me/reminders',

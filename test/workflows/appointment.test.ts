@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { QueryTypes } from 'sequelize';
-import { appointmentWorkflowId, startAppointmentWorkflow } from '../../temporal/appointments';
+import {
+  appointmentWorkflowId,
+  backfillAppointmentWorkflows,
+  startAppointmentWorkflow,
+} from '../../temporal/appointments';
+import { futureScheduledAppointments } from '../../booking/reminders';
 import { startCancellation } from '../../temporal/cancellations';
 import { startRescheduleInvite } from '../../temporal/reschedules';
 import { rescheduleAppointment } from '../../booking/reschedule';
@@ -326,5 +331,34 @@ describe('appointmentWorkflow (time-skipping)', function () {
       expect(await handle(appointment).result()).to.equal('started');
     });
     expect((await recorded(appointment)).map((r) => r.offset_hours)).to.deep.equal([2]);
+  });
+  it('backfill twice gives one workflow per scheduled future appointment, and leaves running ones alone', async () => {
+    const ahead = await anAppointmentAt(new Date(base + 3 * DAY));
+    const alreadyRunning = await anAppointmentAt(new Date(base + 4 * DAY));
+    const canceled = await anAppointmentAt(new Date(base + 5 * DAY));
+    await canceled.update({ status: 'canceled', holdId: null });
+    const past = await anAppointmentAt(new Date(base - DAY));
+    await startAppointmentWorkflow(tb.env.client, tb.taskQueue, alreadyRunning.id);
+    const backfill = async () =>
+      backfillAppointmentWorkflows(
+        tb.env.client,
+        tb.taskQueue,
+        (await futureScheduledAppointments(tb.db, new Date(await tb.env.currentTimeMs()))).map((a) => a.id),
+      );
+    expect(await backfill()).to.deep.equal({ appointments: 2, started: 1, alreadyRunning: 1 });
+    const runs = async () =>
+      Promise.all([ahead, alreadyRunning].map(async (a) => (await handle(a).describe()).runId));
+    const first = await runs();
+    expect(await backfill()).to.deep.equal({ appointments: 2, started: 0, alreadyRunning: 2 });
+    expect(await runs()).to.deep.equal(first);
+    for (const skipped of [canceled, past])
+      expect(
+        await handle(skipped)
+          .describe()
+          .then(
+            () => 'exists',
+            () => 'none',
+          ),
+      ).to.equal('none');
   });
 });

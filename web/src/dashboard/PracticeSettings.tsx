@@ -15,6 +15,7 @@ import {
   useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
+import { ReminderSettings } from './ReminderSettings';
 import type { Service } from './types';
 
 type Practice = ResponseOf<'GET /api/practice'>;
@@ -33,6 +34,7 @@ export function PracticeSettings() {
       ) : (
         <ErrorAlert error={practice.error} onRetry={practice.reload} />
       )}
+      <ReminderSettings />
       <Services />
     </>
   );

@@ -500,6 +500,16 @@ export interface Operations {
       cancellationPolicy: 'phone_call' | '24h' | '48h' | '72h';
     };
   };
+  /** Appointment reminder settings: on or off, and the hours before the start */
+  'GET /api/practice/reminders': {
+    params: never;
+    query: never;
+    body: never;
+    response: {
+      enabled: boolean;
+      offsetsHours: number[];
+    };
+  };
   /** The practice's services */
   'GET /api/services': {
     params: never;
@@ -1539,6 +1549,19 @@ export interface Operations {
       minimumNoticeHours: number;
       bufferBeforeMinutes: number;
       bufferAfterMinutes: number;
+    };
+  };
+  /** Change the appointment reminder settings (audited) */
+  'PUT /api/practice/reminders': {
+    params: never;
+    query: never;
+    body: {
+      enabled: boolean;
+      offsetsHours: number[];
+    };
+    response: {
+      enabled: boolean;
+      offsetsHours: number[];
     };
   };
   /** The signed-in client turns reminder emails on or off */
