@@ -45,6 +45,7 @@ import { passwordResetRoutes } from './passwordReset';
 import { auditLogRoutes } from './auditLog';
 import { staffProfileRoutes } from './staffProfile';
 import { calendarFeedRoutes } from './calendarFeed';
+import { reminderOptOutRoutes } from './reminderOptOut';
 import type { Store } from '../models/store';
 
 /**
@@ -171,6 +172,7 @@ export function createApp(deps: AppDeps): Express {
       ...passwordResetRoutes({ db, clock, log, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...calendarFeedRoutes({ db, clock, codes, publicUrl: config.publicUrl }),
       ...practiceReminderRoutes({ db }),
+      ...reminderOptOutRoutes({ db, clock, log, codes }),
     ],
     authFor,
   );

@@ -88,6 +88,7 @@ const clientSchema: Schema = {
     'archivedAt',
     'portalSignIn',
     'createdAt',
+    'remindersOptedOutAt',
   ],
   properties: {
     id: uuid,
@@ -102,6 +103,10 @@ const clientSchema: Schema = {
       description: 'false: another client signs in to the portal with this address (they share it)',
     },
     createdAt: isoInstant,
+    remindersOptedOutAt: {
+      ...nullable(isoInstant),
+      description: 'Set while the client wants no reminder emails: their own choice, staff cannot change it',
+    },
   },
 };
 const invitationSchema: Schema = {

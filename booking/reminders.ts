@@ -8,6 +8,7 @@ import type { Store } from '../models/store';
 import { changedFields, recordStaffChange, type StaffActor } from './audit';
 import { hasStarted } from './rules/started';
 import { nextReminder, type ReminderMoment } from './rules/reminders';
+import { remindersWanted } from './reminderOptOut';
 import { toReminderSettings } from './views';
 
 /** Settings › Practice › Reminders. */
@@ -168,6 +169,8 @@ export async function reminderRecipient(
   appointment: Appointment,
   transaction: Transaction,
 ): Promise<Client | null> {
+  // The client's own choice (booking/reminderOptOut.ts): off by the email's link, back on from the portal.
+  if (!(await remindersWanted(db, appointment.clientId, transaction))) return null;
   return db.Client.findByPk(appointment.clientId, { transaction });
 }
 

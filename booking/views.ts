@@ -16,6 +16,7 @@ import { phoneOnlyMessage } from './rules/cancelation';
 import { mayRequestReschedule, rescheduleByPhoneMessage } from './rules/reschedule';
 import type { AuditLogRow } from './auditLog';
 import type { CalendarFeed } from './calendarFeed';
+import type { ReminderChoice } from './reminderOptOut';
 
 // Every model → JSON mapping the API answers with (and the audit log records), so a field is named once.
 
@@ -168,6 +169,8 @@ export function toClient(c: Client) {
     /** False for a client who shares the address another client signs in to the portal with. */
     portalSignIn: c.portalSignIn !== false,
     createdAt: iso(c.createdAt ?? null),
+    /** The client's own choice (reminder link or portal); staff see it, only the client changes it. */
+    remindersOptedOutAt: iso(c.remindersOptedOutAt ?? null),
   };
 }
 
@@ -337,4 +340,9 @@ export function toCalendarWindow(w: { clinicianId: string; date: string; start: 
 /** Settings › Practice › Reminders: on or off, and the hours before the start each reminder goes (earliest first). */
 export function toReminderSettings(p: Practice) {
   return { enabled: p.remindersEnabled, offsetsHours: p.reminderOffsetsHours };
+}
+
+/** A client's reminder choice as their portal shows it. */
+export function toReminderChoice(c: ReminderChoice) {
+  return { enabled: c.enabled, optedOutAt: iso(c.optedOutAt) };
 }

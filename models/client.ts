@@ -23,6 +23,8 @@ class Client extends Model<InferAttributes<Client>, InferCreationAttributes<Clie
   declare archivedAt: CreationOptional<Date | null>;
   /** Whether the email signs this client in: false for a second client sharing another client's address. */
   declare portalSignIn: CreationOptional<boolean>;
+  /** Set while the client wants no reminder emails: their own choice, made by link or in the portal. */
+  declare remindersOptedOutAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -42,6 +44,7 @@ export function defineClient(sequelize: Sequelize): typeof Client {
       timeZone: { type: DataTypes.TEXT },
       archivedAt: { type: DataTypes.DATE },
       portalSignIn: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      remindersOptedOutAt: { type: DataTypes.DATE },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

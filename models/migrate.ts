@@ -15,6 +15,7 @@ import * as inviteSequence from './migrations/0013-invite-sequence';
 import * as calendarFeeds from './migrations/0014-calendar-feeds';
 import * as rescheduleRequests from './migrations/0015-reschedule-requests';
 import * as reminders from './migrations/0016-reminders';
+import * as reminderOptOut from './migrations/0017-reminder-opt-out';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -37,6 +38,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0014-calendar-feeds', module: calendarFeeds },
   { name: '0015-reschedule-requests', module: rescheduleRequests },
   { name: '0016-reminders', module: reminders },
+  { name: '0017-reminder-opt-out', module: reminderOptOut },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */

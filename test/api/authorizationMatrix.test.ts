@@ -469,6 +469,28 @@ const table: Cell[] = [
     body: { enabled: true, offsetsHours: [24] },
     expect: managersOnly(200, 200),
   },
+  // Reminder opt-out (issue 15 item 3): the link is the key, so a staff token opens nothing (a forged link is 400
+  // whoever sends it), and the portal's switch is the signed-in client's alone (no staff token opens it).
+  {
+    name: 'stop reminders by the link in a reminder email (public: a forged link is refused whoever asks)',
+    method: 'POST',
+    path: (w) =>
+      `/portal/${w.practice.slug}/reminders/opt-out?client=${w.clinician.id}&token=${'A'.repeat(43)}`,
+    expect: Object.fromEntries(actors.map((a) => [a, 400])),
+  },
+  {
+    name: "read a client's reminder choice in the portal (clients only)",
+    method: 'GET',
+    path: (w) => `/portal/${w.practice.slug}/me/reminders`,
+    expect: Object.fromEntries(actors.map((a) => [a, 401])),
+  },
+  {
+    name: "change a client's reminder choice in the portal (clients only)",
+    method: 'PUT',
+    path: (w) => `/portal/${w.practice.slug}/me/reminders`,
+    body: { enabled: false },
+    expect: Object.fromEntries(actors.map((a) => [a, 401])),
+  },
 ];
 
 async function tokensFor(

@@ -84,6 +84,10 @@ const expected = [
   // Reminder settings (issue 15).
   'GET /api/practice/reminders',
   'PUT /api/practice/reminders',
+  // Reminder opt-out (issue 15 item 3).
+  'POST /portal/{slug}/reminders/opt-out',
+  'GET /portal/{slug}/me/reminders',
+  'PUT /portal/{slug}/me/reminders',
 ];
 
 describe('OpenAPI document: paths and methods', () => {

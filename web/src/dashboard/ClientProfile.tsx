@@ -123,6 +123,15 @@ export function ClientProfile({ id }: { id: string }) {
                     : 'Not invited yet'}
             </dd>
           </div>
+          <div>
+            <dt>Reminder emails</dt>
+            {/* Read-only: only the client turns reminders off (the link in a reminder) or back on (the portal). */}
+            <dd>
+              {c.remindersOptedOutAt
+                ? `Off since ${formatDateTime(c.remindersOptedOutAt, zone)}, the client's own choice. They can turn them back on in the client portal.`
+                : 'On'}
+            </dd>
+          </div>
         </dl>
         {c.sharesAddressWith && (
           <p className="small muted">

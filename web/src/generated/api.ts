@@ -426,6 +426,8 @@ export interface Operations {
       /** false: another client signs in to the portal with this address (they share it) */
       portalSignIn: boolean;
       createdAt: string;
+      /** Set while the client wants no reminder emails: their own choice, staff cannot change it */
+      remindersOptedOutAt: string | null;
     }[];
   };
   /** A client: contact details and every appointment and request, newest first */
@@ -446,6 +448,8 @@ export interface Operations {
       /** false: another client signs in to the portal with this address (they share it) */
       portalSignIn: boolean;
       createdAt: string;
+      /** Set while the client wants no reminder emails: their own choice, staff cannot change it */
+      remindersOptedOutAt: string | null;
       portalInvitedAt: string | null;
       /** The client who signs in with this address */
       sharesAddressWith: {
@@ -870,6 +874,20 @@ export interface Operations {
       }[];
     };
   };
+  /** Whether the signed-in client gets reminder emails */
+  'GET /portal/{slug}/me/reminders': {
+    params: {
+      slug: string;
+    };
+    query: never;
+    body: never;
+    response: {
+      /** Whether reminder emails go to this client */
+      enabled: boolean;
+      /** When they turned them off */
+      optedOutAt: string | null;
+    };
+  };
   /** Your appointment requests, newest first, a page at a time */
   'GET /portal/{slug}/me/requests': {
     params: {
@@ -921,6 +939,8 @@ export interface Operations {
       /** false: another client signs in to the portal with this address (they share it) */
       portalSignIn: boolean;
       createdAt: string;
+      /** Set while the client wants no reminder emails: their own choice, staff cannot change it */
+      remindersOptedOutAt: string | null;
     };
   };
   /** Change the practice's name, time zone, phone number or request lifetime (audited) */
@@ -1282,6 +1302,8 @@ export interface Operations {
         /** false: another client signs in to the portal with this address (they share it) */
         portalSignIn: boolean;
         createdAt: string;
+        /** Set while the client wants no reminder emails: their own choice, staff cannot change it */
+        remindersOptedOutAt: string | null;
       };
       invitation: {
         invitationId: string;
@@ -1585,6 +1607,20 @@ export interface Operations {
       decidedAt: string | null;
     };
   };
+  /** Stop reminder emails by the link in one (RFC 8058 one-click: List-Unsubscribe-Post). Only POST changes anything: link scanners fetch GETs */
+  'POST /portal/{slug}/reminders/opt-out': {
+    params: {
+      slug: string;
+    };
+    query: {
+      /** The client the link was made for */
+      client: string;
+      /** The link's secret */
+      token: string;
+    };
+    body: never;
+    response: void;
+  };
   /** Request an appointment ("I'm a new client" with newClient, or signed in as an existing client) */
   'POST /portal/{slug}/requests': {
     params: {
@@ -1668,6 +1704,22 @@ export interface Operations {
     response: {
       enabled: boolean;
       offsetsHours: number[];
+    };
+  };
+  /** The signed-in client turns reminder emails on or off */
+  'PUT /portal/{slug}/me/reminders': {
+    params: {
+      slug: string;
+    };
+    query: never;
+    body: {
+      enabled: boolean;
+    };
+    response: {
+      /** Whether reminder emails go to this client */
+      enabled: boolean;
+      /** When they turned them off */
+      optedOutAt: string | null;
     };
   };
 }

@@ -24,6 +24,7 @@ import {
 } from '../ui';
 import { RescheduleRequest } from './RescheduleRequest';
 import { useZone } from './session';
+import { ReminderChoice } from './ReminderChoice';
 import type {
   ClientSession,
   PortalAppointment,
@@ -313,6 +314,8 @@ export function MyAppointments({ practice, base, session, signOut }: Props) {
           )}
         </>
       )}
+
+      <ReminderChoice slug={practice.slug} token={token} />
 
       {canceling && (
         <CancelDialog

@@ -7,6 +7,7 @@ import { NewClientFlow } from './NewClientFlow';
 import { SignIn } from './SignIn';
 import { MyAppointments } from './MyAppointments';
 import { RequestAppointment } from './RequestAppointment';
+import { ReminderOptOut } from './ReminderOptOut';
 import { useClientSession } from './session';
 import type { PortalInfo } from './types';
 
@@ -47,6 +48,11 @@ export function PortalApp({ slug, rest }: { slug: string; rest: string }) {
 
   let page;
   if (info.loading && !info.data) page = <Loading />;
+  // Reminder emails go out whether or not the practice's portal is on, so their stop link must work either way.
+  else if (rest.replace(/\/$/, '') === '/reminders/opt-out')
+    page = (
+      <ReminderOptOut slug={slug} practiceName={info.data?.name ?? null} base={info.data ? base : null} />
+    );
   else if (info.error || !info.data) {
     const missing = info.error instanceof ApiError && info.error.status === 404;
     page = (
