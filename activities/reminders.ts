@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { cancellationCutoff } from '../booking/cancellationPolicy';
 import { claimReminder, planReminders, type ReminderClaim, type ReminderPlan } from '../booking/reminders';
+import { reminderOptOutUrl } from '../booking/reminderOptOut';
 import {
   appointmentChangedSignalName,
   appointmentWorkflowId,
@@ -94,7 +95,11 @@ export function createReminderActivities({ db, clock, mailer, publicUrl, codes, 
         },
         async ({ appointment, practice, clinician, service, client, offsetHours }) => {
           const portal = `${publicUrl}/portal/${practice.slug}`;
-          const stopRemindersUrl = `${portal}/reminders/opt-out?client=${encodeURIComponent(client.id)}&token=${codes.linkToken('reminder-opt-out', client.id)}`;
+          const stopRemindersUrl = reminderOptOutUrl(codes, {
+            publicUrl,
+            slug: practice.slug,
+            clientId: client.id,
+          });
           const policy = appointment.cancellationPolicy;
           try {
             await deliverEmail(mailer, {

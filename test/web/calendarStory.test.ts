@@ -192,6 +192,12 @@ describe('the calendar story in Chromium: a week of booking, moving, canceling, 
     const cancel = desk.getByRole('dialog', { name: 'Cancel this appointment?' });
     await cancel.getByLabel('Record it as').selectOption('clinician_canceled');
     await cancel.getByLabel('Reason').fill('Maya is unwell');
+    // A window narrowed to a phone's width and back (day view, then week) keeps the half-filled form.
+    await desk.setViewportSize({ width: 390, height: 844 });
+    await desk.getByRole('button', { name: 'Day', exact: true, pressed: true }).waitFor();
+    await desk.setViewportSize({ width: 1280, height: 860 });
+    await desk.getByRole('button', { name: 'Week', exact: true, pressed: true }).waitFor();
+    expect(await cancel.getByLabel('Reason').inputValue()).to.equal('Maya is unwell');
     await screenshot(desk, 'desk-clinician-cancels');
     await cancel.getByRole('button', { name: 'Cancel appointment' }).click();
     await cancel.waitFor({ state: 'detached' });
@@ -254,6 +260,15 @@ describe('the calendar story in Chromium: a week of booking, moving, canceling, 
     expect(reminder.to).to.deep.equal([robin.email]);
     expect(reminder.text).to.include('Monday, June 8');
     expect(reminder.text).to.include('Maya Chen');
+    // Its "Stop reminders" link works from the email itself: Robin follows it on the phone, no sign-in.
+    const stop = /https?:\/\/\S+\/reminders\/opt-out\?[^\s\]>)"]+/.exec(reminder.text ?? '');
+    expect(stop, 'the reminder carries its opt-out link').to.not.equal(null);
+    const stopUrl = new URL(stop![0].replace(/&amp;/g, '&'));
+    await robinPhone.goto(stopUrl.pathname + stopUrl.search);
+    await robinPhone.getByRole('button', { name: 'Stop reminder emails' }).click();
+    await robinPhone.getByText(/You will no longer get appointment reminder emails from /).waitFor();
+    await screenshot(robinPhone, 'portal-reminders-stopped');
+    expect((await robin.reload()).remindersOptedOutAt, 'opted out').to.not.equal(null);
 
     // 7. Monday after 10:00: Robin did not come. Maya marks the No Show.
     const afterStart = new Date('2082-06-08T14:20:00Z');

@@ -16,7 +16,7 @@ import {
   useSuccessMessage,
 } from '../ui';
 import { useStaff } from './context';
-import { isClinician, managesPractice, type StaffUser } from './types';
+import { isClinician, managesPractice, type CalendarEntry, type StaffUser } from './types';
 
 type View = 'week' | 'day';
 
@@ -117,8 +117,10 @@ export function Calendar() {
 
   const done = useSuccessMessage();
   const [booking, setBooking] = useState<{ clinicianId: string; startsAt: string } | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
-  const opened = data?.appointments.find((a) => a.id === openId);
+  // The entry as opened, refreshed from each answer that has it: a re-query that lacks it for a moment (a phone
+  // rotated into week view, a window resized) must not close its actions, or a half-filled cancelation with them.
+  const [openEntry, setOpenEntry] = useState<CalendarEntry | null>(null);
+  const opened = openEntry && (data?.appointments.find((a) => a.id === openEntry.id) ?? openEntry);
   const nameOf = (id: string) => {
     const c = choosable.find((x) => x.id === id);
     return c ? fullName(c) : '';
@@ -223,7 +225,7 @@ export function Calendar() {
           }}
           onOpen={(a) => {
             done.clear();
-            setOpenId(a.id);
+            setOpenEntry(a);
           }}
         />
       )}
@@ -257,14 +259,14 @@ export function Calendar() {
           entry={opened}
           zone={zoneOf(choosable.find((c) => c.id === opened.clinicianId))}
           clinicianName={manager ? nameOf(opened.clinicianId) : ''}
-          onClose={() => setOpenId(null)}
+          onClose={() => setOpenEntry(null)}
           onChanged={calendar.reload}
           onBookHere={() => {
-            setOpenId(null);
+            setOpenEntry(null);
             setBooking({ clinicianId: opened.clinicianId, startsAt: opened.startsAt });
           }}
           onMoved={(message) => {
-            setOpenId(null);
+            setOpenEntry(null);
             done.show(message);
             calendar.reload();
           }}
