@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { hashPassword } from '../lib/passwords';
 import type { Store } from './store';
 
@@ -6,6 +7,16 @@ export const demoAccounts = [
   { email: 'admin@demo.test', role: 'admin_clinician', firstName: 'Ada', lastName: 'Admin' },
   { email: 'clinician@demo.test', role: 'clinician', firstName: 'Cal', lastName: 'Clinician' },
   { email: 'manager@demo.test', role: 'practice_manager', firstName: 'Mia', lastName: 'Manager' },
+] as const;
+
+/**
+ * The demo clients, each seen once by Cal Clinician a week before the first start: a clinician books and finds the
+ * clients they see, so without them the calendar's "Book" has nobody to offer. Their emails land in the outbox,
+ * so a developer signs in to the portal as them with the emailed code.
+ */
+export const demoClients = [
+  { firstName: 'Jamie', lastName: 'Rivera', email: 'jamie.rivera@demo.test', phone: '+1 555 0101' },
+  { firstName: 'Sam', lastName: 'Okafor', email: 'sam.okafor@demo.test', phone: '+1 555 0102' },
 ] as const;
 
 const SEED_ACTION = 'seed.demo';
@@ -51,11 +62,13 @@ export async function seedDemoPractice(
       ],
       { transaction, returning: true },
     );
+    const staff: Record<string, string> = {};
     for (const account of demoAccounts) {
       const user = await db.StaffUser.create(
         { ...account, practiceId: practice.id, passwordHash, timeZone: null },
         { transaction },
       );
+      staff[account.role] = user.id;
       if (account.role === 'practice_manager') continue;
       await db.BookingPreferences.create(
         {
@@ -78,6 +91,36 @@ export async function seedDemoPractice(
           startTime: account.role === 'clinician' ? '09:00' : '10:00',
           endTime: account.role === 'clinician' ? '17:00' : '16:00',
           timeZone: practice.timeZone,
+        },
+        { transaction },
+      );
+    }
+    for (const [i, person] of demoClients.entries()) {
+      const client = await db.Client.create(
+        { ...person, practiceId: practice.id, portalSignIn: true },
+        { transaction },
+      );
+      const startsAt = DateTime.fromISO(opts.today, { zone: practice.timeZone })
+        .minus({ days: 7 })
+        .set({ hour: 10 + i })
+        .toJSDate();
+      const endsAt = new Date(startsAt.getTime() + therapy.durationMinutes * 60_000);
+      const hold = await db.TimeHold.create(
+        { clinicianId: staff.clinician, during: db.TimeHold.range(startsAt, endsAt), kind: 'appointment' },
+        { transaction },
+      );
+      await db.Appointment.create(
+        {
+          practiceId: practice.id,
+          clinicianId: staff.clinician,
+          serviceId: therapy.id,
+          clientId: client.id,
+          requestId: null,
+          startsAt,
+          endsAt,
+          cancellationPolicy: practice.cancellationPolicy,
+          holdId: hold.id,
+          status: 'show',
         },
         { transaction },
       );

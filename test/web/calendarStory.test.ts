@@ -89,6 +89,13 @@ describe('the calendar story in Chromium: a week of booking, moving, canceling, 
     const wednesday = phone.getByRole('region', { name: 'Wednesday 3 Jun' });
     await wednesday.getByRole('button', { name: 'Book Wednesday 3 Jun 10:00', exact: true }).click();
     const book = phone.getByRole('dialog', { name: 'Book an appointment' });
+    // Only the clients she sees; a stranger is the practice's to add, and the dialog says who can.
+    await book.getByLabel('Find the client').fill('Zed');
+    await book
+      .getByText(
+        'None of your clients matches. A new client is added by an admin or practice manager on the Clients page.',
+      )
+      .waitFor();
     await book.getByLabel('Find the client').fill('Casey');
     await book.getByRole('option', { name: /^Casey Moreno/ }).waitFor({ state: 'attached' });
     expect(await fitsWidth(phone), 'no sideways scrolling').to.equal(true);

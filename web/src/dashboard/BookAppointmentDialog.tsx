@@ -160,7 +160,12 @@ export function BookAppointmentDialog({
         {clients.loading && !clients.data && <Loading label="Looking for clients…" />}
         <ErrorAlert error={clients.error} onRetry={clients.reload} />
         {clients.data && matches.length === 0 && (
-          <p className="muted small">No client matches. Add them on the Clients page first.</p>
+          <p className="muted small">
+            {manager
+              ? 'No client matches. Add them on the Clients page first.'
+              : // A clinician finds the clients they see; adding a new one is the practice's (Clients page).
+                'None of your clients matches. A new client is added by an admin or practice manager on the Clients page.'}
+          </p>
         )}
         {matches.length > 0 && (
           <SelectField
