@@ -1,59 +1,26 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
-import { useMailedApi } from './context';
-import { TokenService } from '../../api/auth/tokens';
+import { HOUR, NEW_TIME, SLOT, at, useRescheduleWorld } from './rescheduleWorld';
 import { appointmentUid } from '../../emails/ics';
 import { requestWorkflowId } from '../../temporal/requests';
-import { aClient, aClinician, aPractice, aService, anAppointment, fixturePassword } from '../fixtures';
-import type { Appointment, Client, Practice, Service, StaffUser } from '../../models';
-
-const HOUR = 3_600_000;
-// The clock starts Monday 1 June 2026, 12:00 UTC; the appointment is Wednesday 10 June, 10:00 in New York.
-const SLOT = new Date('2026-06-10T14:00:00.000Z');
-const NEW_TIME = new Date('2026-06-11T15:00:00.000Z'); // Thursday 11:00 in New York, on the hour grid
-const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
+import { fixturePassword } from '../fixtures';
+import type { Appointment, Practice, StaffUser } from '../../models';
 
 describe('reschedule requests closed with their appointment, and approvals that come too late (API, worker, Temporal)', function () {
   this.timeout(120_000);
-  const mailed = useMailedApi();
-  const { ctx } = mailed;
+  const world = useRescheduleWorld();
+  const { mailed, ctx, w, staff, holds, clientToken } = world;
 
   let practice: Practice;
   let clinician: StaffUser;
-  let service: Service;
-  let client: Client;
   let appointment: Appointment;
-  beforeEach(async () => {
-    mailed.capture.reset();
-    practice = await aPractice(ctx.db, { cancellationPolicy: '24h', phone: '+1 555 0199' });
-    clinician = await aClinician(ctx.db, practice, {
-      preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
-    });
-    service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
-    client = await aClient(ctx.db, practice, { firstName: 'Casey', lastName: 'Moreno' });
-    appointment = await anAppointment(ctx.db, { practice, clinician, client, service, startsAt: SLOT });
-  });
+  beforeEach(() => ({ practice, clinician, appointment } = w));
 
-  const clientToken = () =>
-    new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
-      { typ: 'client', sub: client.id, pid: practice.id },
-      at(ctx.clock.now(), 2 * HOUR),
-    );
   const ask = async (startsAt: Date) => {
-    const res = await ctx.http.post(
-      `/portal/${practice.slug}/me/appointments/${appointment.id}/reschedule-requests`,
-      { startsAt: startsAt.toISOString() },
-      { token: await clientToken() },
-    );
+    const res = await world.ask(startsAt);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body as { id: string };
   };
-  const staff = async (path: string, body?: object) =>
-    ctx.http.post(path, body, { token: await ctx.http.signIn(clinician.email, fixturePassword) });
-  const holds = async () =>
-    (await ctx.db.TimeHold.findAll({ where: { clinicianId: clinician.id }, order: [['during', 'ASC']] })).map(
-      (h) => [h.kind, new Date(h.during[0].value).toISOString()],
-    );
   /** The request workflow's own result: it must end once its request is closed, not wait for its deadline. */
   const workflowEnd = (requestId: string) =>
     ctx.stack.temporal.workflow.getHandle(requestWorkflowId(requestId)).result() as Promise<{

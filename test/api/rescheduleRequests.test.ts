@@ -1,55 +1,21 @@
 import { expect } from 'chai';
 import ICAL from 'ical.js';
-import { useMailedApi } from './context';
+import { HOUR, NEW_TIME, SLOT, at, useRescheduleWorld } from './rescheduleWorld';
 import { TokenService } from '../../api/auth/tokens';
 import { appointmentUid } from '../../emails/ics';
-import { aClient, aClinician, aPractice, aService, anAppointment, fixturePassword } from '../fixtures';
+import { aClient, aPractice, anAppointment, fixturePassword } from '../fixtures';
 import type { Appointment, Client, Practice, Service, StaffUser } from '../../models';
-
-const HOUR = 3_600_000;
-// The clock starts Monday 1 June 2026, 12:00 UTC; the appointment is Wednesday 10 June, 10:00 in New York.
-const SLOT = new Date('2026-06-10T14:00:00.000Z');
-const NEW_TIME = new Date('2026-06-11T15:00:00.000Z'); // Thursday 11:00 in New York, on the hour grid
-const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
 describe('reschedule requests from the portal (API, worker, PostgreSQL, Temporal, Resend SDK)', function () {
   this.timeout(120_000);
-  const mailed = useMailedApi();
-  const { ctx } = mailed;
+  const { mailed, ctx, w, ask, staff, holds } = useRescheduleWorld();
 
   let practice: Practice;
   let clinician: StaffUser;
   let service: Service;
   let client: Client;
   let appointment: Appointment;
-  beforeEach(async () => {
-    mailed.capture.reset();
-    practice = await aPractice(ctx.db, { cancellationPolicy: '24h', phone: '+1 555 0199' });
-    clinician = await aClinician(ctx.db, practice, {
-      preferences: { startTimeIntervalMinutes: 60, minimumNoticeHours: 24 },
-    });
-    service = await aService(ctx.db, practice, { name: 'Individual therapy', durationMinutes: 50 });
-    client = await aClient(ctx.db, practice, { firstName: 'Casey' });
-    appointment = await anAppointment(ctx.db, { practice, clinician, client, service, startsAt: SLOT });
-  });
-
-  const ask = async (startsAt: Date, id = appointment.id) =>
-    ctx.http.post(
-      `/portal/${practice.slug}/me/appointments/${id}/reschedule-requests`,
-      { startsAt: startsAt.toISOString() },
-      {
-        token: await new TokenService(ctx.stack.config.authSecret!, ctx.clock).sign(
-          { typ: 'client', sub: client.id, pid: practice.id },
-          at(ctx.clock.now(), 2 * HOUR),
-        ),
-      },
-    );
-  const staff = async (path: string, body?: object) =>
-    ctx.http.post(path, body, { token: await ctx.http.signIn(clinician.email, fixturePassword) });
-  const holds = async () =>
-    (await ctx.db.TimeHold.findAll({ where: { clinicianId: clinician.id }, order: [['during', 'ASC']] })).map(
-      (h) => [h.kind, new Date(h.during[0].value).toISOString()],
-    );
+  beforeEach(() => ({ practice, clinician, service, client, appointment } = w));
 
   it('holds the new time next to the old one, and approval moves the appointment with an invite of a higher SEQUENCE', async () => {
     const res = await ask(NEW_TIME);
