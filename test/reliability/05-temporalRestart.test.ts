@@ -29,15 +29,18 @@ describe('reliability: Temporal server restart (item 2)', function () {
     const submitted: { s: Submission; answers: TestResponse[] }[] = [];
     const readyz: TestResponse[] = [];
     let stop = false;
+    /** One submission, retried until answered as a client would, recorded with every answer it got. */
+    const submitOne = async () => {
+      const s = aSubmission(world);
+      const entry = { s, answers: [] as TestResponse[] };
+      submitted.push(entry);
+      entry.answers.push(...(await submitUntilAnswered(stack, world, s, 120_000)));
+    };
+    // Submissions that begin while the server is down, so the outage meets requests however slow the machine is.
+    const duringOutage: Promise<void>[] = [];
     const load = Promise.all(
       Array.from({ length: sized(4, 10) }, async () => {
-        while (!stop) {
-          const s = aSubmission(world);
-          const entry = { s, answers: [] as TestResponse[] };
-          submitted.push(entry);
-          const answers = await submitUntilAnswered(stack, world, s, 120_000);
-          entry.answers.push(...answers);
-        }
+        while (!stop) await submitOne();
       }),
     );
     await sleep(sized(3_000, 8_000));
@@ -45,6 +48,7 @@ describe('reliability: Temporal server restart (item 2)', function () {
       await stack.temporalServer.kill(outage.signal);
       const until = Date.now() + outage.downMs;
       while (Date.now() < until) {
+        duringOutage.push(submitOne());
         readyz.push(await stack.http.get('/readyz'));
         await sleep(1_000);
       }
@@ -52,7 +56,7 @@ describe('reliability: Temporal server restart (item 2)', function () {
       await sleep(sized(4_000, 10_000));
     }
     stop = true;
-    await load;
+    await Promise.all([load, ...duringOutage]);
     expect(stack.worker.running, 'the worker outlived the outage').to.equal(true);
 
     const answers = submitted.flatMap((e) => e.answers);
