@@ -14,6 +14,9 @@ import { oneClinician, practice } from './slotsScenarios';
 
 type Impl = (q: SlotQuery) => Slot[];
 
+// SLOTS_RUNS=0.1 scales every warm-up and run count down (at least 1 each) for a smoke run of a few seconds.
+const RUNS = Number(process.env.SLOTS_RUNS ?? 1);
+
 function measure(
   queries: SlotQuery[],
   impl: Impl,
@@ -21,6 +24,7 @@ function measure(
   runs: number,
 ): { times: number[]; slots: number } {
   let slots = 0;
+  [warmup, runs] = [warmup, runs].map((n) => Math.max(1, Math.round(n * RUNS)));
   for (let i = 0; i < warmup; i++) for (const q of queries) impl(q);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -93,8 +97,9 @@ for (const { name, queries } of scenarios) {
     ours.length === theirs.length && ours.every((s, i) => s === theirs[i])
       ? 'identical'
       : `DIFFERENT (${ours.length} vs ${theirs.length})`;
-  for (const { name: implementation, impl, warmup, runs } of impls) {
-    const { times, slots } = measure(queries, impl, warmup, runs);
+  for (const { name: implementation, impl, warmup, runs: planned } of impls) {
+    const { times, slots } = measure(queries, impl, warmup, planned);
+    const runs = times.length;
     const sorted = [...times].sort((x, y) => x - y);
     rows.push({
       scenario: name,
