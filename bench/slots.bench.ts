@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeSlots, type Slot, type SlotQuery } from '../scheduling';
 import { floorAllGridSlots, floorSameOutput } from './baseline/floor';
-import { floorRrule, floorRruleTemporal } from './baseline/independentFloor';
+import { floorRrule, floorRruleTemporal, floorRruleTemporalPlainWriting } from './baseline/independentFloor';
 import { baselineSlots } from './baseline/rruleBaseline';
 import { oneClinician, practice } from './slotsScenarios';
 
@@ -71,6 +71,12 @@ const impls: { name: string; impl: Impl; warmup: number; runs: number }[] = [
     warmup: 5,
     runs: 20,
   },
+  {
+    name: 'independent floor, written by Date#toISOString: rrule-temporal + the same slots',
+    impl: (q) => floorRruleTemporalPlainWriting(q, engineStarts.get(q)!),
+    warmup: 5,
+    runs: 20,
+  },
   { name: 'floor (engine code): occurrences + the same slots', impl: sameOutput, warmup: 20, runs: 100 },
   {
     name: 'floor (engine code): occurrences + every grid slot',
@@ -122,7 +128,7 @@ const table = [
       `| ${r.scenario} | ${r.implementation} | ${r.medianMs.toFixed(2)} | ${r.p95Ms.toFixed(2)} | ${(r.medianMs / engine(r.scenario).medianMs).toFixed(2)} | ${r.runs} | ${r.slots} |`,
   ),
 ];
-const [BASELINE, OLD_FLOOR] = [impls[5].name, impls[3].name];
+const [BASELINE, OLD_FLOOR] = [impls[6].name, impls[4].name];
 const INDEPENDENT = [impls[1].name, impls[2].name];
 const get = (s: number, i: string) =>
   rows.find((r) => r.scenario === scenarios[s].name && r.implementation === i)!;
@@ -184,7 +190,8 @@ writeFileSync(
     '100 measured, the independent floors 5 and 20, the baseline 1 and 7.',
     "Independent floors (the targets use the faster of the two): a library enumerates the rules' occurrences (rrule-temporal,",
     'or rrule with floating times and Temporal offsets), then exactly the slots the engine returns (starts found beforehand) are',
-    'written with Date#toISOString and Temporal offsets; no engine code. Floors from engine code (kept for the record): the',
+    'written from per-day prefixes, a minute table and Temporal offsets (bench/peers/isoWriter.ts); no engine code. One more',
+    'row writes with Date#toISOString instead, to show what plain writing costs. Floors from engine code (for the record): the',
     "engine's own occurrence code, then the same slots, or every grid slot of every window, checking nothing.",
     'Baseline: rrule between() with TZID per query, a luxon DateTime per candidate, every candidate against every busy interval.',
     'Peers (slot-calculator, an rrule-temporal implementation) and growth with days, clinicians and busy time: slotsPeers.md.',

@@ -11,8 +11,8 @@ function earliestOf(q: SlotQuery): number {
   return Math.max(q.from.getTime(), q.now.getTime() + q.preferences.minimumNoticeHours * 3_600_000);
 }
 
-function write(q: SlotQuery, starts: readonly number[]): Slot[] {
-  const out = slotWriter(q.timeZone);
+function write(q: SlotQuery, starts: readonly number[], fast: boolean): Slot[] {
+  const out = slotWriter(q.timeZone, { fast });
   const duration = q.durationMinutes * MIN;
   const slots = new Array<Slot>(starts.length);
   for (let i = 0; i < starts.length; i++) slots[i] = out(starts[i], duration);
@@ -22,11 +22,18 @@ function write(q: SlotQuery, starts: readonly number[]): Slot[] {
 /**
  * A floor that shares no code with the engine: rrule-temporal enumerates the rules' occurrences (windows as
  * instants) over the range, then exactly the slots the engine returns (their starts found beforehand, outside
- * the timing) are written by plain Date/Temporal code. Any engine must do at least this much. Benchmark-only.
+ * the timing) are written by the fast writer of bench/peers/isoWriter.ts (per-day prefixes, a minute table,
+ * Temporal offsets). Any engine on this library must do at least this much. Benchmark-only.
  */
 export function floorRruleTemporal(q: SlotQuery, starts: readonly number[]): Slot[] {
   occurrencesRruleTemporal(q);
-  return write(q, starts);
+  return write(q, starts, true);
+}
+
+/** The same floor writing with Date#toISOString, as plain code would: shows what writing alone costs. */
+export function floorRruleTemporalPlainWriting(q: SlotQuery, starts: readonly number[]): Slot[] {
+  occurrencesRruleTemporal(q);
+  return write(q, starts, false);
 }
 
 /** The enumeration part of that floor alone, returning no slots: what the library costs before any output. */
@@ -69,5 +76,5 @@ export function floorRrule(q: SlotQuery, starts: readonly number[]): Slot[] {
         windows.push([startsAt.epochMilliseconds, endsAt.epochMilliseconds]);
     }
   }
-  return write(q, starts);
+  return write(q, starts, true);
 }

@@ -102,14 +102,32 @@ describe('slot benchmark peers', () => {
     expect(floorRrule(q, given)).to.deep.equal(engine);
   });
 
-  it('the writer follows the zone’s offset across a clock change', () => {
-    const write = slotWriter('America/New_York');
-    expect(write(Date.parse('2026-03-08T06:30:00Z'), 30 * 60_000)).to.deep.equal({
+  it('both writers follow the zone’s offset across a clock change and agree with each other', () => {
+    const expected = {
       startsAt: '2026-03-08T06:30:00.000Z',
       endsAt: '2026-03-08T07:00:00.000Z',
       localStartsAt: '2026-03-08T01:30:00.000-05:00',
       localEndsAt: '2026-03-08T03:00:00.000-04:00',
-    });
+    };
+    expect(slotWriter('America/New_York')(Date.parse(expected.startsAt), 30 * 60_000)).to.deep.equal(
+      expected,
+    );
+    expect(
+      slotWriter('America/New_York', { fast: true })(Date.parse(expected.startsAt), 30 * 60_000),
+    ).to.deep.equal(expected);
+    const plain = slotWriter('Australia/Lord_Howe');
+    const fast = slotWriter('Australia/Lord_Howe', { fast: true });
+    // Half-hour offsets and a half-hour clock change (5 April 2026), every 7 minutes and one odd millisecond.
+    for (
+      let t = Date.parse('2026-04-04T12:00:00Z');
+      t < Date.parse('2026-04-05T00:00:00Z');
+      t += 7 * 60_000
+    ) {
+      expect(fast(t, 50 * 60_000)).to.deep.equal(plain(t, 50 * 60_000));
+    }
+    expect(fast(Date.parse('2026-04-04T12:00:00.001Z'), 60_000).startsAt).to.equal(
+      '2026-04-04T12:00:00.001Z',
+    );
   });
 
   it('translates our query into slot-calculator’s terms: weekday hours, dated windows, padded busy time, notice', () => {
