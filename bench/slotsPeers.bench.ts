@@ -212,7 +212,7 @@ const dimensionTable = (title: string, unit: string, points: { key: string; valu
   return [
     `### ${title}`,
     '',
-    `| implementation | ${points.map((p) => `${p.value} ${unit}`).join(' | ')} | growth ${first.value}→${last.value} |`,
+    `| implementation | ${points.map((p) => `${unit} = ${p.value}`).join(' | ')} | growth ${first.value}→${last.value} |`,
     `|---|${points.map(() => '---:').join('|')}|---:|`,
     ...impls.map(({ name }) => {
       const ms = points.map((p) => cell(p.key, name)!.medianMs);
@@ -308,6 +308,13 @@ const panels = dims.map((d) => ({
   })),
 }));
 
+// How many times the engine's median each implementation takes, over every scenario of this run.
+const summary = impls
+  .filter(({ name }) => name !== 'engine')
+  .map(({ name }) => {
+    const ratios = scenarios.map((s) => cell(s.key, name)!.medianMs / engineMs(s.key));
+    return `- ${name}: ${Math.min(...ratios).toFixed(1)}× to ${Math.max(...ratios).toFixed(1)}× the engine's median time`;
+  });
 const table = scenarioTable.join('\n');
 console.log(`\n${table}\n`);
 for (const t of targets) console.log(`${t.met ? 'met    ' : 'MISSED '} ${t.target}: ${t.value}`);
@@ -336,6 +343,10 @@ writeFileSync(
     'Ratios compare medians measured side by side in this run.',
     '',
     '![growth per dimension](slotsPeers.svg)',
+    '',
+    `Over the ${scenarios.length} scenarios of this run:`,
+    '',
+    ...summary,
     '',
     '## Scenarios',
     '',
