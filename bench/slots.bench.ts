@@ -132,7 +132,7 @@ const [BASELINE, OLD_FLOOR] = [impls[6].name, impls[4].name];
 const INDEPENDENT = [impls[1].name, impls[2].name];
 const get = (s: number, i: string) =>
   rows.find((r) => r.scenario === scenarios[s].name && r.implementation === i)!;
-const targets = [
+const targets: { target: string; value: string; met: boolean | null }[] = [
   {
     target: '(b) engine median < 25 ms',
     value: `${get(1, 'engine').medianMs.toFixed(2)} ms`,
@@ -153,9 +153,9 @@ const targets = [
     };
   }),
   ...[0, 1].map((s) => ({
-    target: `${scenarios[s].name.slice(0, 3)} engine / floor from engine code (for the record)`,
+    target: `${scenarios[s].name.slice(0, 3)} engine / floor from engine code`,
     value: `${(get(s, 'engine').medianMs / get(s, OLD_FLOOR).medianMs).toFixed(2)}x`,
-    met: true,
+    met: null,
   })),
 ];
 const machine = {
@@ -169,7 +169,8 @@ const machine = {
 
 console.log(table.join('\n'));
 console.log();
-for (const t of targets) console.log(`${t.met ? 'met    ' : 'MISSED '} ${t.target}: ${t.value}`);
+const verdict = (met: boolean | null) => (met === null ? 'record ' : met ? 'met    ' : 'MISSED ');
+for (const t of targets) console.log(`${verdict(t.met)} ${t.target}: ${t.value}`);
 for (const [name, verdict] of Object.entries(agreement))
   console.log(`engine vs baseline on ${name}: ${verdict}`);
 
@@ -200,7 +201,9 @@ writeFileSync(
     '',
     '| target | value | met |',
     '|---|---:|---|',
-    ...targets.map((t) => `| ${t.target} | ${t.value} | ${t.met ? 'yes' : 'no'} |`),
+    ...targets.map(
+      (t) => `| ${t.target} | ${t.value} | ${t.met === null ? '(no target)' : t.met ? 'yes' : 'no'} |`,
+    ),
     '',
     ...Object.entries(agreement).map(
       ([name, verdict]) => `Engine and baseline slot starts on ${name}: ${verdict}.`,

@@ -264,13 +264,14 @@ const CALCOM_NOTE = [
   '  (`\'@calcom/features@*\' could not be found`); its only declared dependencies, `@calcom/features` and `@calcom/lib` ("*"), are not on npm.',
   '- The tarball itself (`npm pack`, unpacked, placed by hand under node_modules) does not load either:',
   "  `import('@calcom/platform-libraries/slots')` fails with `ERR_MODULE_NOT_FOUND: Cannot find package 'uuid'`; the chunks",
-  '  that entry loads import 26 packages it does not declare (`@trpc/server`, `@nestjs/common`, `@sentry/nextjs`, `jsdom`,',
+  '  that entry loads import 24 packages it does not declare (`@trpc/server`, `@nestjs/common`, `@sentry/nextjs`, `jsdom`,',
   '  `twilio`, `i18next`, `zod`, `dayjs`, ...), and they bundle a Prisma client that the user repository queries.',
   '- Even loaded, the slot code is out of reach without the database: `getSlots`/`buildSlotsWithDateRanges` are private',
-  '  to the `slots` chunk, reached only through `AvailableSlotsService`, whose constructor takes repositories (Prisma)',
-  '  and a Redis client. `buildDateRanges` sits in an unexported chunk (`dist/date-ranges-*.js`) that needs only dayjs.',
+  '  to the `slots` chunk, reached only through `AvailableSlotsService`, whose constructor takes 17 dependencies:',
+  '  database repositories (event types, bookings, schedules, users, teams, ...), a Redis client and services on them. `buildDateRanges` sits in an unexported chunk (`dist/date-ranges-*.js`) that needs only dayjs.',
   '- Semantics would differ anyway: minimum notice is measured from the real clock (`dayjs.utc()`), not an injected now;',
-  '  working hours are weekly only; start times come from the event length and a fixed interval list (60/30/20/15/10/5).',
+  "  availability is weekly working hours plus date overrides (no RRULE); slot starts step by the event's frequency,",
+  '  aligned to the first of 60/30/20/15/10/5 minutes that divides it.',
   '',
 ];
 
