@@ -21,6 +21,7 @@ const STOP_GRACE_MS = 20_000;
 export function runApiCluster(count: number, log: Logger): void {
   let stopping = false;
   let failures = 0;
+  // Children alive, by cluster id, with when each was forked (cluster.workers may still list one that has exited).
   const forkedAt = new Map<number, number>();
 
   const fork = () => {
@@ -33,7 +34,7 @@ export function runApiCluster(count: number, log: Logger): void {
     forkedAt.delete(child.id);
     if (code !== 0) failures++;
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (forkedAt.size === 0) {
         log.info({ failures }, 'API processes stopped');
         process.exit(failures === 0 ? 0 : 1);
       }
@@ -52,10 +53,9 @@ export function runApiCluster(count: number, log: Logger): void {
     }
     stopping = true;
     failures = 0;
-    log.info(`${signal}: stopping ${Object.keys(cluster.workers ?? {}).length} API processes`);
-    const children = Object.values(cluster.workers ?? {});
-    if (children.length === 0) process.exit(0);
-    for (const child of children) child?.process.kill('SIGTERM');
+    log.info(`${signal}: stopping ${forkedAt.size} API processes`);
+    if (forkedAt.size === 0) process.exit(0);
+    for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGTERM');
     setTimeout(() => {
       for (const child of Object.values(cluster.workers ?? {})) child?.process.kill('SIGKILL');
     }, STOP_GRACE_MS).unref();

@@ -87,6 +87,16 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** The API processes a primary forked (tsx's esbuild service is a child too). */
+const apiChildren = (pid: number) =>
+  childrenOf(pid).filter((c) => {
+    try {
+      return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('app/api.ts');
+    } catch {
+      return false;
+    }
+  });
+
 /** The pids of a process's children (every thread's list). */
 function childrenOf(pid: number): number[] {
   try {
@@ -101,11 +111,11 @@ function childrenOf(pid: number): number[] {
 /** The processes whose CPU is reported, by part; PostgreSQL as the postmaster and all its backends. */
 function parts(stack: Stack, api: ManagedProcess): Record<string, number[]> {
   const primary = api.pid!;
-  const apiChildren = childrenOf(primary);
+  const forked = apiChildren(primary);
   const out: Record<string, number[]> = {};
-  if (apiChildren.length) {
+  if (forked.length) {
     out['API primary'] = [primary];
-    apiChildren.forEach((pid, i) => (out[`API ${i + 1}`] = [pid]));
+    forked.forEach((pid, i) => (out[`API ${i + 1}`] = [pid]));
   } else out['API'] = [primary];
   out['PostgreSQL'] = [stack.pg.pid!, ...childrenOf(stack.pg.pid!)];
   out['Temporal dev server'] = [stack.temporalServer.pid!];
