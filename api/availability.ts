@@ -75,7 +75,8 @@ const slotSchema = {
 
 /**
  * Public portal: who can be booked, and the slots the slot engine offers. Availability questions are limited per
- * network address (`perMinute`, 0: off) and their answers cached in this process (exact, see AvailabilityCache).
+ * network address (`perMinute`, 0: off), read what changes rarely from memory (`portalCache`, see PortalCache),
+ * and their answers are cached in this process (exact, see AvailabilityCache) and compressed once (EncodedAnswers).
  */
 export function availabilityRoutes(deps: {
   db: Store;

@@ -163,16 +163,17 @@ function codecKeyList(env: Env): CodecKey[] | null {
 }
 
 /**
- * HTTP_COMPRESSION: `off`, `gzip:<1-9>`, or `brotli:<0-11>` (brotli for clients that accept it, gzip at level 6
- * for the rest). Unset: `gzip:1`, chosen by bench/availabilityThroughput.bench.ts.
+ * HTTP_COMPRESSION: `off`, `gzip:<1-9>`, or `brotli:<0-11>` (brotli for clients that accept it, gzip at level 1
+ * for the rest). Unset: `brotli:4`, chosen by bench/availabilityThroughput.bench.ts: a week of slots in a third of
+ * gzip 1's bytes, and a repeated answer is compressed once, so brotli's dearer compression is paid per change.
  */
 function httpCompression(env: Env): HttpCompression {
-  const raw = str(env, 'HTTP_COMPRESSION', 'gzip:1').trim();
+  const raw = str(env, 'HTTP_COMPRESSION', 'brotli:4').trim();
   if (raw === 'off') return null;
   const m = /^(gzip|brotli):(\d{1,2})$/.exec(raw);
   const level = m ? Number(m[2]) : NaN;
   if (m && m[1] === 'gzip' && level >= 1 && level <= 9) return { gzip: level, brotli: null };
-  if (m && m[1] === 'brotli' && level <= 11) return { gzip: 6, brotli: level };
+  if (m && m[1] === 'brotli' && level <= 11) return { gzip: 1, brotli: level };
   throw new ConfigError('HTTP_COMPRESSION', `must be off, gzip:<1-9> or brotli:<0-11>, got "${raw}"`);
 }
 

@@ -48,7 +48,7 @@ describe('compression: negotiation and answers compressed once', () => {
     const settings: Record<string, HttpCompression> = {
       off: null,
       gzip: { gzip: 1, brotli: null },
-      brotli: { gzip: 6, brotli: 4 },
+      brotli: { gzip: 1, brotli: 4 },
     };
     for (const [name, setting] of Object.entries(settings)) {
       const router = express.Router();
@@ -116,7 +116,7 @@ describe('compression: negotiation and answers compressed once', () => {
 describe('compression: the availability answer', () => {
   const ctx = useApi({ now: '2026-06-01T12:00:00Z' });
 
-  it('comes gzipped by default with Vary: Accept-Encoding, and as plain JSON to a client that asks for none', async () => {
+  it('comes as brotli by default with Vary: Accept-Encoding, gzip to a client without brotli, plain JSON to one that asks for none', async () => {
     const practice = await aPractice(ctx.db);
     const service = await aService(ctx.db, practice, { durationMinutes: 30 });
     const clinician = await aClinician(ctx.db, practice, {
@@ -134,11 +134,14 @@ describe('compression: the availability answer', () => {
       to: '2026-06-15T00:00:00Z',
     });
     const url = `${ctx.stack.url}/portal/${practice.slug}/availability?${q}`;
-    const gz = await rawGet(url, 'gzip, deflate, br');
+    const br = await rawGet(url, 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).to.equal('br');
+    expect(br.headers.vary).to.match(/Accept-Encoding/i);
+    const gz = await rawGet(url, 'gzip');
     expect(gz.headers['content-encoding']).to.equal('gzip');
-    expect(gz.headers.vary).to.match(/Accept-Encoding/i);
     const plain = await rawGet(url, 'identity');
     expect(plain.headers['content-encoding']).to.equal(undefined);
+    expect(decode(br)).to.equal(plain.body.toString());
     expect(decode(gz)).to.equal(plain.body.toString());
     expect((JSON.parse(plain.body.toString()) as { slots: unknown[] }).slots).to.have.length(7 * 31);
   });

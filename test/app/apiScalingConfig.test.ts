@@ -12,10 +12,10 @@ function failure(env: Record<string, string>): ConfigError {
 }
 
 describe('config: API processes, compression, availability cache', () => {
-  it('runs one API process, gzip level 1 and the cache by default', () => {
+  it('runs one API process, brotli 4 (gzip 1 for clients without it) and the cache by default', () => {
     const config = loadConfig({});
     expect(config.apiProcesses).to.equal(1);
-    expect(config.httpCompression).to.deep.equal({ gzip: 1, brotli: null });
+    expect(config.httpCompression).to.deep.equal({ gzip: 1, brotli: 4 });
     expect(config.availabilityCache).to.equal(true);
   });
 
@@ -26,7 +26,7 @@ describe('config: API processes, compression, availability cache', () => {
     expect(failure({ API_PROCESSES: 'two' }).variable).to.equal('API_PROCESSES');
   });
 
-  it('reads HTTP_COMPRESSION as off, gzip:<1-9> or brotli:<0-11> (gzip 6 for clients without brotli)', () => {
+  it('reads HTTP_COMPRESSION as off, gzip:<1-9> or brotli:<0-11> (gzip 1 for clients without brotli)', () => {
     expect(loadConfig({ HTTP_COMPRESSION: 'off' }).httpCompression).to.equal(null);
     expect(loadConfig({ HTTP_COMPRESSION: 'gzip:9' }).httpCompression).to.deep.equal({
       gzip: 9,
