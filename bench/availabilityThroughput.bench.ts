@@ -27,7 +27,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ONLY = process.env.BENCH_CONFIGS?.split(',').map((s) => s.trim());
 const DAY_MS = 86_400_000;
 const TICK_MS = 10; // /proc/*/stat counts in clock ticks of 1/100 s on Linux.
-const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 const CONFIGS: { name: string; what: string; env: Record<string, string> }[] = [
