@@ -1,4 +1,3 @@
-import compression from 'compression';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Clock } from '../lib/clock';
@@ -47,6 +46,7 @@ import { staffProfileRoutes } from './staffProfile';
 import { calendarFeedRoutes } from './calendarFeed';
 import { reminderOptOutRoutes } from './reminderOptOut';
 import type { Store } from '../models/store';
+import { compressionMiddleware, type HttpCompression } from './compression';
 
 /**
  * What the API reads of the process's configuration. app/config.ts builds the whole of it at boot and hands it
@@ -70,6 +70,10 @@ export interface ApiConfig {
   codecOperatorToken: string | null;
   /** The Temporal UI, the codec endpoint's browser caller (CORS). */
   temporalUiUrl: string | null;
+  /** How answers over 1 kB are compressed (api/compression.ts); null: not at all. */
+  httpCompression: HttpCompression;
+  /** Availability questions read practices, rules and preferences from memory, checked per question. */
+  availabilityCache: boolean;
 }
 
 /** What the HTTP app is built from. */
@@ -140,7 +144,13 @@ export function createApp(deps: AppDeps): Express {
       ...staffBookingRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...rescheduleRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...portalRescheduleRequestRoutes({ db, clock, temporal: deps.temporal, taskQueue: config.taskQueue }),
-      ...availabilityRoutes({ db, clock, perMinute: config.availabilityPerMinute }),
+      ...availabilityRoutes({
+        db,
+        clock,
+        perMinute: config.availabilityPerMinute,
+        portalCache: config.availabilityCache,
+        compression: config.httpCompression,
+      }),
       ...portalRequestRoutes({ db, clock, codes, temporal: deps.temporal, taskQueue: config.taskQueue }),
       ...appointmentRequestRoutes({ db, clock, temporal: deps.temporal }),
       ...notificationRoutes({ db, clock }),
@@ -194,7 +204,7 @@ export function createApp(deps: AppDeps): Express {
     );
   app.use(securityMiddleware(config));
   // Scripts, styles and JSON (a week of slots is tens of kilobytes) shrink several times; tiny answers are left.
-  app.use(compression({ threshold: 1024 }));
+  app.use(compressionMiddleware(config.httpCompression));
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(createHealthRouter(deps));
   app.use(openApiRouter(registry, config.publicUrl));

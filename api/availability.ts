@@ -2,8 +2,10 @@ import { IANAZone } from 'luxon';
 import type { Clock } from '../lib/clock';
 import { computeSlots, type Slot, type SlotQuery } from '../scheduling';
 import { loadSlotQuery } from '../booking/schedule';
-import { bookableClinicians, bookableFor } from '../booking/bookable';
-import { badRequest } from './errors';
+import { bookableClinicians, bookableFor, judgeBookable } from '../booking/bookable';
+import { PortalCache } from '../booking/portalCache';
+import type { Practice } from '../models/practice';
+import { badRequest, notFound } from './errors';
 import type { RouteDef } from './route';
 import { portalCliniciansSchema } from './responseSchemas';
 import { portalPractice, slugParams } from './portal';
@@ -13,6 +15,7 @@ import { AvailabilityLimit } from './availabilityLimit';
 import { acceptsNewClients } from '../booking/rules/newClients';
 import { AvailabilityCache } from './availabilityCache';
 import type { Store } from '../models/store';
+import { EncodedAnswers, type HttpCompression } from './compression';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -72,12 +75,58 @@ const slotSchema = {
 
 /**
  * Public portal: who can be booked, and the slots the slot engine offers. Availability questions are limited per
- * network address (`perMinute`, 0: off) and their answers cached in this process (exact, see AvailabilityCache).
+ * network address (`perMinute`, 0: off), read what changes rarely from memory (`portalCache`, see PortalCache),
+ * and their answers are cached in this process (exact, see AvailabilityCache) and compressed once (EncodedAnswers).
  */
-export function availabilityRoutes(deps: { db: Store; clock: Clock; perMinute: number }): RouteDef[] {
+export function availabilityRoutes(deps: {
+  db: Store;
+  clock: Clock;
+  perMinute: number;
+  /** Keep practices, rules and preferences in memory (PortalCache); off reads them on every question. */
+  portalCache: boolean;
+  compression: HttpCompression;
+}): RouteDef[] {
   const { db } = deps;
   const limit = new AvailabilityLimit(deps.clock, deps.perMinute);
   const cache = new AvailabilityCache(CACHE);
+  const portal = deps.portalCache ? new PortalCache() : null;
+  const encoded = new EncodedAnswers(deps.compression);
+
+  /** The slot question's inputs, checked in the order the answers promise: portal, client, zone, clinician. */
+  const slotQuery = async (
+    req: Parameters<RouteDef['handler']>[0],
+    res: Parameters<RouteDef['handler']>[1],
+    q: { clinicianId: string; serviceId: string; timeZone?: string },
+    range: { from: Date; to: Date },
+  ): Promise<{ clinicianId: string; serviceId: string; query: SlotQuery }> => {
+    const signedIn = res.locals.client !== undefined;
+    const now = deps.clock.now();
+    const zoneOf = (practice: Practice) => {
+      if (signedIn) requirePortalClient(res, practice);
+      const timeZone = q.timeZone ?? practice.timeZone;
+      if (!IANAZone.isValidZone(timeZone))
+        throw badRequest('timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
+      return timeZone;
+    };
+    if (portal) {
+      const s = await portal.load(db, { slug: req.params.slug as string, ...q, ...range, now });
+      if (!s.practice) throw notFound('No such client portal.');
+      const timeZone = zoneOf(s.practice);
+      const { clinician, service } = judgeBookable(s.practice, s.row, signedIn);
+      return { clinicianId: clinician.id, serviceId: service.id, query: { ...s.query, timeZone } };
+    }
+    const practice = await portalPractice(db, req.params.slug as string);
+    const timeZone = zoneOf(practice);
+    const { clinician, service } = await bookableFor(db, practice, q.clinicianId, q.serviceId, signedIn);
+    const query = await loadSlotQuery(deps.db, {
+      clinicianId: clinician.id,
+      durationMinutes: service.durationMinutes,
+      ...range,
+      now,
+      timeZone,
+    });
+    return { clinicianId: clinician.id, serviceId: service.id, query };
+  };
   return [
     {
       method: 'get',
@@ -167,29 +216,15 @@ export function availabilityRoutes(deps: { db: Store; clock: Clock; perMinute: n
           throw badRequest('to', 'A query may span at most 62 days.');
         // Charged before any database work, so refused questions cost next to nothing.
         limit.take(req.ip ?? 'unknown', questionCost(from, to));
-        const practice = await portalPractice(db, req.params.slug as string);
-        const signedIn = res.locals.client !== undefined;
-        if (signedIn) requirePortalClient(res, practice);
-        const timeZone = q.timeZone ?? practice.timeZone;
-        if (!IANAZone.isValidZone(timeZone))
-          throw badRequest('timeZone', `timeZone "${timeZone}" is not an IANA time zone.`);
-        const { clinician, service } = await bookableFor(db, practice, q.clinicianId, q.serviceId, signedIn);
-        const now = deps.clock.now();
-        const query = await loadSlotQuery(deps.db, {
-          clinicianId: clinician.id,
-          durationMinutes: service.durationMinutes,
-          from,
-          to,
-          now,
-          timeZone,
-        });
-        const key = AvailabilityCache.keyOf([clinician.id, service.id, { ...query, now: null }]);
+        const { clinicianId, serviceId, query } = await slotQuery(req, res, q, { from, to });
+        const { now, timeZone } = query;
+        const key = AvailabilityCache.keyOf([clinicianId, serviceId, { ...query, now: null }]);
         let answer = cache.get(key, now.getTime());
         if (answer === null) {
           const { slots, nextFrom } = cappedSlots(query);
           answer = JSON.stringify({
-            clinicianId: clinician.id,
-            serviceId: service.id,
+            clinicianId,
+            serviceId,
             timeZone,
             slots,
             nextFrom,
@@ -197,7 +232,7 @@ export function availabilityRoutes(deps: { db: Store; clock: Clock; perMinute: n
           const notice = query.preferences.minimumNoticeHours * 3_600_000;
           cache.set(key, answer, now.getTime(), slots.length ? Date.parse(slots[0].startsAt) - notice : null);
         }
-        res.type('json').send(answer);
+        encoded.send(req, res, key, answer);
       },
     },
   ];

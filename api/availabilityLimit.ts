@@ -30,8 +30,8 @@ export function networkOf(address: string): string {
  * Token bucket per network address, in this process's memory: each address may spend `perMinute` tokens a
  * minute, saved up to a minute's worth. Memory rather than PostgreSQL because the endpoint only reads: a limit
  * that wrote a row per question would add a write to the product's hottest read, and forgetting the buckets on a
- * restart costs nothing. With N API processes behind a balancer an address gets up to N times the budget, which
- * still bounds the work each process does for it.
+ * restart costs nothing. With N API processes (API_PROCESSES, or a balancer in front) an address gets up to N times
+ * the budget, which still bounds the work each process does for it (test/app/apiCluster.test.ts).
  */
 export class AvailabilityLimit {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

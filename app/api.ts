@@ -1,6 +1,8 @@
 import { loadConfig } from './config';
 import { createLogger } from '../lib/logger';
 import { systemClock } from '../lib/clock';
+import cluster from 'node:cluster';
+import { runApiCluster } from './apiCluster';
 import { openDatabase, openTemporal, runApi, lifecycle, type Stopper } from './runtime';
 
 /** `npm run api`: the HTTP API alone, against DATABASE_URL and TEMPORAL_ADDRESS, as in production. */
@@ -25,4 +27,8 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+const config = loadConfig();
+// Several processes on one port: the primary only forks and watches; each child runs main() as a single API would.
+if (config.apiProcesses > 1 && cluster.isPrimary)
+  runApiCluster(config.apiProcesses, createLogger(config.logLevel, 'api'));
+else void main();

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCodecKeys, type CodecKey } from '../temporal/codec';
+import type { HttpCompression } from '../api/compression';
 
 /** Repository root, so data and binaries land in the same place whatever the working directory. */
 export const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +45,12 @@ export interface Config {
   codecKeys: CodecKey[] | null;
   /** TEMPORAL_CODEC_OPERATOR_TOKEN: lets an operator (or the Temporal UI) use /codec without a staff session. */
   codecOperatorToken: string | null;
+  /** API_PROCESSES: HTTP processes `npm run api` runs on the one port (node:cluster); 1 runs no primary. */
+  apiProcesses: number;
+  /** HTTP_COMPRESSION: how answers over 1 kB are compressed (see api/compression.ts). */
+  httpCompression: HttpCompression;
+  /** AVAILABILITY_CACHE: keep practices, clinicians' rules and preferences in memory, checked per question. */
+  availabilityCache: boolean;
 }
 
 /** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
@@ -155,6 +162,21 @@ function codecKeyList(env: Env): CodecKey[] | null {
   }
 }
 
+/**
+ * HTTP_COMPRESSION: `off`, `gzip:<1-9>`, or `brotli:<0-11>` (brotli for clients that accept it, gzip at level 1
+ * for the rest). Unset: `brotli:4`, chosen by bench/availabilityThroughput.bench.ts: a week of slots in a third of
+ * gzip 1's bytes, and a repeated answer is compressed once, so brotli's dearer compression is paid per change.
+ */
+function httpCompression(env: Env): HttpCompression {
+  const raw = str(env, 'HTTP_COMPRESSION', 'brotli:4').trim();
+  if (raw === 'off') return null;
+  const m = /^(gzip|brotli):(\d{1,2})$/.exec(raw);
+  const level = m ? Number(m[2]) : NaN;
+  if (m && m[1] === 'gzip' && level >= 1 && level <= 9) return { gzip: level, brotli: null };
+  if (m && m[1] === 'brotli' && level <= 11) return { gzip: 1, brotli: level };
+  throw new ConfigError('HTTP_COMPRESSION', `must be off, gzip:<1-9> or brotli:<0-11>, got "${raw}"`);
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
@@ -222,5 +244,8 @@ export function loadConfig(env: Env = process.env): Config {
     signupEnabled: bool(env, 'SIGNUP_ENABLED', false),
     codecKeys,
     codecOperatorToken,
+    apiProcesses: int(env, 'API_PROCESSES', 1, 1, 64),
+    httpCompression: httpCompression(env),
+    availabilityCache: bool(env, 'AVAILABILITY_CACHE', true),
   };
 }

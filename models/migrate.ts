@@ -16,6 +16,7 @@ import * as calendarFeeds from './migrations/0014-calendar-feeds';
 import * as rescheduleRequests from './migrations/0015-reschedule-requests';
 import * as reminders from './migrations/0016-reminders';
 import * as reminderOptOut from './migrations/0017-reminder-opt-out';
+import * as portalCacheVersions from './migrations/0018-portal-cache-versions';
 
 /** A migration: up/down over Sequelize's QueryInterface. */
 export type MigrationFn = UmzugMigrationFn<QueryInterface>;
@@ -39,6 +40,7 @@ const migrations: { name: string; module: { up: MigrationFn; down: MigrationFn }
   { name: '0015-reschedule-requests', module: rescheduleRequests },
   { name: '0016-reminders', module: reminders },
   { name: '0017-reminder-opt-out', module: reminderOptOut },
+  { name: '0018-portal-cache-versions', module: portalCacheVersions },
 ];
 
 /** The migrator for one database; migrations run in order, each in its own transaction. */
