@@ -44,6 +44,11 @@ export interface Config {
   codecKeys: CodecKey[] | null;
   /** TEMPORAL_CODEC_OPERATOR_TOKEN: lets an operator (or the Temporal UI) use /codec without a staff session. */
   codecOperatorToken: string | null;
+  /**
+   * WORKER_MAX_CACHED_WORKFLOWS: open workflows a worker keeps in memory between their tasks. Fewer means less RSS;
+   * a workflow pushed out replays its history on its next task (CPU on that task instead of memory all week).
+   */
+  workerMaxCachedWorkflows: number;
 }
 
 /** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
@@ -155,6 +160,14 @@ function codecKeyList(env: Env): CodecKey[] | null {
   }
 }
 
+/**
+ * Measured in bench/results/workerMemory.md: RSS grows by about half a megabyte per cached request workflow, and
+ * an evicted one replays its few dozen events in milliseconds, so 1,000 keeps a worker well under 1 GB however
+ * many requests are open while the busy ones stay warm. The SDK's own default follows the heap limit (2,310 on a
+ * 4 GiB heap), far more than a 1 GB worker can hold.
+ */
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 1000;
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
@@ -222,5 +235,14 @@ export function loadConfig(env: Env = process.env): Config {
     signupEnabled: bool(env, 'SIGNUP_ENABLED', false),
     codecKeys,
     codecOperatorToken,
+    // 0 turns the cache off (every task replays); the SDK itself refuses 1. Upper bound: far past any 1 GB worker.
+    workerMaxCachedWorkflows: workerCache(env),
   };
+}
+
+function workerCache(env: Env): number {
+  const n = int(env, 'WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, 0, 100_000);
+  if (n === 1)
+    throw new ConfigError('WORKER_MAX_CACHED_WORKFLOWS', 'must be 0 (no cache) or at least 2, got 1');
+  return n;
 }
