@@ -13,11 +13,13 @@
  * it, split by whether the workflow was still in the cache or had been evicted and replayed.
  *
  * Sizes: BENCH_WORKER_MEMORY_SIZES (default 1000,5000,20000), BENCH_WORKER_MEMORY_WINDOW_SECONDS (20),
- * BENCH_WORKER_MEMORY_DECISIONS (200), BENCH_WORKER_MEMORY_CACHE (the app's default), and
+ * BENCH_WORKER_MEMORY_DECISIONS (200), BENCH_WORKER_MEMORY_CACHE (the app's default),
+ * BENCH_WORKER_MEMORY_EXTRA_CACHES (250; more cache sizes beside, comma-separated) and
  * BENCH_WORKER_MEMORY_BUDGET_MINUTES (unlimited): a size whose starts would not fit in what is left of the budget
  * (estimated from the rate measured so far) is skipped and reported as such.
- * Smoke run (< 1 min of workflows): BENCH_WORKER_MEMORY_SIZES=100 BENCH_WORKER_MEMORY_WINDOW_SECONDS=3
- * BENCH_WORKER_MEMORY_DECISIONS=20 BENCH_WORKER_MEMORY_CACHE=40.
+ * Smoke run (about 4 minutes, a minute of it workflows): BENCH_WORKER_MEMORY_SIZES=60,120
+ * BENCH_WORKER_MEMORY_WINDOW_SECONDS=2 BENCH_WORKER_MEMORY_DECISIONS=20 BENCH_WORKER_MEMORY_CACHE=20
+ * BENCH_WORKER_MEMORY_EXTRA_CACHES=
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,14 @@ const SIZES = (process.env.BENCH_WORKER_MEMORY_SIZES ?? '1000,5000,20000')
 const WINDOW_SECONDS = Number(process.env.BENCH_WORKER_MEMORY_WINDOW_SECONDS ?? 20);
 const DECISIONS = Number(process.env.BENCH_WORKER_MEMORY_DECISIONS ?? 200);
 const CHOSEN_CACHE = Number(process.env.BENCH_WORKER_MEMORY_CACHE ?? DEFAULT_WORKER_MAX_CACHED_WORKFLOWS);
+/**
+ * More cache sizes measured beside the two, smaller ones to show what eviction costs at sizes a short run reaches
+ * (at 1,000 open neither the SDK's default nor 1,000 evicts anything).
+ */
+const EXTRA_CACHES = (process.env.BENCH_WORKER_MEMORY_EXTRA_CACHES ?? '250')
+  .split(',')
+  .filter(Boolean)
+  .map(Number);
 const BUDGET_MS = Number(process.env.BENCH_WORKER_MEMORY_BUDGET_MINUTES ?? Infinity) * 60_000;
 /** Workflow starts in flight at once, as the reminders benchmark: both cores busy, no start timing out. */
 const START_CONCURRENCY = 50;
@@ -496,6 +506,7 @@ async function main(): Promise<void> {
     const configs: Config[] = [
       { label: `SDK default (today): ${sdk.maxCachedWorkflows}`, cache: sdk.maxCachedWorkflows },
       { label: `WORKER_MAX_CACHED_WORKFLOWS=${CHOSEN_CACHE}`, cache: CHOSEN_CACHE },
+      ...EXTRA_CACHES.map((cache) => ({ label: `WORKER_MAX_CACHED_WORKFLOWS=${cache}`, cache })),
     ];
     const run = async <T>(config: Config, fn: (w: BenchWorker) => Promise<T>): Promise<T> => {
       const worker = new BenchWorker(stack, config);
@@ -539,7 +550,7 @@ async function main(): Promise<void> {
     let rate: number | null = null;
     // Starts at the rate seen so far, then per configuration a fresh worker replaying everything and its window.
     const estimateMs = (count: number, size: number) =>
-      rate === null ? 0 : (count / rate) * 1000 + 2 * (size / 50 + WINDOW_SECONDS + 60) * 1000;
+      rate === null ? 0 : (count / rate) * 1000 + configs.length * (size / 50 + WINDOW_SECONDS + 60) * 1000;
     const remainingMs = () => BUDGET_MS - (Date.now() - started);
     const skip = (from: number) => {
       for (const later of SIZES.slice(from))
@@ -562,7 +573,8 @@ async function main(): Promise<void> {
       // The decisions close requests, so they come at the last size this run will reach.
       const last =
         next === undefined ||
-        estimateMs(next - size, next) > remainingMs() - estimateMs(0, size) - DECISIONS * 2 * 1000;
+        estimateMs(next - size, next) >
+          remainingMs() - estimateMs(0, size) - configs.length * DECISIONS * 1000;
       await measureAll(growth, last);
       if (last) {
         skip(i + 1);
