@@ -151,14 +151,22 @@ class BenchWorker {
   async start(): Promise<void> {
     const mark = this.stack.logs.mark();
     this.process.start();
-    await waitFor(
+    // 'exited' ends the wait at once (waitFor retries a check that throws until its timeout).
+    const outcome = await waitFor(
       `the worker (cache ${this.config.cache}) to poll`,
       () => {
-        if (!this.process.running) throw new Error('the worker exited');
-        return this.stack.logs.since(mark, this.process.name).some((l) => l.includes('worker running'));
+        if (!this.process.running) return 'exited';
+        return (
+          this.stack.logs.since(mark, this.process.name).some((l) => l.includes('worker running')) &&
+          'polling'
+        );
       },
       { timeoutMs: 180_000 },
     );
+    if (outcome === 'exited')
+      throw new Error(
+        `the worker (cache ${this.config.cache}) exited:\n${this.stack.logs.since(mark, this.process.name).slice(-20).join('\n')}`,
+      );
   }
 
   async stop(): Promise<void> {
@@ -733,8 +741,17 @@ function report(r: Report): void {
           '',
         ]
       : []),
+    '## The trade-off',
+    '',
+    'A cached workflow costs memory for as long as it is open (a request: up to its lifetime, a week); an evicted one',
+    'costs nothing until its next task (a decision, a withdrawal, its deadline), which then first replays its history',
+    '(the "worker CPU per replayed workflow" row: the whole history of a pending request, a few dozen events). A request',
+    'gets two or three tasks after it is pending, days apart, so a cache far smaller than the open count costs a replay',
+    'per decision and saves the memory of every idle workflow all week.',
+    '',
     'Sizes: BENCH_WORKER_MEMORY_SIZES, BENCH_WORKER_MEMORY_WINDOW_SECONDS, BENCH_WORKER_MEMORY_DECISIONS,',
-    "BENCH_WORKER_MEMORY_CACHE and BENCH_WORKER_MEMORY_BUDGET_MINUTES (see the file's header).",
+    'BENCH_WORKER_MEMORY_CACHE, BENCH_WORKER_MEMORY_EXTRA_CACHES and BENCH_WORKER_MEMORY_BUDGET_MINUTES (see the',
+    "file's header).",
     '',
   ].join('\n');
   const outDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
