@@ -161,10 +161,10 @@ function codecKeyList(env: Env): CodecKey[] | null {
 }
 
 /**
- * Measured in bench/results/workerMemory.md: RSS grows by about half a megabyte per cached request workflow, and
- * an evicted one replays its few dozen events in milliseconds, so 1,000 keeps a worker well under 1 GB however
- * many requests are open while the busy ones stay warm. The SDK's own default follows the heap limit (2,310 on a
- * 4 GiB heap), far more than a 1 GB worker can hold.
+ * Measured in bench/results/workerMemory.md: RSS grows by 0.3–0.4 MB per cached request workflow over an idle
+ * worker's 380 MB, and an evicted one costs its next task a replay of about 15 ms of worker CPU, so 1,000 keeps a
+ * worker near 700 MB however many requests are open. The SDK's own default follows the heap limit (2,310 on a
+ * 4 GiB heap: about 1.3 GB once that many are open), not the memory the worker is given.
  */
 export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 1000;
 
