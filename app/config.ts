@@ -51,6 +51,11 @@ export interface Config {
   httpCompression: HttpCompression;
   /** AVAILABILITY_CACHE: keep practices, clinicians' rules and preferences in memory, checked per question. */
   availabilityCache: boolean;
+  /**
+   * WORKER_MAX_CACHED_WORKFLOWS: open workflows a worker keeps in memory between their tasks. Fewer means less RSS;
+   * a workflow pushed out replays its history on its next task (CPU on that task instead of memory all week).
+   */
+  workerMaxCachedWorkflows: number;
 }
 
 /** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
@@ -177,6 +182,14 @@ function httpCompression(env: Env): HttpCompression {
   throw new ConfigError('HTTP_COMPRESSION', `must be off, gzip:<1-9> or brotli:<0-11>, got "${raw}"`);
 }
 
+/**
+ * Measured in bench/results/workerMemory.md: RSS grows by 0.3–0.4 MB per cached request workflow over an idle
+ * worker's 380 MB, and an evicted one costs its next task a replay of about 15 ms of worker CPU, so 1,000 keeps a
+ * worker near 700 MB however many requests are open. The SDK's own default follows the heap limit (2,310 on a
+ * 4 GiB heap: about 1.3 GB once that many are open), not the memory the worker is given.
+ */
+export const DEFAULT_WORKER_MAX_CACHED_WORKFLOWS = 1000;
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
@@ -247,5 +260,14 @@ export function loadConfig(env: Env = process.env): Config {
     apiProcesses: int(env, 'API_PROCESSES', 1, 1, 64),
     httpCompression: httpCompression(env),
     availabilityCache: bool(env, 'AVAILABILITY_CACHE', true),
+    // 0 turns the cache off (every task replays); the SDK itself refuses 1. Upper bound: far past any 1 GB worker.
+    workerMaxCachedWorkflows: workerCache(env),
   };
+}
+
+function workerCache(env: Env): number {
+  const n = int(env, 'WORKER_MAX_CACHED_WORKFLOWS', DEFAULT_WORKER_MAX_CACHED_WORKFLOWS, 0, 100_000);
+  if (n === 1)
+    throw new ConfigError('WORKER_MAX_CACHED_WORKFLOWS', 'must be 0 (no cache) or at least 2, got 1');
+  return n;
 }

@@ -156,6 +156,7 @@ export async function runWorker(
     taskQueue: config.taskQueue,
     codecKeys: resolveCodecKeys(config.codecKeys, config.dataDir),
     workflowBundle: deps.workflowBundle,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
     deps: {
       db: deps.db,
       clock: deps.clock,

@@ -32,6 +32,11 @@ export function createBookingWorker(opts: {
   /** The payload keys: encrypts with the first, decrypts with any. */
   codecKeys: CodecKey[];
   workflowBundle?: WorkflowBundle;
+  /**
+   * Open workflows kept in memory between tasks; the rest replay their history on their next task. The app passes
+   * WORKER_MAX_CACHED_WORKFLOWS: the SDK's default follows the heap limit, not the memory the worker is given.
+   */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -42,5 +47,6 @@ export function createBookingWorker(opts: {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     // A drained shutdown lets in-flight activities finish before the process exits.
     shutdownGraceTime: '10 seconds',
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig, ConfigError } from '../../app/config';
+import { loadConfig, ConfigError, DEFAULT_WORKER_MAX_CACHED_WORKFLOWS } from '../../app/config';
 
 const KEY_A = Buffer.alloc(32, 1).toString('base64');
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
@@ -129,5 +129,16 @@ describe('config', () => {
     expect(failure({ TEMPORAL_CODEC_OPERATOR_TOKEN: 'short' }).variable).to.equal(
       'TEMPORAL_CODEC_OPERATOR_TOKEN',
     );
+  });
+
+  it('sizes the worker cache from WORKER_MAX_CACHED_WORKFLOWS, refusing what the SDK cannot take', () => {
+    expect(loadConfig({}).workerMaxCachedWorkflows).to.equal(DEFAULT_WORKER_MAX_CACHED_WORKFLOWS);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).workerMaxCachedWorkflows).to.equal(250);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerMaxCachedWorkflows).to.equal(0);
+    for (const bad of ['1', '-5', 'lots', '1.5', '100001']) {
+      const e = failure({ WORKER_MAX_CACHED_WORKFLOWS: bad });
+      expect(e.variable, bad).to.equal('WORKER_MAX_CACHED_WORKFLOWS');
+      expect(e.message, bad).to.match(/^Configuration error: WORKER_MAX_CACHED_WORKFLOWS must /);
+    }
   });
 });
