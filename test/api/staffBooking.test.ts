@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import ICAL from 'ical.js';
 import { useMailedApi } from './context';
+import { parseIcs } from '../support/ics';
 import { TokenService } from '../../api/auth/tokens';
 import { appointmentUid } from '../../emails/ics';
 import { invariantViolations } from '../reliability/harness';
@@ -21,19 +21,6 @@ const NOW = new Date('2026-06-01T12:00:00.000Z');
 // Wednesday 10 June, 10:00 in New York: inside the fixture's weekday 09:00-17:00 hours.
 const SLOT = new Date('2026-06-10T14:00:00.000Z');
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
-
-/** The one VEVENT of an .ics attachment, read by a real iCalendar parser. */
-function parseIcs(utf8: string) {
-  const calendar = new ICAL.Component(ICAL.parse(utf8));
-  const event = calendar.getFirstSubcomponent('vevent')!;
-  return {
-    method: calendar.getFirstPropertyValue('method'),
-    uid: event.getFirstPropertyValue('uid'),
-    sequence: Number(event.getFirstPropertyValue('sequence')),
-    status: event.getFirstPropertyValue('status'),
-    start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
-  };
-}
 
 describe('staff booking and staff cancelation over HTTP (API, worker, PostgreSQL, Temporal, Resend SDK)', function () {
   this.timeout(180_000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import ICAL from 'ical.js';
 import { useBrowser } from '../support/browser';
+import { icsEvents as events } from '../support/ics';
 import { aClient, aClinician, aPractice, aService, anAppointment } from '../fixtures';
 import { appointmentUid } from '../../emails/ics';
 import { appointmentChangedSignal } from '../../workflows/appointment';
@@ -12,13 +12,6 @@ import { appointmentWorkflowId } from '../../temporal/appointments';
  * its worker's clock and Temporal's: an appointment in a past year would count as started, and get no reminder.
  */
 const NOW = '2082-06-01T12:00:00.000Z';
-
-/** The VEVENTs of an iCalendar text (an email's attachment or the feed), parsed as a calendar app would. */
-function events(ics: string): ICAL.Event[] {
-  return new ICAL.Component(ICAL.parse(ics))
-    .getAllSubcomponents('vevent')
-    .map((v: ICAL.Component) => new ICAL.Event(v));
-}
 
 describe('the calendar story in Chromium: a week of booking, moving, canceling, time off, a reminder and a No Show', function () {
   this.timeout(300_000);

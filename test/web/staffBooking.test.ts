@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import ICAL from 'ical.js';
+import { parseIcs } from '../support/ics';
 import type { Page } from 'playwright-core';
 import { useBrowser, type DeviceKind } from '../support/browser';
 import { appointmentUid } from '../../emails/ics';
@@ -9,13 +9,8 @@ import { aClient, aClinician, aPractice, aService, aStaffUser } from '../fixture
 const NOW = '2026-06-01T12:00:00.000Z';
 
 const icsOf = (utf8: string) => {
-  const calendar = new ICAL.Component(ICAL.parse(utf8));
-  const event = calendar.getFirstSubcomponent('vevent')!;
-  return {
-    method: calendar.getFirstPropertyValue('method'),
-    uid: event.getFirstPropertyValue('uid'),
-    sequence: Number(event.getFirstPropertyValue('sequence')),
-  };
+  const { method, uid, sequence } = parseIcs(utf8);
+  return { method, uid, sequence };
 };
 
 describe('staff booking in Chromium: a manager books a client who phoned, then the practice cancels', function () {
