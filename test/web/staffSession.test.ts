@@ -208,13 +208,50 @@ describe('staff sessions and password reset in Chromium', function () {
       expect(await first.getByLabel('Password').count()).to.equal(0);
       expect(await second.getByLabel('Password').count()).to.equal(0);
 
-      await context.clock.runFor(11 * 60_000);
+      // One jump for every tab: runFor would advance the tabs' clocks one after another, so one tab could end the
+      // session while another still stood minutes earlier, which two tabs on one computer never do.
+      await context.clock.fastForward(11 * 60_000);
       await first.getByText('You were signed out after 30 minutes without activity.').waitFor();
       const [{ revoked }] = await ctx.db.sequelize.query<{ revoked: boolean }>(
         'SELECT revoked_at IS NOT NULL AS revoked FROM staff_sessions WHERE user_id = :id',
         { replacements: { id: clinician.id }, type: QueryTypes.SELECT },
       );
       expect(revoked, 'the session ended on the server too').to.equal(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('names idleness as the reason in a tab whose next call finds the session already ended by another tab', async () => {
+    const practice = await aPractice(ctx.db);
+    const clinician = await aStaffUser(ctx.db, practice);
+    const context = await stage.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      baseURL: ctx.stack.url.replace('//localhost:', '//127.0.0.1:'),
+    });
+    try {
+      await context.clock.install();
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto('/app');
+      await page.getByLabel('Email').fill(clinician.email);
+      await page.getByLabel('Password').fill(fixturePassword);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await heading(page, 'Appointment Requests').waitFor();
+
+      // 31 idle minutes pass without any of this tab's timers running (as when another tab's idle check ran
+      // first and ended the session), then the tab makes its next call: it meets a 401 before its own idle check.
+      await context.clock.setSystemTime(Date.now() + 31 * 60_000);
+      const ended = await context.request.post('/api/auth/logout', {
+        headers: { 'x-requested-with': 'dashboard' },
+      });
+      expect(ended.status()).to.be.lessThan(300);
+      await page.evaluate(() => {
+        history.pushState(null, '', '/app/calendar');
+        window.dispatchEvent(new PopStateEvent('popstate'));
+      });
+      await page.getByText('You were signed out after 30 minutes without activity.').waitFor();
+      await page.getByLabel('Password').waitFor();
     } finally {
       await context.close();
     }

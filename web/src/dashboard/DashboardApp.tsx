@@ -33,6 +33,9 @@ const roleLabel = {
 // in any tab, so one tab left alone does not sign out the tab being worked in.
 const ACTIVITY_KEY = 'dashboard-last-activity';
 const lastActivity = () => Number(localStorage.getItem(ACTIVITY_KEY) ?? 0);
+const idleFor = (session: StaffSession) => Date.now() - lastActivity() > session.idleTimeoutMinutes * 60_000;
+const idleReason = (session: StaffSession) =>
+  `You were signed out after ${session.idleTimeoutMinutes} minutes without activity.`;
 
 /**
  * Stops the app's own polling from keeping an unattended session alive: without keyboard or pointer activity in
@@ -46,9 +49,7 @@ function useIdleSignOut(session: StaffSession | null, signOut: (reason: string) 
     const events = ['keydown', 'pointerdown', 'scroll'] as const;
     for (const e of events) window.addEventListener(e, touch, { passive: true });
     const timer = window.setInterval(() => {
-      if (Date.now() - lastActivity() > session.idleTimeoutMinutes * 60_000) {
-        signOut(`You were signed out after ${session.idleTimeoutMinutes} minutes without activity.`);
-      }
+      if (idleFor(session)) signOut(idleReason(session));
     }, 30_000);
     return () => {
       for (const e of events) window.removeEventListener(e, touch);
@@ -93,8 +94,10 @@ export function DashboardApp({ path }: { path: string }) {
       try {
         return await run();
       } catch (err) {
+        // Another tab may have ended the session for idleness first, and this tab's poll meets the 401 before its
+        // own idle check runs: the person should read the same reason in every tab.
         if (err instanceof ApiError && err.status === 401 && current.current === session)
-          signOut('Your session has ended. Please sign in again.');
+          signOut(idleFor(session) ? idleReason(session) : 'Your session has ended. Please sign in again.');
         throw err;
       }
     };
