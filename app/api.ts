@@ -3,7 +3,14 @@ import { createLogger } from '../lib/logger';
 import { systemClock } from '../lib/clock';
 import cluster from 'node:cluster';
 import { apiProcessSlot, runApiCluster } from './apiCluster';
-import { openDatabase, openTemporal, runApi, lifecycle, installTemporalRuntime, type Stopper } from './runtime';
+import {
+  openDatabase,
+  openTemporal,
+  runApi,
+  lifecycle,
+  installTemporalRuntime,
+  type Stopper,
+} from './runtime';
 
 /** `npm run api`: the HTTP API alone, against DATABASE_URL and TEMPORAL_ADDRESS, as in production. */
 async function main(): Promise<void> {
@@ -18,7 +25,8 @@ async function main(): Promise<void> {
     // Before any connection; under the primary each process takes its own exporter port (one per place).
     const temporalMetricsUrl = installTemporalRuntime(log, {
       host: config.host,
-      temporalMetricsPort: config.temporalMetricsPort === null ? null : config.temporalMetricsPort + apiProcessSlot(),
+      temporalMetricsPort:
+        config.temporalMetricsPort === null ? null : config.temporalMetricsPort + apiProcessSlot(),
     });
     const database = await openDatabase(config, { allowEmbedded: false });
     stops.unshift(...database.stops);

@@ -30,7 +30,10 @@ const STOP_GRACE_MS = 20_000;
  * the primary is not stopping is forked again. SIGTERM/SIGINT go to every child, whose own lifecycle drains its
  * server; the primary exits once all of them have, 0 when every one exited 0.
  *
- * The primary loads no application code: it holds no connection, so it has nothing to drain and cannot fail.
+ * The primary loads no application code: it holds no connection, so it has nothing to drain and cannot fail. With
+ * METRICS_PORT set it also serves the sum of its processes' HTTP metrics (api/metricsServer.ts), asked over the
+ * cluster's own channel, so one scrape target describes the one port; per-process figures would need a target per
+ * process behind a port that hides which process answered.
  */
 export function runApiCluster(
   count: number,

@@ -289,20 +289,29 @@ function metricsPorts(env: Env, port: number): Pick<Config, 'metricsPort' | 'tem
   const metricsPort = optional(env, 'METRICS_PORT') === null ? null : int(env, 'METRICS_PORT', 0, 1, 65535);
   const processes = int(env, 'API_PROCESSES', 1, 1, 64);
   if (metricsPort !== null && metricsPort === port)
-    throw new ConfigError('METRICS_PORT', `must differ from PORT (${port}): metrics are not served to the public`);
+    throw new ConfigError(
+      'METRICS_PORT',
+      `must differ from PORT (${port}): metrics are not served to the public`,
+    );
   if (optional(env, 'TEMPORAL_METRICS_PORT') === null) return { metricsPort, temporalMetricsPort: null };
   const first = int(env, 'TEMPORAL_METRICS_PORT', 0, 1, 65535);
   const last = first + processes - 1;
   const range = processes > 1 ? `${first}-${last} (one port per API process)` : String(first);
   if (last > 65535)
-    throw new ConfigError('TEMPORAL_METRICS_PORT', `with API_PROCESSES=${processes} needs ports up to ${last}`);
+    throw new ConfigError(
+      'TEMPORAL_METRICS_PORT',
+      `with API_PROCESSES=${processes} needs ports up to ${last}`,
+    );
   if (port >= first && port <= last)
     throw new ConfigError('TEMPORAL_METRICS_PORT', `${range} must not include PORT (${port})`);
   if (metricsPort !== null && metricsPort >= first && metricsPort <= last)
     throw new ConfigError('TEMPORAL_METRICS_PORT', `${range} must not include METRICS_PORT (${metricsPort})`);
   const host = str(env, 'HOST', '');
   if (host !== '' && host !== 'localhost' && isIP(host) === 0)
-    throw new ConfigError('TEMPORAL_METRICS_PORT', `needs HOST to be an IP address or localhost, got "${host}"`);
+    throw new ConfigError(
+      'TEMPORAL_METRICS_PORT',
+      `needs HOST to be an IP address or localhost, got "${host}"`,
+    );
   return { metricsPort, temporalMetricsPort: first };
 }
 

@@ -111,7 +111,9 @@ export async function openTemporal(
   // With the SDK's metrics on, the client goes through its core too, so starts, signals and updates are measured.
   const native = config.temporalMetricsPort !== null;
   if (native && installedMetricsUrl === undefined)
-    throw new Error('openTemporal: installTemporalRuntime(log, config) must run first when TEMPORAL_METRICS_PORT is set');
+    throw new Error(
+      'openTemporal: installTemporalRuntime(log, config) must run first when TEMPORAL_METRICS_PORT is set',
+    );
   const client = await connectClient(
     address,
     config.temporalNamespace,
@@ -150,7 +152,9 @@ export function installTemporalRuntime(
   config: Pick<Config, 'host' | 'temporalMetricsPort'> = { host: '127.0.0.1', temporalMetricsPort: null },
 ): string | null {
   const bindAddress =
-    config.temporalMetricsPort === null ? null : temporalMetricsBindAddress(config, config.temporalMetricsPort);
+    config.temporalMetricsPort === null
+      ? null
+      : temporalMetricsBindAddress(config, config.temporalMetricsPort);
   const url = bindAddress === null ? null : `http://${bindAddress}/metrics`;
   if (installedMetricsUrl !== undefined) {
     // A second call asking for metrics the first did not start would otherwise be silently without them.
@@ -235,12 +239,12 @@ export async function runApi(
   // Under the cluster primary the port is the primary's (the sum of every process); a process answers its asks.
   if (metrics && cluster.isWorker) answerClusterScrapes(metrics.registry);
   else if (metrics) {
-    const listener = await serveMetrics(config.metricsPort!, config.host, () => metrics.registry.metrics()).catch(
-      async (err: unknown) => {
-        await stop();
-        throw err;
-      },
-    );
+    const listener = await serveMetrics(config.metricsPort!, config.host, () =>
+      metrics.registry.metrics(),
+    ).catch(async (err: unknown) => {
+      await stop();
+      throw err;
+    });
     stops.push(listener.close);
     metricsUrl = listener.url;
   }

@@ -38,7 +38,9 @@ describe('config: METRICS_PORT and TEMPORAL_METRICS_PORT', () => {
     expect(e.variable).to.equal('METRICS_PORT');
     expect(e.message).to.match(/must differ from PORT \(3000\)/);
     expect(refusal({ METRICS_PORT: '3000' }).variable, 'the default PORT too').to.equal('METRICS_PORT');
-    expect(refusal({ PORT: '4000', TEMPORAL_METRICS_PORT: '4000' }).variable).to.equal('TEMPORAL_METRICS_PORT');
+    expect(refusal({ PORT: '4000', TEMPORAL_METRICS_PORT: '4000' }).variable).to.equal(
+      'TEMPORAL_METRICS_PORT',
+    );
   });
 
   it('refuses the two metrics ports on one port', () => {
@@ -65,9 +67,10 @@ describe('config: METRICS_PORT and TEMPORAL_METRICS_PORT', () => {
     const e = refusal({ HOST: 'api.internal', TEMPORAL_METRICS_PORT: '9465' });
     expect(e.variable).to.equal('TEMPORAL_METRICS_PORT');
     expect(e.message).to.match(/IP address or localhost, got "api.internal"/);
-    expect(loadConfig({ HOST: 'api.internal', METRICS_PORT: '9464' }).metricsPort, 'node binds names').to.equal(
-      9464,
-    );
+    expect(
+      loadConfig({ HOST: 'api.internal', METRICS_PORT: '9464' }).metricsPort,
+      'node binds names',
+    ).to.equal(9464);
     expect(temporalMetricsBindAddress({ host: 'localhost' }, 9465)).to.equal('127.0.0.1:9465');
     expect(temporalMetricsBindAddress({ host: '0.0.0.0' }, 9465)).to.equal('0.0.0.0:9465');
     expect(temporalMetricsBindAddress({ host: '::' }, 9465)).to.equal('[::]:9465');
