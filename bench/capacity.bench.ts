@@ -145,6 +145,24 @@ async function workflowsSince(stack: Stack, since: Date) {
   return out;
 }
 
+/**
+ * What a workflow's history asks of the server's task queues and timers, counted from its events: workflow tasks
+ * (each a dispatch to a worker and a persistence write), activity tasks, timers and signals.
+ */
+async function taskCounts(stack: Stack, workflowId: string) {
+  const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+  const counts = { workflowTasks: 0, activityTasks: 0, timers: 0, signals: 0, updates: 0 };
+  for (const e of history.events ?? []) {
+    if (e.workflowTaskCompletedEventAttributes) counts.workflowTasks++;
+    else if (e.activityTaskScheduledEventAttributes) counts.activityTasks++;
+    else if (e.timerStartedEventAttributes) counts.timers++;
+    else if (e.workflowExecutionSignaledEventAttributes) counts.signals++;
+    else if (e.workflowExecutionUpdateAcceptedEventAttributes) counts.updates++;
+  }
+  return counts;
+}
+type Tasks = Awaited<ReturnType<typeof taskCounts>>;
+
 /** Waits until a workflow's history stops growing (no new event for 1.5 s); returns its length. */
 async function settledLength(stack: Stack, workflowId: string): Promise<number> {
   let last = -1;
@@ -185,7 +203,7 @@ interface PhaseResult {
   flows: number;
   seconds: number;
   /** Per workflow type: how many per flow, mean events and bytes each, and whether they are still open. */
-  workflows: Record<string, { perFlow: number; events: number; bytes: number; open: number }>;
+  workflows: Record<string, { perFlow: number; events: number; bytes: number; open: number; tasks: Tasks }>;
   eventsPerFlow: number;
   historyBytesPerFlow: number;
   appDbBytesPerFlow: number;
@@ -242,7 +260,12 @@ async function phase(stack: Stack, world: World, kind: Kind): Promise<PhaseResul
   const byType: PhaseResult['workflows'] = {};
   for (const type of new Set(all.map((w) => w.type))) {
     const ws = all.filter((w) => w.type === type);
+    const sample = await Promise.all(ws.slice(0, 10).map((w) => taskCounts(stack, w.id)));
+    const tasks = Object.fromEntries(
+      (Object.keys(sample[0]) as (keyof Tasks)[]).map((k) => [k, r1(mean(sample.map((t) => t[k])))]),
+    ) as Tasks;
     byType[type] = {
+      tasks,
       perFlow: r1((ws.length / FLOWS) * 100) / 100,
       events: r1(mean(ws.map((w) => w.events))),
       bytes: Math.round(mean(ws.map((w) => w.bytes))),
@@ -279,11 +302,20 @@ async function phase(stack: Stack, world: World, kind: Kind): Promise<PhaseResul
 /** One re-plan of each open reminder workflow, woken by its signal: events and bytes one wake adds. */
 async function wakeCost(stack: Stack, ids: string[]) {
   const before = await Promise.all(ids.map((id) => stack.temporal.workflow.getHandle(id).describe()));
+  const cpuBefore = cpuNow(stack);
   await Promise.all(ids.map((id) => stack.temporal.workflow.getHandle(id).signal(appointmentChangedSignal)));
   await Promise.all(ids.map((id) => settledLength(stack, id)));
+  // Read before the describes below, which cost the server CPU of their own; the settle wait's describes are in.
+  const cpuAfter = cpuNow(stack);
   const after = await Promise.all(ids.map((id) => stack.temporal.workflow.getHandle(id).describe()));
   return {
     workflows: ids.length,
+    cpuMsPerWake: Object.fromEntries(
+      (Object.keys(cpuBefore) as (keyof Cpu)[]).map((k) => [
+        k,
+        r1((cpuAfter[k] - cpuBefore[k]) / ids.length),
+      ]),
+    ) as Cpu,
     eventsPerWake: r1(mean(after.map((a, i) => a.historyLength - before[i].historyLength))),
     bytesPerWake: Math.round(mean(after.map((a, i) => (a.historySize ?? 0) - (before[i].historySize ?? 0)))),
   };
@@ -334,18 +366,18 @@ function write(r: {
   concurrency: number;
   minutes: number;
   phases: PhaseResult[];
-  wake: { workflows: number; eventsPerWake: number; bytesPerWake: number };
+  wake: { workflows: number; eventsPerWake: number; bytesPerWake: number; cpuMsPerWake: Cpu };
 }): void {
   const types = [...new Set(r.phases.flatMap((p) => Object.keys(p.workflows)))].sort();
   const perType = [
-    '| flow | workflow type | per flow | events each | history bytes each | still open |',
-    '|---|---|---:|---:|---:|---:|',
+    '| flow | workflow type | per flow | events each | history bytes each | still open | workflow tasks | activity tasks | timers | signals | updates |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.phases.flatMap((p) =>
       types
         .filter((t) => p.workflows[t])
         .map(
           (t) =>
-            `| ${p.kind} | ${t} | ${p.workflows[t].perFlow} | ${p.workflows[t].events} | ${p.workflows[t].bytes} | ${p.workflows[t].open} |`,
+            `| ${p.kind} | ${t} | ${p.workflows[t].perFlow} | ${p.workflows[t].events} | ${p.workflows[t].bytes} | ${p.workflows[t].open} | ${p.workflows[t].tasks.workflowTasks} | ${p.workflows[t].tasks.activityTasks} | ${p.workflows[t].tasks.timers} | ${p.workflows[t].tasks.signals} | ${p.workflows[t].tasks.updates} |`,
         ),
     ),
   ];
@@ -389,13 +421,18 @@ function write(r: {
     '',
     '## Per workflow type',
     '',
+    'Task columns: per workflow, counted from the full histories of up to 10 of each type (workflow tasks completed,',
+    'activities scheduled, timers started, signals and updates received).',
+    '',
     ...perType,
     '',
     `## A day of an open appointment`,
     '',
     `One wake of each of the ${r.wake.workflows} open reminder workflows (the appointmentChanged signal runs the`,
     "same steps as the daily re-plan and a reminder's wake: a workflow task, the planReminders activity, a new timer):",
-    `**${r.wake.eventsPerWake} events, ${r.wake.bytesPerWake} bytes** per wake.`,
+    `**${r.wake.eventsPerWake} events, ${r.wake.bytesPerWake} bytes** per wake; CPU per wake (ms): API ${r.wake.cpuMsPerWake.api},`,
+    `worker ${r.wake.cpuMsPerWake.worker}, Temporal ${r.wake.cpuMsPerWake.temporal}, PostgreSQL ${r.wake.cpuMsPerWake.postgres}`,
+    "(the bench's describes while it waits for the histories to settle are in the Temporal figure: an upper bound).",
     '',
     '## Where the app database rows went (per flow, by table: rows added and their bytes)',
     '',
