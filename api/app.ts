@@ -47,6 +47,7 @@ import { calendarFeedRoutes } from './calendarFeed';
 import { reminderOptOutRoutes } from './reminderOptOut';
 import type { Store } from '../models/store';
 import { compressionMiddleware, type HttpCompression } from './compression';
+import type { HttpMetrics } from './metrics';
 
 /**
  * What the API reads of the process's configuration. app/config.ts builds the whole of it at boot and hands it
@@ -84,6 +85,8 @@ export interface AppDeps {
   clock: Clock;
   log: Logger;
   mailer: Mailer;
+  /** METRICS_PORT set: every request is timed and counted by route pattern (api/metrics.ts). */
+  metrics?: HttpMetrics;
 }
 
 /** The Express app: health, portal and staff routes, OpenAPI, one problem+json error handler. */
@@ -190,6 +193,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // First, so every answer is counted, the codec endpoint's and refusals by later middleware included.
+  if (deps.metrics) app.use(deps.metrics.middleware);
   // Before the API's own CORS and body limit: the Temporal UI calls it cross-origin, with large bodies.
   if (config.codecKeys)
     app.use(

@@ -56,6 +56,13 @@ export interface Config {
    * a workflow pushed out replays its history on its next task (CPU on that task instead of memory all week).
    */
   workerMaxCachedWorkflows: number;
+  /** METRICS_PORT: the API's HTTP metrics (/metrics) on a listener of their own at HOST; null: not collected. */
+  metricsPort: number | null;
+  /**
+   * TEMPORAL_METRICS_PORT: the Temporal SDK runtime's Prometheus exporter (workers, and the API's client); null: off.
+   * With API_PROCESSES > 1 each API process takes the next port (this one up to this + API_PROCESSES - 1).
+   */
+  temporalMetricsPort: number | null;
 }
 
 /** Express trust-proxy values: all or none, a hop count, or addresses, CIDRs and Express's named ranges. */
@@ -262,6 +269,7 @@ export function loadConfig(env: Env = process.env): Config {
     availabilityCache: bool(env, 'AVAILABILITY_CACHE', true),
     // 0 turns the cache off (every task replays); the SDK itself refuses 1. Upper bound: far past any 1 GB worker.
     workerMaxCachedWorkflows: workerCache(env),
+    ...metricsPorts(env, port),
   };
 }
 
@@ -270,4 +278,45 @@ function workerCache(env: Env): number {
   if (n === 1)
     throw new ConfigError('WORKER_MAX_CACHED_WORKFLOWS', 'must be 0 (no cache) or at least 2, got 1');
   return n;
+}
+
+/**
+ * METRICS_PORT and TEMPORAL_METRICS_PORT, checked against each other and PORT here: a clash would otherwise surface as
+ * EADDRINUSE in one process of several, or (the SDK's exporter binds in native code) as a worker that will not start.
+ * The SDK's exporter binds an IP address, not a name, so HOST must be one (or localhost) when it is on.
+ */
+function metricsPorts(env: Env, port: number): Pick<Config, 'metricsPort' | 'temporalMetricsPort'> {
+  const metricsPort = optional(env, 'METRICS_PORT') === null ? null : int(env, 'METRICS_PORT', 0, 1, 65535);
+  const processes = int(env, 'API_PROCESSES', 1, 1, 64);
+  if (metricsPort !== null && metricsPort === port)
+    throw new ConfigError(
+      'METRICS_PORT',
+      `must differ from PORT (${port}): metrics are not served to the public`,
+    );
+  if (optional(env, 'TEMPORAL_METRICS_PORT') === null) return { metricsPort, temporalMetricsPort: null };
+  const first = int(env, 'TEMPORAL_METRICS_PORT', 0, 1, 65535);
+  const last = first + processes - 1;
+  const range = processes > 1 ? `${first}-${last} (one port per API process)` : String(first);
+  if (last > 65535)
+    throw new ConfigError(
+      'TEMPORAL_METRICS_PORT',
+      `with API_PROCESSES=${processes} needs ports up to ${last}`,
+    );
+  if (port >= first && port <= last)
+    throw new ConfigError('TEMPORAL_METRICS_PORT', `${range} must not include PORT (${port})`);
+  if (metricsPort !== null && metricsPort >= first && metricsPort <= last)
+    throw new ConfigError('TEMPORAL_METRICS_PORT', `${range} must not include METRICS_PORT (${metricsPort})`);
+  const host = str(env, 'HOST', '');
+  if (host !== '' && host !== 'localhost' && isIP(host) === 0)
+    throw new ConfigError(
+      'TEMPORAL_METRICS_PORT',
+      `needs HOST to be an IP address or localhost, got "${host}"`,
+    );
+  return { metricsPort, temporalMetricsPort: first };
+}
+
+/** Where the SDK's exporter binds: an IP address and port (it takes no host names). */
+export function temporalMetricsBindAddress(config: Pick<Config, 'host'>, port: number): string {
+  const ip = config.host === 'localhost' ? '127.0.0.1' : config.host;
+  return isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import http from 'node:http';
+import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import {
@@ -16,7 +17,9 @@ import { connectClient, connectWorker, ensureSearchAttributes } from '../tempora
 import { startDevServer } from '../temporal/devServer';
 import { createBookingWorker } from '../temporal/worker';
 import { createApp } from '../api/app';
-import type { Config } from './config';
+import { createHttpMetrics } from '../api/metrics';
+import { answerClusterScrapes, serveMetrics } from '../api/metricsServer';
+import { temporalMetricsBindAddress, type Config } from './config';
 import { resolveAuthSecret } from './secret';
 import { resolveCodecKeys } from '../temporal/codecKeys';
 import { createMailer } from './mailer';
@@ -105,17 +108,25 @@ export async function openTemporal(
     address = server.address;
     uiUrl = server.uiUrl;
   }
+  // With the SDK's metrics on, the client goes through its core too, so starts, signals and updates are measured.
+  const native = config.temporalMetricsPort !== null;
+  if (native && installedMetricsUrl === undefined)
+    throw new Error(
+      'openTemporal: installTemporalRuntime(log, config) must run first when TEMPORAL_METRICS_PORT is set',
+    );
   const client = await connectClient(
     address,
     config.temporalNamespace,
     resolveCodecKeys(config.codecKeys, config.dataDir),
+    { native },
   );
   stops.unshift(() => client.connection.close());
   await ensureSearchAttributes(client, config.temporalNamespace);
   return { client, address, uiUrl, stops };
 }
 
-let runtimeInstalled = false;
+/** The SDK exporter's address once the runtime is installed (null: installed without metrics). */
+let installedMetricsUrl: string | null | undefined;
 
 /**
  * Where the SDK's log lines go: our logger (errors summarised by its serializers). A failed activity attempt is
@@ -130,16 +141,36 @@ export function temporalLogSink(log: Logger) {
   };
 }
 
-/** Routes the Temporal SDK's own logs (worker, core) through our logger, at warn and above. Once per process. */
-export function installTemporalRuntime(log: Logger): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
+/**
+ * Routes the Temporal SDK's own logs (worker, core) through our logger, at warn and above, and with
+ * TEMPORAL_METRICS_PORT set starts its Prometheus exporter (workflow-task and activity latencies, polls, the client's
+ * requests). Once per process, before any connection: the SDK reads these options when it creates its runtime.
+ * Returns the exporter's /metrics address, or null.
+ */
+export function installTemporalRuntime(
+  log: Logger,
+  config: Pick<Config, 'host' | 'temporalMetricsPort'> = { host: '127.0.0.1', temporalMetricsPort: null },
+): string | null {
+  const bindAddress =
+    config.temporalMetricsPort === null
+      ? null
+      : temporalMetricsBindAddress(config, config.temporalMetricsPort);
+  const url = bindAddress === null ? null : `http://${bindAddress}/metrics`;
+  if (installedMetricsUrl !== undefined) {
+    // A second call asking for metrics the first did not start would otherwise be silently without them.
+    if (url !== null && url !== installedMetricsUrl)
+      throw new Error(`the Temporal runtime is already installed without the metrics exporter at ${url}`);
+    return installedMetricsUrl;
+  }
   Runtime.install({
     // Signals are ours (lifecycle below): the SDK's own hook would shut the worker down and end the process
     // behind our back, before the API has drained and the database closed.
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', temporalLogSink(log)),
+    ...(bindAddress === null ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress } } } }),
   });
+  installedMetricsUrl = url;
+  return url;
 }
 
 /** Starts the worker; its stopper drains in-flight tasks before returning. */
@@ -181,14 +212,16 @@ export async function runWorker(
 export async function runApi(
   config: Config,
   deps: { db: Store; temporal: Client; clock: Clock; log: Logger },
-): Promise<{ server: http.Server; url: string; stops: Stopper[] }> {
+): Promise<{ server: http.Server; url: string; metricsUrl: string | null; stops: Stopper[] }> {
   const authSecret = resolveAuthSecret(config.authSecret, config.dataDir);
   const log = deps.log.child({ part: 'api' });
+  const metrics = config.metricsPort === null ? undefined : createHttpMetrics();
   const app = createApp({
     ...deps,
     config: { ...config, authSecret, codecKeys: resolveCodecKeys(config.codecKeys, config.dataDir) },
     log,
     mailer: createMailer(config, log),
+    metrics,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -201,7 +234,22 @@ export async function runApi(
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-  return { server, url: `http://localhost:${port}`, stops: [stop] };
+  const stops: Stopper[] = [];
+  let metricsUrl: string | null = null;
+  // Under the cluster primary the port is the primary's (the sum of every process); a process answers its asks.
+  if (metrics && cluster.isWorker) answerClusterScrapes(metrics.registry);
+  else if (metrics) {
+    const listener = await serveMetrics(config.metricsPort!, config.host, () =>
+      metrics.registry.metrics(),
+    ).catch(async (err: unknown) => {
+      await stop();
+      throw err;
+    });
+    stops.push(listener.close);
+    metricsUrl = listener.url;
+  }
+  // The API drains first; the metrics listener goes last, so a final scrape still sees the drained requests.
+  return { server, url: `http://localhost:${port}`, metricsUrl, stops: [stop, ...stops] };
 }
 
 /** Runs the stoppers in order once; returns whether every one succeeded. */

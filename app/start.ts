@@ -30,9 +30,9 @@ async function main(): Promise<void> {
   const print = (line: string) => console.log(line);
   const stops: Stopper[] = [];
   const life = lifecycle(() => stops, print);
-  // Before the dev server or any worker exists: the SDK's runtime is configured once per process.
-  installTemporalRuntime(log);
   try {
+    // Before the dev server or any worker exists: the SDK's runtime is configured once per process.
+    const temporalMetricsUrl = installTemporalRuntime(log, config);
     const database = await openDatabase(config, { allowEmbedded: true, progress: print });
     stops.unshift(...database.stops);
     await migrateDatabase(database.db, print);
@@ -68,6 +68,8 @@ async function main(): Promise<void> {
     print(`  Client portal: ${config.publicUrl}/portal/demo`);
     print(`  Dashboard:     ${config.publicUrl}/app`);
     print(`  Temporal UI:   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`);
+    if (api.metricsUrl) print(`  HTTP metrics:  ${api.metricsUrl}`);
+    if (temporalMetricsUrl) print(`  SDK metrics:   ${temporalMetricsUrl}   (Temporal worker and client)`);
     if (config.seedDemo) {
       print(
         `  Demo sign-in:  ${demoAccounts.map((a) => a.email).join(', ')}  password: ${config.demoPassword}`,

@@ -19,8 +19,8 @@ async function main(): Promise<void> {
     () => stops,
     (line) => log.info(line),
   );
-  installTemporalRuntime(log);
   try {
+    const temporalMetricsUrl = installTemporalRuntime(log, config);
     const database = await openDatabase(config, { allowEmbedded: false });
     stops.unshift(...database.stops);
     const temporal = await openTemporal(config, { allowDevServer: false });
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       address: temporal.address,
     });
     stops.unshift(...worker.stops);
-    log.info({ taskQueue: config.taskQueue }, 'worker running');
+    log.info({ taskQueue: config.taskQueue, temporalMetricsUrl }, 'worker running');
   } catch (err) {
     await life.failed(err);
   }

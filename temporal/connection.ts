@@ -5,9 +5,19 @@ import { status } from '@grpc/grpc-js';
 import { bookingSearchAttributes } from './searchAttributes';
 import { codecDataConverter, type CodecKey } from './codec';
 
-/** Opens a client connection to a Temporal frontend; what it sends is encrypted with the first key. */
-export async function connectClient(address: string, namespace: string, keys: CodecKey[]): Promise<Client> {
-  const connection = await Connection.connect({ address });
+/**
+ * Opens a client connection to a Temporal frontend; what it sends is encrypted with the first key. `native`: through
+ * the SDK's Rust core (as the worker connects) instead of grpc-js, so the calls show in the runtime's metrics.
+ */
+export async function connectClient(
+  address: string,
+  namespace: string,
+  keys: CodecKey[],
+  opts: { native?: boolean } = {},
+): Promise<Client> {
+  const connection = opts.native
+    ? await NativeConnection.connect({ address })
+    : await Connection.connect({ address });
   return new Client({ connection, namespace, dataConverter: codecDataConverter(keys) });
 }
 
