@@ -278,7 +278,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       });
     });
     workers.forEach((worker, i) => {
-      worker.spec.env = appEnv({ TEMPORAL_METRICS_PORT: String(ports.workers[i].temporalMetrics) });
+      const env = appEnv({ TEMPORAL_METRICS_PORT: String(ports.workers[i].temporalMetrics) });
+      // startWorker() knows a worker polls by its "worker running" line, which is written at info.
+      if (!['trace', 'debug', 'info'].includes(env.LOG_LEVEL ?? 'info')) env.LOG_LEVEL = 'info';
+      worker.spec.env = env;
     });
   };
   const startApi = async (i: number) => {

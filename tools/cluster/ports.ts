@@ -79,8 +79,13 @@ export async function ephemeralPorts(counts: { apis: number; workers: number }):
     }
   };
   const temporal = {} as TemporalPorts;
-  for (const key of Object.keys(temporalPortsFrom(0)) as (keyof TemporalPorts)[])
-    temporal[key] = await next();
+  for (const key of Object.keys(temporalPortsFrom(0)) as (keyof TemporalPorts)[]) {
+    // Temporal stores membership ports in a smallint column (cluster_membership.rpc_port): an ephemeral port
+    // above 32767 makes the server exit at start ("out of range for type smallint"), so those come from the
+    // cluster's own range, clear of the defaults a running `stack:cluster` uses.
+    temporal[key] = key.endsWith('Membership') ? await freePortIn(7350, 7399, taken) : await next();
+    taken.add(temporal[key]);
+  }
   const apis = [];
   for (let i = 0; i < counts.apis; i++)
     apis.push({ http: await next(), metrics: await next(), temporalMetrics: await next() });
@@ -98,6 +103,24 @@ export function allPorts(p: ClusterPorts): number[] {
     ...p.apis.flatMap((a) => [a.http, a.metrics, a.temporalMetrics]),
     ...p.workers.map((w) => w.temporalMetrics),
   ];
+}
+
+/** A port from lo to hi (inclusive) that can be bound now and is not in taken, tried in random order. */
+export async function freePortIn(lo: number, hi: number, taken: Set<number>): Promise<number> {
+  const candidates = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
+    .filter((p) => !taken.has(p))
+    .sort(() => Math.random() - 0.5);
+  for (const port of candidates) if (await canBind(port)) return port;
+  throw new Error(`no free port from ${lo} to ${hi}`);
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 /** A port nothing listens on at this moment. */

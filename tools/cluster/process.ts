@@ -163,6 +163,12 @@ export class ClusterProcess {
     clearTimeout(timer);
   }
 
+  /** SIGKILL without waiting: for a process 'exit' handler, where nothing asynchronous runs any more. */
+  killNow(): void {
+    this.expectingExit = true;
+    this.child?.kill('SIGKILL');
+  }
+
   /** Stops it the clean way (its stop signal, then SIGKILL after its grace). */
   stop(): Promise<void> {
     return this.kill(this.spec.stopSignal ?? 'SIGTERM');
