@@ -29,10 +29,14 @@ export const GO_PACKAGES = {
   'temporal-ui-server': `github.com/temporalio/ui-server/v2/cmd/server@v${TEMPORAL_UI_VERSION}`,
 } as const;
 
-/** Docker images of the same versions (compose). */
+/**
+ * Docker images of the same versions (compose). admin-tools is published per minor line since 1.29 (`1.29`, no
+ * `1.29.1` tag: temporalio/temporal#8431); its schema folders are those of the line, which patch releases do not
+ * change.
+ */
 export const IMAGES = {
   server: `temporalio/server:${TEMPORAL_SERVER_VERSION}`,
-  adminTools: `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`,
+  adminTools: `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION.split('.').slice(0, 2).join('.')}`,
   ui: `temporalio/ui:${TEMPORAL_UI_VERSION}`,
 } as const;
 
