@@ -90,7 +90,11 @@ async function down(dataDir: string): Promise<void> {
   if (supervisor && (await stopRecorded(supervisor, 'SIGTERM', 120_000))) {
     print(`stopped the cluster started by pid ${supervisor.pid}`);
   }
-  // Whatever is left (the supervisor was killed): apps first, PostgreSQL last.
+  await stopLeftovers(dataDir);
+}
+
+/** Stops every recorded process but the supervisor: apps first, PostgreSQL last. */
+async function stopLeftovers(dataDir: string): Promise<void> {
   const order = (r: PidRecord) =>
     r.name === 'postgres'
       ? 3
@@ -153,7 +157,9 @@ async function up(env: NodeJS.ProcessEnv): Promise<void> {
     if (stopping) return;
     stopping = true;
     print(`${signal}: stopping (APIs and workers drain first, PostgreSQL last)`);
-    await cluster?.stop();
+    // Interrupted while starting: no handles yet, but every process started so far is recorded.
+    if (cluster) await cluster.stop();
+    else await stopLeftovers(opts.dataDir);
     fs.rmSync(supervisorFile, { force: true });
     print('stopped');
     process.exit(0);
@@ -163,6 +169,8 @@ async function up(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     cluster = await startCluster({ ...opts, log: print });
   } catch (err) {
+    // Stopped while starting: the start fails because its processes are being stopped; shutdown() exits.
+    if (stopping) return new Promise<never>(() => {});
     fs.rmSync(supervisorFile, { force: true });
     throw err;
   }
