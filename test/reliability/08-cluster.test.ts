@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { rootDir } from '../../app/config';
 import { startCluster, type Cluster } from '../../tools/cluster/cluster';
 import { ephemeralPorts } from '../../tools/cluster/ports';
 import { createDatabase } from '../../models/db';
@@ -287,5 +289,105 @@ describe('reliability: the production shape (real Temporal server on PostgreSQL,
     const { replays } = await expectFinalAsIntended(via(0), ids, intended, 300_000);
     const retried = tries.filter((n) => n > 1).length;
     this.test!.title += ` (${ids.length} requests, ${CONCURRENCY} clients; ${events.join('; ')}; ${retried} submissions retried; ${decisionRetries.length} decisions found already applied; ${replays} sends replayed by key)`;
+  });
+});
+
+/** `npm run stack:cluster` as a newcomer runs it: up, status, Ctrl-C, up again on the same data, down, purge. */
+describe('npm run stack:cluster: the command itself', function () {
+  this.timeout(300_000);
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'booking-cluster-cli-')), 'data');
+  // Bases inside the cluster's ranges, away from the defaults a developer's own cluster uses.
+  const env = {
+    ...process.env,
+    CLUSTER_DIR: dir,
+    API_COUNT: '1',
+    WORKER_COUNT: '1',
+    CLUSTER_POSTGRES_PORT: '55470',
+    CLUSTER_TEMPORAL_PORT: '7360',
+    CLUSTER_UI_PORT: '7390',
+    CLUSTER_API_PORT: '3480',
+    CLUSTER_API_METRICS_PORT: '3485',
+    CLUSTER_TEMPORAL_METRICS_PORT: '3490',
+  };
+  const cli = ['--import', 'tsx', 'tools/cluster/main.ts'];
+  const upProcesses: ChildProcess[] = [];
+
+  /** Runs a command to its end: its exit code and output. */
+  const run = (command: string) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [...cli, command], { cwd: rootDir, env });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+
+  /** Starts `up` and resolves once it printed its addresses, with the output so far and its end. */
+  const up = async () => {
+    const child = spawn(process.execPath, [...cli, 'up'], { cwd: rootDir, env });
+    upProcesses.push(child);
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await Promise.race([
+      (async () => {
+        while (!out.includes('Ctrl-C (or')) await sleep(200);
+      })(),
+      ended.then((code) => {
+        throw new Error(`up exited with ${code}:\n${out}`);
+      }),
+    ]);
+    return { child, output: () => out, ended };
+  };
+
+  after(async () => {
+    for (const child of upProcesses) child.kill('SIGINT');
+    await run('purge');
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  it('starts, reports every process running, stops on Ctrl-C, starts again on the same data, stops by `down`, purges', async function () {
+    const t0 = Date.now();
+    const first = await up();
+    const firstUp = Math.round((Date.now() - t0) / 1000);
+    for (const address of [
+      '127.0.0.1:3480',
+      '127.0.0.1:7360',
+      '127.0.0.1:7390',
+      '127.0.0.1:55470',
+      ':3485',
+      ':3490',
+      ':3491',
+    ])
+      expect(first.output(), address).to.include(address);
+    expect(first.output()).to.include('demo practice seeded');
+    const secrets = fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8');
+    const running = await run('status');
+    expect(running.code, running.out).to.equal(0);
+    for (const name of ['supervisor', 'postgres', 'temporal', 'ui', 'api1', 'worker1'])
+      expect(running.out).to.match(new RegExp(`${name}\\s+pid \\d+\\s+running`));
+    expect((await fetch('http://127.0.0.1:3480/readyz')).status).to.equal(200);
+
+    first.child.kill('SIGINT');
+    expect(await first.ended, first.output()).to.equal(0);
+    expect(first.output()).to.match(/\[cluster\] stopped$/m);
+    expect((await run('status')).code, 'nothing runs after Ctrl-C').to.equal(1);
+    expect(await fetch('http://127.0.0.1:3480/readyz').catch(() => null)).to.equal(null);
+
+    const second = await up();
+    expect(second.output(), 'the demo seed and migrations ran once').to.not.match(
+      /demo practice seeded|migrations applied/,
+    );
+    expect(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8'), 'the same secrets').to.equal(secrets);
+    const stopped = await run('down');
+    expect(stopped.code, stopped.out).to.equal(0);
+    expect(await second.ended).to.equal(0);
+    expect((await run('status')).code).to.equal(1);
+
+    const purged = await run('purge');
+    expect(purged.code, purged.out).to.equal(0);
+    expect(fs.existsSync(dir)).to.equal(false);
+    this.test!.title += ` (first up ${firstUp} s)`;
   });
 });
