@@ -290,6 +290,14 @@ describe('reliability: the production shape (real Temporal server on PostgreSQL,
     const retried = tries.filter((n) => n > 1).length;
     this.test!.title += ` (${ids.length} requests, ${CONCURRENCY} clients; ${events.join('; ')}; ${retried} submissions retried; ${decisionRetries.length} decisions found already applied; ${replays} sends replayed by key)`;
   });
+
+  it("scrapes the Temporal server's Prometheus endpoint on its configured port: the requests it served", async () => {
+    const res = await fetch(cluster.addresses.temporalMetrics);
+    expect(res.status).to.equal(200);
+    const text = await res.text();
+    for (const metric of ['service_requests', 'persistence_requests', 'task_latency_count'])
+      expect(text, metric).to.match(new RegExp(`^${metric}\\{`, 'm'));
+  });
 });
 
 /** `npm run stack:cluster` as a newcomer runs it: up, status, Ctrl-C, up again on the same data, down, purge. */
