@@ -59,6 +59,9 @@ describe('tools/cluster: the production shape on one machine', () => {
     expect(opts.ports.apis.map((a) => a.http)).to.deep.equal([3450, 3451, 3452]);
     expect(opts.ports.workers).to.have.length(1);
     expect(opts.ports.temporal.frontend).to.equal(DEFAULT_PORTS.temporal);
+    expect(optionsFromEnv({ RESEND_API_KEY: 're_x', AUTH_SECRET: 'not-passed' }).appEnv).to.deep.equal({
+      RESEND_API_KEY: 're_x',
+    });
     expect(() => optionsFromEnv({ API_COUNT: 'two' })).to.throw(/API_COUNT/);
     expect(() => optionsFromEnv({ CLUSTER_TEMPORAL_PORT: '80' })).to.throw(/CLUSTER_TEMPORAL_PORT/);
   });

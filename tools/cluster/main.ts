@@ -33,6 +33,16 @@ const PORT_VARIABLES: Record<keyof typeof DEFAULT_PORTS, string> = {
   temporalMetrics: 'CLUSTER_TEMPORAL_METRICS_PORT',
 };
 
+/** Variables handed on to every API and worker when set: real email, the public address, logging. */
+export const PASSED_THROUGH = [
+  'RESEND_API_KEY',
+  'RESEND_BASE_URL',
+  'EMAIL_FROM',
+  'PUBLIC_URL',
+  'TRUST_PROXY',
+  'LOG_LEVEL',
+];
+
 /** The cluster's options from the environment: API_COUNT, WORKER_COUNT, CLUSTER_DIR and the CLUSTER_*_PORT bases. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv) {
   const apiCount = count(env, 'API_COUNT', 2);
@@ -45,7 +55,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv) {
       throw new Error(`${name} must be a port from 1024 to 65000, got "${raw}"`);
     bases[key] = Number(raw);
   }
+  // The operator's own settings for the apps; everything else they need the cluster generates.
+  const appEnv: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) if (env[name]) appEnv[name] = env[name];
   return {
+    appEnv,
     apiCount,
     workerCount,
     dataDir: env.CLUSTER_DIR ? path.resolve(env.CLUSTER_DIR) : DEFAULT_CLUSTER_DIR,
