@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,8 @@ const CONCURRENCY = Number(process.env.CLUSTER_TEST_CONCURRENCY ?? 6);
  */
 describe('reliability: the production shape (real Temporal server on PostgreSQL, 2 APIs, 2 workers)', function () {
   this.timeout(600_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-cluster-'));
+  // Named now, made by the before hook: a run that filters this suite out leaves nothing behind.
+  const dir = path.join(os.tmpdir(), `booking-cluster-${randomUUID()}`);
   let cluster: Cluster;
   let capture: CaptureServer;
   let db: Store;
@@ -63,7 +65,7 @@ describe('reliability: the production shape (real Temporal server on PostgreSQL,
     }) as unknown as Stack;
 
   before(async function () {
-    fs.chmodSync(dir, 0o755);
+    fs.mkdirSync(dir, { mode: 0o755 });
     process.on('exit', killAll);
     capture = await startCaptureServer();
     const t0 = Date.now();
@@ -303,7 +305,7 @@ describe('reliability: the production shape (real Temporal server on PostgreSQL,
 /** `npm run stack:cluster` as a newcomer runs it: up, status, Ctrl-C, up again on the same data, down, purge. */
 describe('npm run stack:cluster: the command itself', function () {
   this.timeout(300_000);
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'booking-cluster-cli-')), 'data');
+  const dir = path.join(os.tmpdir(), `booking-cluster-cli-${randomUUID()}`);
   // Bases inside the cluster's ranges, away from the defaults a developer's own cluster uses.
   const env = {
     ...process.env,
@@ -352,7 +354,7 @@ describe('npm run stack:cluster: the command itself', function () {
   after(async () => {
     for (const child of upProcesses) child.kill('SIGINT');
     await run('purge');
-    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts, reports every process running, stops on Ctrl-C, starts again on the same data, stops by `down`, purges', async function () {
