@@ -3,10 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { rootDir } from '../../app/config';
+import {
+  HISTORY_SHARDS,
+  IMAGES,
+  NAMESPACE,
+  SCHEMA_DIR,
+  SCHEMA_STEPS,
+  SQL_PLUGIN,
+} from '../../tools/cluster/versions';
 
 // No Docker engine runs where the suite runs; this checks what can be checked without one.
 describe('docker-compose.yml', () => {
-  const compose = parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8')) as {
+  const compose = parse(fs.readFileSync(path.join(rootDir, 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  }) as {
     services: Record<
       string,
       {
@@ -68,5 +78,31 @@ describe('docker-compose.yml', () => {
       expect(services[name].environment!.TEMPORAL_CODEC_KEYS, name).to.match(/^\$\{TEMPORAL_CODEC_KEYS:\?/);
     }
     expect(services.api.environment!.TEMPORAL_UI_URL).to.include('8233');
+  });
+
+  // The cluster script (tools/cluster/) and compose describe one production shape: the same versions and steps.
+  it('runs the Temporal, admin-tools and UI versions, shard count and schema steps of `npm run stack:cluster`', () => {
+    expect(services.temporal.image).to.equal(IMAGES.server);
+    expect(services['temporal-admin-tools'].image).to.equal(IMAGES.adminTools);
+    expect(services['temporal-create-namespace'].image).to.equal(IMAGES.adminTools);
+    expect(services['temporal-ui'].image).to.equal(IMAGES.ui);
+    expect(services.temporal.environment!.NUM_HISTORY_SHARDS).to.equal(String(HISTORY_SHARDS));
+    expect(services.temporal.environment!.DB).to.equal(SQL_PLUGIN);
+    const setup = fs.readFileSync(path.join(rootDir, 'temporal/docker/setup-schema.sh'), 'utf8');
+    expect(setup).to.include(`--plugin ${SQL_PLUGIN}`);
+    for (const step of SCHEMA_STEPS) {
+      expect(setup).to.include(`--db ${step.database} create`);
+      expect(setup).to.include(`--db ${step.database} setup-schema -v 0.0`);
+      expect(setup).to.include(
+        `--db ${step.database} update-schema -d /etc/temporal/${SCHEMA_DIR}/${step.versioned}`,
+      );
+    }
+    const namespace = fs.readFileSync(path.join(rootDir, 'temporal/docker/create-namespace.sh'), 'utf8');
+    expect(namespace).to.include(`--retention ${NAMESPACE.retentionDays}d`);
+    expect(services['temporal-create-namespace'].environment!.DEFAULT_NAMESPACE).to.equal(NAMESPACE.name);
+    // The cluster script copies the same dynamic config file the compose server mounts.
+    expect(services.temporal.environment!.DYNAMIC_CONFIG_FILE_PATH).to.equal(
+      'config/dynamicconfig/development-sql.yaml',
+    );
   });
 });
