@@ -25,6 +25,8 @@ describe('docker-compose.yml', () => {
         environment?: Record<string, string>;
         volumes?: string[];
         command?: string[] | string;
+        expose?: string[];
+        ports?: string[];
       }
     >;
   };
@@ -55,6 +57,25 @@ describe('docker-compose.yml', () => {
         expect(configSource, `${name} sets ${variable}`).to.include(`'${variable}'`);
       }
     }
+  });
+
+  // Issue 17 item 3b: what an operator's Prometheus on the compose network scrapes.
+  it('serves the API HTTP metrics and the SDK metrics of the API and the worker on exposed, unpublished ports', () => {
+    const { api, worker, migrate } = services;
+    expect(api.environment!.METRICS_PORT).to.equal('9464');
+    expect(api.environment!.TEMPORAL_METRICS_PORT).to.equal('9465');
+    expect(worker.environment!.TEMPORAL_METRICS_PORT).to.equal('9465');
+    expect(worker.environment!.METRICS_PORT, 'the worker serves no HTTP metrics').to.equal(undefined);
+    expect(api.expose).to.have.members(['9464', '9465']);
+    expect(worker.expose).to.have.members(['9465']);
+    // Metrics stay on the compose network: nothing publishes them on the host.
+    for (const name of ['api', 'worker'])
+      expect((services[name].ports ?? []).join(' '), name).to.not.match(/946[45]/);
+    // migrate shares the booking-env anchor: the ports must not have leaked into it.
+    expect(migrate.environment!.METRICS_PORT).to.equal(undefined);
+    expect(migrate.environment!.TEMPORAL_METRICS_PORT).to.equal(undefined);
+    // The same variables as the rest: the ones app/config.ts reads (checked above), the shared ones kept.
+    expect(api.environment!.DATABASE_URL).to.equal(migrate.environment!.DATABASE_URL);
   });
 
   it('mounts files that exist in the repository', () => {
