@@ -13,6 +13,7 @@ import { createDatabase } from '../../models/db';
 import type { Store } from '../../models/store';
 import { codecDataConverter, parseCodecKeys } from '../../temporal/codec';
 import { requestWorkflowId } from '../../temporal/requests';
+import { scrape, type HistogramSummary, type Metrics } from '../../tools/metrics/scrape';
 import { startCaptureServer, type CaptureServer } from '../support/captureServer';
 import { httpClient } from '../support/http';
 import { fixturePassword } from '../fixtures';
@@ -299,6 +300,90 @@ describe('reliability: the production shape (real Temporal server on PostgreSQL,
     const text = await res.text();
     for (const metric of ['service_requests', 'persistence_requests', 'task_latency_count'])
       expect(text, metric).to.match(new RegExp(`^${metric}\\{`, 'm'));
+  });
+
+  // Issue 17 item 3b: once, at the end, what an operator's Prometheus would scrape from every API and worker. The
+  // test makes one request of its own first, so it holds when run alone; after the others the counts are theirs too.
+  it("scrapes every API's HTTP metrics and every API's and worker's Temporal SDK metrics on their configured ports", async function () {
+    const world = await aWorld(via(0), { clinicians: 1 });
+    const { id } = await approvedRequest(world);
+    await expectFinalAsIntended(via(1), [id], new Map([[id, 'approved']]), 120_000);
+    const { apiMetrics, apiTemporalMetrics, workerTemporalMetrics } = cluster.addresses;
+    const [apis, apiSdks, workers] = await Promise.all(
+      [apiMetrics, apiTemporalMetrics, workerTemporalMetrics].map((urls) =>
+        Promise.all(urls.map((u) => scrape(u))),
+      ),
+    );
+    expect(apis, 'every API has an HTTP metrics port').to.have.length(cluster.apis.length);
+    expect(workers, 'every worker has an SDK metrics port').to.have.length(cluster.workers.length);
+
+    const requests = (m: Metrics[], route: string, status: string) =>
+      m.reduce((n, page) => n + page.sum('http_requests_total', { route, status_code: status }), 0);
+    const routes = new Map<string, number>();
+    for (const page of apis)
+      for (const s of page.find('http_requests_total'))
+        routes.set(
+          `${s.labels.method} ${s.labels.route} ${s.labels.status_code}`,
+          (routes.get(`${s.labels.method} ${s.labels.route} ${s.labels.status_code}`) ?? 0) + s.value,
+        );
+    // The test's own request went in through API 1 and was approved through API 2.
+    expect(
+      apis[0].sum('http_requests_total', { route: '/portal/:slug/requests', status_code: '201' }),
+    ).to.be.above(0);
+    expect(
+      apis[1].sum('http_requests_total', {
+        route: '/api/appointment-requests/:id/approve',
+        status_code: '200',
+      }),
+    ).to.be.above(0);
+    for (const [route, status] of [
+      ['/portal/:slug/email-verifications', '202'],
+      ['/portal/:slug/requests', '201'],
+      ['/api/appointment-requests/:id/approve', '200'],
+      ['/readyz', '200'],
+    ])
+      expect(requests(apis, route, status), `${route} ${status}`).to.be.above(0);
+    const submitLatency = apis
+      .map((page) => page.histogram('http_request_duration_seconds', { route: '/portal/:slug/requests' }))
+      .filter((h): h is HistogramSummary => h !== null);
+    expect(
+      submitLatency.reduce((n, h) => n + h.count, 0),
+      'submission latencies observed',
+    ).to.be.above(0);
+
+    // The APIs' Temporal clients went through the SDK's core: their requests (workflow starts, updates) are counted.
+    for (const [i, page] of apiSdks.entries())
+      expect(page.sum('temporal_request'), `API ${i + 1}'s client requests`).to.be.above(0);
+    const summed = (name: string, match: Record<string, RegExp>) => {
+      const hs = workers
+        .map((w) => w.histogram(name, match))
+        .filter((h): h is HistogramSummary => h !== null);
+      return { count: hs.reduce((n, h) => n + h.count, 0), each: hs };
+    };
+    const tasks = summed('temporal_workflow_task_execution_latency', { workflow_type: /./ });
+    const activities = summed('temporal_activity_execution_latency', { activity_type: /./ });
+    expect(tasks.count, 'workflow tasks run').to.be.above(0);
+    expect(activities.count, 'activities run').to.be.above(0);
+    for (const h of [...tasks.each, ...activities.each].filter((x) => x.count > 0)) {
+      expect(h.p50).to.be.above(0);
+      expect(h.p99).to.be.at.least(h.p50);
+    }
+    for (const [i, page] of workers.entries())
+      expect(
+        page.samples.some((s) => s.name.startsWith('temporal_')),
+        `worker ${i + 1} serves SDK metrics`,
+      ).to.equal(true);
+
+    const q = (h: HistogramSummary) =>
+      `p50 ${+h.p50.toPrecision(3)} / p99 ${+h.p99.toPrecision(3)} ms (${h.count})`;
+    const lines = [
+      'HTTP requests by route and status (every API):',
+      ...[...routes.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${k}: ${n}`),
+      ...tasks.each.map((h, i) => `worker ${i + 1} workflow-task execution: ${q(h)}`),
+      ...activities.each.map((h, i) => `worker ${i + 1} activity execution: ${q(h)}`),
+    ];
+    console.log(lines.map((l) => `      ${l}`).join('\n'));
+    this.test!.title += ` (${tasks.count} workflow tasks, ${activities.count} activities)`;
   });
 });
 
