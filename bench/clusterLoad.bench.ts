@@ -12,8 +12,9 @@
  *     the histograms), the API's own route latency from METRICS_PORT, and the real server's service latency.
  * New-client addresses are verified before each window (bench/support/verifiedAddresses.ts).
  * Knobs: BENCH_SECONDS (per level, default 10), BENCH_CLIENTS (levels, default "10,50"), API_COUNT and
- * WORKER_COUNT (the real server's, default 2 and 2), BENCH_DESCRIBE (workflows described per level, default 20).
- * Smoke: BENCH_SECONDS=3 BENCH_CLIENTS=10 API_COUNT=1 WORKER_COUNT=1.
+ * WORKER_COUNT (the real server's, default 2 and 2), BENCH_DESCRIBE (workflows described per level, default 20),
+ * BENCH_WARM_SECONDS (default 3).
+ * Smoke (about 70 s here): BENCH_SECONDS=2 BENCH_CLIENTS=10 BENCH_WARM_SECONDS=1 API_COUNT=1 WORKER_COUNT=1.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -49,13 +50,16 @@ const LEVELS = (process.env.BENCH_CLIENTS ?? '10,50').split(',').map(Number);
 const API_COUNT = Number(process.env.API_COUNT ?? 2);
 const WORKER_COUNT = Number(process.env.WORKER_COUNT ?? 2);
 const DESCRIBE = Number(process.env.BENCH_DESCRIBE ?? 20);
-const WARM_SECONDS = 3;
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const quantile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
 };
+/** Progress with the seconds since the start, so a slow phase shows. */
+const began = performance.now();
+const say = (line: string) => console.log(`[${Math.round((performance.now() - began) / 1000)} s] ${line}`);
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 /** One stack under test, whichever server it runs on. */
@@ -234,7 +238,7 @@ async function measure(target: Target): Promise<TargetResult> {
   submitted += warm.ids.length;
   await quiesce(target, submitted);
   const warmRate = warm.ids.length / warm.seconds;
-  console.log(`  ${target.name}: warm-up ${r1(warmRate)} req/s`);
+  say(`${target.name}: warm-up ${r1(warmRate)} req/s`);
   const submitRoute =
     (await scrapeAll(target.apiMetrics))
       .flatMap((m) => m.labelValues('http_requests_total', 'route', { method: 'POST' }))
@@ -295,8 +299,8 @@ async function measure(target: Target): Promise<TargetResult> {
       latencies: latencies(before, after, submitRoute),
     });
     const l = levels.at(-1)!;
-    console.log(
-      `  ${target.name}, ${clients} clients: ${l.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${l.other} other answers`,
+    say(
+      `${target.name}, ${clients} clients: ${l.rps} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, ${l.other} other answers`,
     );
   }
   return { name: target.name, describe: target.describe, levels };
@@ -412,7 +416,7 @@ async function main(): Promise<void> {
   const results: TargetResult[] = [];
   // One after the other, never both up at once: each has the machine to itself (and the other engineers).
   for (const start of [devTarget, clusterTarget]) {
-    console.log(`starting the ${start === devTarget ? 'dev-server stack' : 'real-server cluster'}…`);
+    say(`starting the ${start === devTarget ? 'dev-server stack' : 'real-server cluster'}…`);
     const target = await start();
     try {
       results.push(await measure(target));
