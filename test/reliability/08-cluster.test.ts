@@ -147,6 +147,12 @@ describe('reliability: the production shape (real Temporal server on PostgreSQL,
     expect(verified.status, JSON.stringify(verified.body)).to.equal(200);
     const clientToken = verified.body.token as string;
     for (const i of [0, 1]) {
+      // Each API serves the browser app itself: a fresh clone's first `up` builds it, production never does.
+      for (const page of ['/app', `/portal/${slug}`]) {
+        const html = await fetch(cluster.addresses.apis[i] + page, { headers: { accept: 'text/html' } });
+        expect(html.status, `API ${i + 1} ${page}`).to.equal(200);
+        expect(await html.text(), `API ${i + 1} ${page}`).to.match(/<script type="module"/);
+      }
       const mine = await via(i).http.get(`/portal/${slug}/me/requests`, { token: clientToken });
       expect(mine.status, `API ${i + 1}`).to.equal(200);
       expect(JSON.stringify(mine.body), `API ${i + 1}`).to.include(id);

@@ -18,6 +18,7 @@ import { seedDemoPractice } from '../../models/seed';
 import { connectClient, ensureSearchAttributes } from '../../temporal/connection';
 import { parseCodecKeys } from '../../temporal/codec';
 import { ensureClusterBinaries } from './build';
+import { ensureWebBuild, webBuildStale } from '../../app/webBuild';
 import { ClusterProcess } from './process';
 import { portsFromBases, type ClusterPorts } from './ports';
 import { ensureRoles, preparePostgres, waitForPostgres } from './postgres';
@@ -163,7 +164,15 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     return result;
   };
 
-  const binaries = await timed('build', () => ensureClusterBinaries({ cacheDir: opts.cacheDir, log }));
+  const binaries = await timed('build', async () => {
+    // The APIs serve the dashboard and the portal from web/dist: a fresh clone has none, and production processes
+    // never build it themselves.
+    if (webBuildStale()) {
+      log('building the browser app (web/dist missing or stale)');
+      await ensureWebBuild();
+    }
+    return ensureClusterBinaries({ cacheDir: opts.cacheDir, log });
+  });
 
   const postgres = await preparePostgres({
     dataDir: path.join(dataDir, 'postgres'),
