@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  TimeoutFailure,
   condition,
   defineQuery,
   defineSignal,
@@ -100,7 +101,7 @@ const activities = (options: ActivityOptions) => proxyActivities<Activities>(opt
  * A short database step run inside the workflow task that asks for it: its result is one marker event, with no
  * activity task, no round trip through the server's task queue and no further workflow task to read the result.
  */
-const localActivities = (options: ActivityOptions) => {
+const localActivities = (options: ActivityOptions): Activities => {
   const local: LocalActivityOptions = {
     startToCloseTimeout: options.startToCloseTimeout,
     ...(options.scheduleToCloseTimeout !== undefined
@@ -111,8 +112,40 @@ const localActivities = (options: ActivityOptions) => {
     // through a database outage, and a time-skipping test could not skip the wait.
     localRetryThreshold: 1,
   };
-  return proxyLocalActivities<Activities>(local);
+  const proxy = proxyLocalActivities<Activities>(local);
+  return new Proxy(proxy, {
+    get:
+      (target, name: string) =>
+      async (...args: unknown[]) => {
+        try {
+          return await (target[name as keyof Activities] as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (err) {
+          throw asActivityFailure(err, name, options);
+        }
+      },
+  });
 };
+
+/**
+ * A local activity's last failure reaches the workflow as its cause alone (the SDK gives no ActivityFailure with a
+ * retry state); stepAttention tells "attempts used up, run another round" from "failed for good" by that state, as
+ * for an activity, so it is put back.
+ */
+function asActivityFailure(err: unknown, activityType: string, options: ActivityOptions): unknown {
+  if (err instanceof ActivityFailure || !(err instanceof Error)) return err;
+  const permanent =
+    err instanceof ApplicationFailure &&
+    (err.nonRetryable || (options.retry?.nonRetryableErrorTypes ?? []).includes(err.type ?? ''));
+  const timedOut = err instanceof TimeoutFailure && err.timeoutType !== 'START_TO_CLOSE';
+  return new ActivityFailure(
+    err.message,
+    activityType,
+    undefined,
+    permanent ? 'NON_RETRYABLE_FAILURE' : timedOut ? 'TIMEOUT' : 'MAXIMUM_ATTEMPTS_REACHED',
+    undefined,
+    err,
+  );
+}
 
 /**
  * Requests started since this patch: database steps run as local activities, the two notices of a new request
