@@ -24,12 +24,12 @@ export interface RefusedNotice {
 }
 
 /**
- * Whether the request row exists once the submission that inserted it has ended. Every submission holds its
- * clinician's schedule lock (booking/schedule.ts lockClinicianSchedule) from before it starts the workflow until
- * it commits or rolls back, so waiting for that lock turns "not committed yet" into a definite answer in one
- * attempt. Bounded, so a lock held for long (a stuck transaction) falls back to the step's retries.
+ * The request row once the submission that started its workflow has ended: every submission takes its clinician's
+ * schedule lock (booking/schedule.ts lockClinicianSchedule) before it starts the workflow and keeps it until it
+ * commits or rolls back, so once that lock is ours the row exists or never will. Answers `undefined` when the lock
+ * was not had within a few seconds (a transaction stuck): "not yet", for the step's retries.
  */
-async function recordedAfterSubmission(db: Store, requestId: string, clinicianId: string) {
+async function requestAfterSubmission(db: Store, requestId: string, clinicianId: string) {
   try {
     return await db.sequelize.transaction(async (transaction) => {
       await db.sequelize.query("SET LOCAL lock_timeout = '5s'", { transaction });
@@ -41,7 +41,7 @@ async function recordedAfterSubmission(db: Store, requestId: string, clinicianId
       return await db.AppointmentRequest.findByPk(requestId, { transaction });
     });
   } catch (err) {
-    if ((err as { parent?: { code?: string } }).parent?.code === '55P03') return null;
+    if ((err as { parent?: { code?: string } }).parent?.code === '55P03') return undefined;
     throw err;
   }
 }
@@ -168,24 +168,29 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
       requestId: string;
       /** When the workflow first asked (epoch ms): a step run in rounds is scheduled anew each round. */
       since?: number;
-      /** The request's clinician: given, a request not found yet is looked for again once its submission ended. */
+      /**
+       * The request's clinician: given, a request not found is looked for again once its submission has ended, and
+       * not found then is never committed (no minute of retries).
+       */
       clinicianId?: string;
     }): Promise<{ status: string }> {
-      const request =
-        (await db.AppointmentRequest.findByPk(requestId)) ??
-        (clinicianId ? await recordedAfterSubmission(db, requestId, clinicianId) : null);
-      if (request) return { status: request.status };
-      const info = Context.current().info;
-      if (
-        info.currentAttemptScheduledTimestampMs - (since ?? info.scheduledTimestampMs) >=
-        NOT_RECORDED_AFTER_MS
-      ) {
-        throw ApplicationFailure.create({
+      const found = await db.AppointmentRequest.findByPk(requestId);
+      if (found) return { status: found.status };
+      const settled = clinicianId ? await requestAfterSubmission(db, requestId, clinicianId) : undefined;
+      if (settled) return { status: settled.status };
+      const neverCommitted = () =>
+        ApplicationFailure.create({
           type: 'REQUEST_NOT_RECORDED',
           message: `request ${requestId} was never committed`,
           nonRetryable: true,
         });
-      }
+      if (settled === null) throw neverCommitted();
+      const info = Context.current().info;
+      if (
+        info.currentAttemptScheduledTimestampMs - (since ?? info.scheduledTimestampMs) >=
+        NOT_RECORDED_AFTER_MS
+      )
+        throw neverCommitted();
       // Expected while the API's transaction commits: typed, so the workflow does not flag it to operators.
       throw ApplicationFailure.create({
         type: 'REQUEST_NOT_YET_RECORDED',

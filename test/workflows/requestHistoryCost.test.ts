@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, type WorkflowHandle } from '@temporalio/client';
 import { submitRequest } from '../../booking/submitRequest';
 import { issueEmailVerification } from '../../booking/emailVerification';
 import { decideRequest, requestWorkflowId, startRequestWorkflow } from '../../temporal/requests';
@@ -71,6 +71,18 @@ describe('appointmentRequestWorkflow: the cost of a new request (time-skipping)'
     return { request, handle: tb.env.client.workflow.getHandle(requestWorkflowId(request.id)) };
   }
 
+  /** Resolves once a session waits on the clinician row's lock (the first step's FOR KEY SHARE). */
+  async function lockWaitedOn() {
+    for (;;) {
+      const [{ n }] = await tb.db.sequelize.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR KEY SHARE%'",
+        { type: QueryTypes.SELECT },
+      );
+      if (Number(n) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   /** Pending with its notices done: the workflow has started the timer it waits on for a decision. */
   async function waiting(handle: WorkflowHandle) {
     for (;;) {
@@ -133,17 +145,31 @@ describe('appointmentRequestWorkflow: the cost of a new request (time-skipping)'
     const { request } = await submit(async (requestId) => {
       asked = activities.confirmRequestRecorded({ requestId, clinicianId: clinician.id });
       // Commits only once the step is seen waiting on the submission's lock.
-      for (;;) {
-        const [{ n }] = await tb.db.sequelize.query<{ n: string }>(
-          "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR KEY SHARE%'",
-          { type: QueryTypes.SELECT },
-        );
-        if (Number(n) > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await lockWaitedOn();
     });
     expect(await asked).to.deep.equal({ status: 'pending' });
     expect(request.status).to.equal('pending');
+  });
+
+  it('the first step knows a request whose submission rolled back was never committed, without a minute of retries', async () => {
+    const activities = createActivities({
+      db: tb.db,
+      clock: fixedClock(NOW),
+      log: createLogger('silent'),
+      mailer: createOutboxMailer({ dir: '/nonexistent-never-written' }),
+      publicUrl: 'http://portal.test',
+      codes: tb.codes,
+    });
+    let asked: Promise<{ status: string }> | undefined;
+    const rolledBack = await submit(async (requestId) => {
+      asked = activities.confirmRequestRecorded({ requestId, clinicianId: clinician.id });
+      await lockWaitedOn();
+      throw new Error('the API died before its commit');
+    }).catch((err: Error) => err);
+    expect(rolledBack).to.be.instanceOf(Error);
+    const answer = await asked!.catch((err: ApplicationFailure) => err);
+    expect(answer).to.be.instanceOf(ApplicationFailure);
+    expect(answer).to.include({ type: 'REQUEST_NOT_RECORDED', nonRetryable: true });
   });
 
   it('a notice the provider refuses is listed under its own label and not retried; the other is delivered once', async () => {
