@@ -16,6 +16,36 @@ import { isCanceled } from '../models/appointment';
 import { contactPhone } from '../booking/staffProfile';
 import { rescheduleFrom } from '../booking/rescheduleRequest';
 
+/** A notice of a new request the provider refused for good: which one (as the workflow labels it) and why. */
+export interface RefusedNotice {
+  label: string;
+  type: string;
+  message: string;
+}
+
+/**
+ * The request row once the submission that started its workflow has ended: every submission takes its clinician's
+ * schedule lock (booking/schedule.ts lockClinicianSchedule) before it starts the workflow and keeps it until it
+ * commits or rolls back, so once that lock is ours the row exists or never will. Answers `undefined` when the lock
+ * was not had within a few seconds (a transaction stuck): "not yet", for the step's retries.
+ */
+async function requestAfterSubmission(db: Store, requestId: string, clinicianId: string) {
+  try {
+    return await db.sequelize.transaction(async (transaction) => {
+      await db.sequelize.query("SET LOCAL lock_timeout = '5s'", { transaction });
+      // The weakest row lock: it still waits for the submission's FOR UPDATE, and blocks no other reader.
+      await db.sequelize.query('SELECT id FROM staff_users WHERE id = :clinicianId FOR KEY SHARE', {
+        replacements: { clinicianId },
+        transaction,
+      });
+      return await db.AppointmentRequest.findByPk(requestId, { transaction });
+    });
+  } catch (err) {
+    if ((err as { parent?: { code?: string } }).parent?.code === '55P03') return undefined;
+    throw err;
+  }
+}
+
 /** Everything the request emails need, loaded fresh by each activity (activities pass ids, not records). */
 async function requestContext(db: Store, requestId: string) {
   const request = await db.AppointmentRequest.findByPk(requestId);
@@ -80,6 +110,50 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
     ...(ctx.movesFrom ? { movesFrom: ctx.movesFrom } : {}),
   });
 
+  type RequestContext = Awaited<ReturnType<typeof requestContext>>;
+  const newRequestNotice = async (ctx: RequestContext): Promise<void> => {
+    const requestId = ctx.request.id;
+    await ringBell(db, {
+      userId: ctx.clinician.id,
+      kind: 'request_new',
+      requestId,
+      dedupeKey: `request-new/${requestId}`,
+    });
+    await deliverEmail(mailer, {
+      kind: 'new-request',
+      to: ctx.clinician.email,
+      idempotencyKey: `request-new/${requestId}`,
+      props: {
+        ...clinicianProps(ctx),
+        // As submitted, never as approved since: a send retried after an approval must render the same email.
+        clientName: `${ctx.submitter.firstName} ${ctx.submitter.lastName}`,
+        clientType: ctx.request.newClient ? 'new' : 'existing',
+        possibleExistingClient: ctx.request.possibleDuplicateClientId !== null,
+        message: ctx.request.message ?? undefined,
+      },
+    });
+  };
+  const receipt = async (ctx: RequestContext): Promise<void> => {
+    await deliverEmail(mailer, {
+      kind: 'request-received',
+      to: ctx.submitter.email,
+      idempotencyKey: `request-received/${ctx.request.id}`,
+      props: {
+        ...ctx.slot,
+        timeZone: ctx.submitter.timeZone,
+        practiceName: ctx.practice.name,
+        clientFirstName: ctx.submitter.firstName,
+        clinicianName: ctx.clinicianName,
+        serviceName: ctx.service.name,
+        // As submitted, like the clinician's email: a retry after approval must render the same receipt.
+        clientType: ctx.request.newClient ? 'new' : 'existing',
+        portalUrl: portalUrl(ctx.practice.slug),
+        myRequestsUrl: `${portalUrl(ctx.practice.slug)}/me`,
+        ...(ctx.movesFrom ? { movesFrom: ctx.movesFrom } : {}),
+      },
+    });
+  };
+
   return {
     /**
      * Confirms the API's transaction committed the request. Retried while it may still be committing; only when
@@ -89,24 +163,34 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
     async confirmRequestRecorded({
       requestId,
       since,
+      clinicianId,
     }: {
       requestId: string;
       /** When the workflow first asked (epoch ms): a step run in rounds is scheduled anew each round. */
       since?: number;
+      /**
+       * The request's clinician: given, a request not found is looked for again once its submission has ended, and
+       * not found then is never committed (no minute of retries).
+       */
+      clinicianId?: string;
     }): Promise<{ status: string }> {
-      const request = await db.AppointmentRequest.findByPk(requestId);
-      if (request) return { status: request.status };
-      const info = Context.current().info;
-      if (
-        info.currentAttemptScheduledTimestampMs - (since ?? info.scheduledTimestampMs) >=
-        NOT_RECORDED_AFTER_MS
-      ) {
-        throw ApplicationFailure.create({
+      const found = await db.AppointmentRequest.findByPk(requestId);
+      if (found) return { status: found.status };
+      const settled = clinicianId ? await requestAfterSubmission(db, requestId, clinicianId) : undefined;
+      if (settled) return { status: settled.status };
+      const neverCommitted = () =>
+        ApplicationFailure.create({
           type: 'REQUEST_NOT_RECORDED',
           message: `request ${requestId} was never committed`,
           nonRetryable: true,
         });
-      }
+      if (settled === null) throw neverCommitted();
+      const info = Context.current().info;
+      if (
+        info.currentAttemptScheduledTimestampMs - (since ?? info.scheduledTimestampMs) >=
+        NOT_RECORDED_AFTER_MS
+      )
+        throw neverCommitted();
       // Expected while the API's transaction commits: typed, so the workflow does not flag it to operators.
       throw ApplicationFailure.create({
         type: 'REQUEST_NOT_YET_RECORDED',
@@ -116,49 +200,41 @@ export function createRequestActivities({ db, clock, mailer, publicUrl, log }: A
 
     /** Emails the clinician and adds the bell item for a new request. */
     async notifyClinicianOfRequest({ requestId }: { requestId: string }): Promise<void> {
-      const ctx = await requestContext(db, requestId);
-      await ringBell(db, {
-        userId: ctx.clinician.id,
-        kind: 'request_new',
-        requestId,
-        dedupeKey: `request-new/${requestId}`,
-      });
-      await deliverEmail(mailer, {
-        kind: 'new-request',
-        to: ctx.clinician.email,
-        idempotencyKey: `request-new/${requestId}`,
-        props: {
-          ...clinicianProps(ctx),
-          // As submitted, never as approved since: a send retried after an approval must render the same email.
-          clientName: `${ctx.submitter.firstName} ${ctx.submitter.lastName}`,
-          clientType: ctx.request.newClient ? 'new' : 'existing',
-          possibleExistingClient: ctx.request.possibleDuplicateClientId !== null,
-          message: ctx.request.message ?? undefined,
-        },
-      });
+      await newRequestNotice(await requestContext(db, requestId));
     },
 
     /** Tells the client their request arrived. */
     async sendRequestReceived({ requestId }: { requestId: string }): Promise<void> {
+      await receipt(await requestContext(db, requestId));
+    },
+
+    /**
+     * Both notices of a new request in one step: the clinician's (email and bell) and the client's receipt, sent
+     * side by side from one read of the request. Each email keeps its own idempotency key, so a retry of the step
+     * after one of them went out delivers that one no second time. A refusal by the provider is permanent and
+     * reported per notice; any other failure makes the whole step retry.
+     */
+    async announceRequest({ requestId }: { requestId: string }): Promise<void> {
       const ctx = await requestContext(db, requestId);
-      await deliverEmail(mailer, {
-        kind: 'request-received',
-        to: ctx.submitter.email,
-        idempotencyKey: `request-received/${requestId}`,
-        props: {
-          ...ctx.slot,
-          timeZone: ctx.submitter.timeZone,
-          practiceName: ctx.practice.name,
-          clientFirstName: ctx.submitter.firstName,
-          clinicianName: ctx.clinicianName,
-          serviceName: ctx.service.name,
-          // As submitted, like the clinician's email: a retry after approval must render the same receipt.
-          clientType: ctx.request.newClient ? 'new' : 'existing',
-          portalUrl: portalUrl(ctx.practice.slug),
-          myRequestsUrl: `${portalUrl(ctx.practice.slug)}/me`,
-          ...(ctx.movesFrom ? { movesFrom: ctx.movesFrom } : {}),
-        },
-      });
+      const sends = [
+        { label: 'clinician notified', send: newRequestNotice },
+        { label: 'receipt to client', send: receipt },
+      ];
+      const outcomes = await Promise.allSettled(sends.map(({ send }) => send(ctx)));
+      const refused: RefusedNotice[] = [];
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === 'fulfilled') continue;
+        const err: unknown = outcome.reason;
+        if (!(err instanceof ApplicationFailure && err.type === 'EMAIL_REJECTED')) throw err;
+        refused.push({ label: sends[i].label, type: err.type, message: err.message });
+      }
+      if (refused.length)
+        throw ApplicationFailure.create({
+          type: 'EMAIL_REJECTED',
+          message: refused.map((r) => `${r.label}: ${r.message}`).join('; '),
+          nonRetryable: true,
+          details: [{ refused }],
+        });
     },
 
     /** Books the request (client, appointment, hold) or reports why not; never retried into a double booking. */

@@ -6,11 +6,15 @@
  *      side with the floor (bench/baseline/submitFloor.ts: one insert plus one workflow start, as a bare loop);
  *   2. the time from an approve call to the confirmation email at the capture server;
  *   3. the worker's memory (RSS) with OPEN_WORKFLOWS request workflows open;
- *   4. the availability endpoint over HTTP (one clinician, 7 days).
- * Sizes: BENCH_SECONDS (per level, default 10), BENCH_OPEN_WORKFLOWS (default 5000), BENCH_APPROVALS (default 100).
+ *   4. the availability endpoint over HTTP (one clinician, 7 days);
+ *   5. what a request costs Temporal until it is pending with both notices sent: its history's events, workflow
+ *      tasks and activity tasks (test/support/historyCost.ts), from a sample of each level's requests.
+ * Sizes: BENCH_SECONDS (per level, default 10), BENCH_OPEN_WORKFLOWS (default 5000; 0 adds none, and the memory
+ * figure is for the requests the run left open), BENCH_APPROVALS (default 100), BENCH_HISTORY_SAMPLE (histories read
+ * per level, default 20).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +35,13 @@ import {
 import { createSubmitFloor } from './baseline/submitFloor';
 import { emailVerificationCode } from '../test/support/verification';
 import { MAX_PENDING_PER_EMAIL } from '../booking/submitRequest';
+import { requestWorkflowId } from '../temporal/requests';
+import { historyCost, meanCost, type HistoryCost } from '../test/support/historyCost';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const OPEN_WORKFLOWS = Number(process.env.BENCH_OPEN_WORKFLOWS ?? 5000);
 const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 100);
+const HISTORY_SAMPLE = Number(process.env.BENCH_HISTORY_SAMPLE ?? 20);
 const LEVELS = [10, 50, 100];
 const API_POOL = 10; // the API's pool size (models/db.ts default)
 
@@ -94,6 +101,10 @@ function nextSubmission(world: World) {
 
 type CpuShare = { perOpMs: Cpu; coresBusy: number };
 type StackRow = CpuShare & {
+  /** CPU ms per request from the level's start until the worker had sent every notice of its requests. */
+  drainedPerOpMs: Cpu;
+  /** Mean history cost of a sample of the level's requests, once each was pending with both notices sent. */
+  history: ReturnType<typeof meanCost>;
   rps: number;
   p50: number;
   p99: number;
@@ -128,6 +139,30 @@ async function submitLoad(
     ],
   });
   return { result, ids };
+}
+
+/**
+ * The mean history cost of up to HISTORY_SAMPLE of these requests, read while they wait for a decision (pending, both
+ * notices sent): spread over the level, so requests from its start, middle and end count alike.
+ */
+async function historySample(stack: Stack, ids: string[]) {
+  const step = Math.max(1, Math.floor(ids.length / HISTORY_SAMPLE));
+  const sample = ids.filter((_, i) => i % step === 0).slice(0, HISTORY_SAMPLE);
+  const costs: HistoryCost[] = [];
+  for (const id of sample) {
+    const handle = stack.temporal.workflow.getHandle(requestWorkflowId(id));
+    // The emails are out a moment before the workflow task that reads their step's result starts its timer.
+    const history = await waitFor(
+      'the request to wait for a decision',
+      async () => {
+        const h = await handle.fetchHistory();
+        return h.events?.some((e) => e.timerStartedEventAttributes) ? h : null;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    costs.push(historyCost(history));
+  }
+  return meanCost(costs);
 }
 
 /** Waits until the worker has caught up: both notification emails of every submitted request delivered. */
@@ -222,6 +257,8 @@ async function main(): Promise<void> {
   }
 }
 
+const loadAverageAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+
 async function run(stack: Stack): Promise<void> {
   const world = await aWorld(stack, { clinicians: 50, firstDayOffset: 3 });
   const workerPid = stack.worker.pid!;
@@ -254,7 +291,12 @@ async function run(stack: Stack): Promise<void> {
     submitted += ids.length;
     allIds.push(...ids);
     const drainSeconds = await quiesce(stack, submitted);
+    // The whole cost of the level's requests, the workflows and emails the worker ran after the window included.
+    const drained = cpuPerOp(before, cpuNow(stack), ids.length, result.duration + drainSeconds);
+    const history = await historySample(stack, ids);
     return {
+      history,
+      drainedPerOpMs: drained.perOpMs,
       rps: r1(ids.length / result.duration),
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -374,6 +416,7 @@ async function run(stack: Stack): Promise<void> {
       ...availabilityCpu,
     },
     submitted,
+    loadAverageAtStart,
   });
 }
 
@@ -384,6 +427,7 @@ interface Report {
   memory: { idleMb: number; openMb: number; openRequests: number; runningWorkflows: number | null };
   availability: CpuShare & { rps: number; p50: number; p99: number; slotsPerAnswer: number; non2xx: number };
   submitted: number;
+  loadAverageAtStart: number[];
 }
 
 function report(r: Report): void {
@@ -399,6 +443,11 @@ function report(r: Report): void {
       target: '50 clients: submission p99 < 250 ms',
       value: `${at50.stack.p99} ms`,
       met: at50.stack.p99 < 250,
+    },
+    {
+      target: 'approve → confirmation email p99 < 500 ms',
+      value: `${r.approve.p99} ms`,
+      met: r.approve.p99 < 500,
     },
     {
       target: 'availability (1 clinician, 7 days) ≥ 1,000 req/s',
@@ -427,6 +476,46 @@ function report(r: Report): void {
     cpuRow('stack, 50 clients, worker paused', r.paused),
     cpuRow('availability, 50 connections', r.availability),
   ];
+  const drainedRow = (label: string, c: Cpu) =>
+    `| ${label} | ${c.api} | ${c.worker} | ${c.temporal} | ${c.postgres} | ${c.bench} | ${r1(c.api + c.worker + c.temporal + c.postgres + c.bench)} |`;
+  const drainedTable = [
+    '| CPU ms per request, window and drain | API | worker | Temporal server | PostgreSQL | load generator and capture server | sum |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...r.levels.map((l) => drainedRow(`stack, ${l.clients} clients`, l.stack.drainedPerOpMs)),
+    drainedRow('stack, 50 clients, worker paused', r.paused.drainedPerOpMs),
+  ];
+  const historyRows: [string, StackRow][] = [
+    ...r.levels.map((l): [string, StackRow] => [`${l.clients} clients`, l.stack]),
+    ['50 clients, worker paused', r.paused],
+  ];
+  const historyTable = [
+    '| requests of the level | events | workflow tasks | activity tasks | local activities | timers | server ↔ worker round trips |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...historyRows.map(
+      ([label, row]) =>
+        `| ${label} | ${row.history.events} | ${row.history.workflowTasks} | ${row.history.activityTasks} | ${row.history.localActivities} | ${row.history.timers} | ${row.history.roundTrips} |`,
+    ),
+  ];
+  // What the machine's 2 cores could serve if CPU were the only limit: cores × 1000 ms / CPU ms per operation, with
+  // every process here, and with the Temporal server's share moved to a machine of its own.
+  const cores = cpus().length;
+  const ceiling = (c: CpuShare, withoutTemporal: boolean) => {
+    const ms =
+      c.perOpMs.api +
+      c.perOpMs.worker +
+      c.perOpMs.postgres +
+      c.perOpMs.bench +
+      (withoutTemporal ? 0 : c.perOpMs.temporal);
+    return Math.round((cores * 1000) / Math.max(ms, 0.1));
+  };
+  const ceilingTable = [
+    '| clients | measured stack req/s | CPU ceiling, stack, all here | CPU ceiling, stack, Temporal elsewhere | CPU ceiling, floor, all here | CPU ceiling, floor, Temporal elsewhere | ceiling ratio, Temporal elsewhere |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.levels.map(
+      (l) =>
+        `| ${l.clients} | ${l.stack.rps} | ${ceiling(l.stack, false)} | ${ceiling(l.stack, true)} | ${ceiling(l.floor, false)} | ${ceiling(l.floor, true)} | ${(ceiling(l.stack, true) / ceiling(l.floor, true)).toFixed(2)} |`,
+    ),
+  ];
   const others = [
     '| measure | value |',
     '|---|---:|',
@@ -438,7 +527,9 @@ function report(r: Report): void {
     `| availability: p50 / p99 | ${r.availability.p50} / ${r.availability.p99} ms |`,
     `| availability: slots per answer, non-2xx | ${r.availability.slotsPerAnswer}, ${r.availability.non2xx} |`,
   ];
-  console.log([...table, '', ...cpuTable, '', ...others].join('\n'));
+  console.log(
+    [...table, '', ...cpuTable, '', ...ceilingTable, '', ...historyTable, '', ...others].join('\n'),
+  );
   console.log();
   for (const t of targets) console.log(`${t.met ? 'met    ' : 'MISSED '} ${t.target}: ${t.value}`);
 
@@ -453,7 +544,8 @@ function report(r: Report): void {
     [
       '# Load benchmark: the whole local stack',
       '',
-      `Produced by \`npm run bench\` (bench/load.bench.ts) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}.`,
+      `Produced by \`npm run bench\` (bench/load.bench.ts) on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node};`,
+      `load average at start ${r.loadAverageAtStart.join(' / ')} (1 / 5 / 15 min; the machine is shared).`,
       'Every part is its own process, as in production: embedded PostgreSQL, the Temporal CLI dev server on a SQLite file,',
       '`node app/worker.ts`, `node app/api.ts` (pool of 10 connections, LOG_LEVEL=info) and a Resend-compatible capture',
       'server in the benchmark process; all on this one machine, so the load generator, the API, the worker (which runs',
@@ -472,6 +564,24 @@ function report(r: Report): void {
       'window\'s workflows afterwards, see "worker drained in"), and the average number of busy cores:',
       '',
       ...cpuTable,
+      '',
+      "The whole CPU cost of a level's requests: from the level's start until the worker had sent both notices of every",
+      'one (the window above plus "worker drained in"), per request, so a worker that fell behind during the window',
+      'counts its catching up too:',
+      '',
+      ...drainedTable,
+      '',
+      'The same CPU figures as ceilings: requests per second the 2 cores could serve if CPU were the only limit, with',
+      "every process on this machine, and with the Temporal server's share on a machine of its own:",
+      '',
+      ...ceilingTable,
+      '',
+      'What one request costs Temporal from submission to "pending with both notices sent" (the clinician\'s and the',
+      "client's receipt), read from the histories of a sample of each level's requests (test/support/historyCost.ts;",
+      `${HISTORY_SAMPLE} per level), as means: every event is a row the server writes, every workflow or activity task a`,
+      'round trip between the server and the worker; a local activity is one marker event in the workflow task that ran it.',
+      '',
+      ...historyTable,
       '',
       ...others,
       '',

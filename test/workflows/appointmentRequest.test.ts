@@ -273,7 +273,12 @@ describe('appointmentRequestWorkflow (time-skipping)', function () {
     await worker.runUntil(async () => {
       const { request, handle } = await submit();
       await pending(handle);
-      const status = await handle.query(getStatusQuery);
+      // Pending comes before the notices' step ends (since request-local-steps, one step sends both).
+      let status = await handle.query(getStatusQuery);
+      while (!status.emailFailures.length && !status.failingStep) {
+        await tb.env.sleep('1 second');
+        status = await handle.query(getStatusQuery);
+      }
       expect(status.emailFailures).to.have.length(1);
       expect(status.emailFailures[0]).to.match(/refused by the provider/);
       await decideRequest(tb.env.client, request.id, { kind: 'decline', actorId: clinician.id });

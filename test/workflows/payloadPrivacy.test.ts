@@ -23,15 +23,24 @@ const History = proto.temporal.api.history.v1.History;
 /**
  * Every payload in a history (inputs, update arguments, results, encoded failure attributes), wherever it sits;
  * search attributes and patch markers aside: the server indexes the first and the SDK core writes the second (a
- * patch id), so they stay plain and hold ids, status words and patch names only.
+ * patch id), so they stay plain and hold ids, status words and patch names only; so does the core's record of a local
+ * activity call (below).
  */
 function payloadsIn(value: unknown, out: Payload[] = [], at = ''): Payload[] {
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return out;
   const v = value as Record<string, unknown>;
   if (v.metadata && typeof v.metadata === 'object' && 'data' in v)
     out.push(Object.assign(v as Payload, { at }));
+  // A local activity's marker: its `data` is the SDK core's own record of the call (sequence number, attempt,
+  // activity type, times), written in the clear like a patch marker; its `result` goes through the codec.
+  const localActivityMarker = v.markerName === 'core_local_activity';
   for (const [key, child] of Object.entries(v))
-    if (key !== 'searchAttributes' && key !== 'patch-data') payloadsIn(child, out, `${at}.${key}`);
+    if (key !== 'searchAttributes' && key !== 'patch-data')
+      payloadsIn(
+        localActivityMarker && key === 'details' ? { ...(child as object), data: undefined } : child,
+        out,
+        `${at}.${key}`,
+      );
   return out;
 }
 

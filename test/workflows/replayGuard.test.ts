@@ -82,6 +82,20 @@ describe('the replay test catches an incompatible workflow change', function () 
     expect(histories.filter((h) => h.patches.includes(gate)).length).to.be.at.least(20);
   });
 
+  it('the request-local-steps gate deleted outright: every request execution breaks, from before it or after', async () => {
+    const results = await replayAll(
+      await bundleWithEdit('appointmentRequest.ts', {
+        replace: [['patched(LOCAL_STEPS_PATCH)', 'true']],
+      }),
+      histories,
+    );
+    const requests = (h: RecordedHistory) => h.workflowType === 'appointmentRequestWorkflow';
+    expectFailures(results, requests);
+    expect(
+      histories.filter((h) => requests(h) && !h.patches.includes('request-local-steps')).length,
+    ).to.be.at.least(15);
+  });
+
   it('the gate retired with deprecatePatch(): executions that recorded its marker replay, those from before it still break', async () => {
     const results = await replayAll(
       await bundleWithEdit('stepAttention.ts', {

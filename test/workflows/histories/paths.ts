@@ -17,6 +17,7 @@ export const recordedPaths = {
     'request-approved-as-new-client',
     'request-reschedule-approved',
     'request-reschedule-closed-by-cancellation',
+    'request-notice-refused',
   ],
   cancellationWorkflow: [
     'cancellation-canceled',

@@ -378,6 +378,19 @@ describe('record workflow histories', function () {
       });
     });
 
+    it('request-notice-refused', () =>
+      // One notice of the new request refused by the provider (request-local-steps: both go out in one step).
+      recording(async () => {
+        tb.capture.rejectNext(1);
+        const r = await aRequest();
+        while (!(await r.handle.query(getStatusQuery)).emailFailures.length) await tb.env.sleep('1 second');
+        expect(
+          await decideRequest(tb.env.client, r.request.id, { kind: 'decline', actorId: r.clinician.id }),
+        ).to.include({ ok: true, status: 'declined' });
+        await r.handle.result();
+        await save('request-notice-refused', r.handle);
+      }));
+
     it('request-pending', async () => {
       await recording(async () => {
         const r = await aRequest();
