@@ -24,8 +24,15 @@ export interface HttpMetrics {
  */
 function routeLabel(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
-  if (!route || typeof route.path !== 'string') return UNMATCHED_ROUTE;
-  return `${req.baseUrl}${route.path}`;
+  if (route) {
+    // One handler for several patterns (the browser app's pages): all of them, as one label.
+    const paths: unknown[] = Array.isArray(route.path) ? route.path : [route.path];
+    if (paths.every((p) => typeof p === 'string')) return paths.map((p) => `${req.baseUrl}${p}`).join('|');
+  }
+  // Middleware mounted under a prefix that answered itself (the app's hashed assets): the prefix, which has no
+  // parameters. One that passed the request on has had its prefix taken off again by then.
+  if (req.baseUrl) return `${req.baseUrl}/*`;
+  return UNMATCHED_ROUTE;
 }
 
 /**

@@ -21,6 +21,8 @@ import { freePort } from '../support/ports';
 import { TEST_CODEC_KEYS } from '../support/codecKeys';
 import { scrape, type Metrics } from '../../tools/metrics/scrape';
 import { UNMATCHED_ROUTE } from '../../api/metrics';
+import { rootDir } from '../../app/config';
+import { ensureWebBuild } from '../../app/webBuild';
 
 const PROCESSES = 2;
 
@@ -178,6 +180,28 @@ describe('metrics an operator can scrape (API cluster, worker and a single API, 
     const routes = after.labelValues('http_requests_total', 'route');
     for (const p of raw) expect(routes).not.to.include(p);
     expect(routes.filter((r) => r.startsWith('/no-such-page'))).to.deep.equal([]);
+  });
+
+  it("counts the browser app's pages under their patterns and its assets under their prefix, not as unmatched", async () => {
+    await ensureWebBuild();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(
+      readFileSync(path.join(rootDir, 'web/dist/index.html'), 'utf8'),
+    )?.[1];
+    expect(asset, 'a built browser app').to.be.a('string');
+    const before = await scrape(metricsUrl);
+    for (const page of ['/app', '/app/calendar', `/portal/${randomUUID()}`]) {
+      expect((await ask(`${stack.apiUrl}${page}`, { accept: 'text/html' })).status, page).to.equal(200);
+    }
+    expect((await ask(`${stack.apiUrl}${asset}`)).status).to.equal(200);
+    const after = await scrape(metricsUrl);
+    const pages = '/app|/app/*rest|/portal/*rest';
+    expect(grew(before, after, 'http_requests_total', { route: pages, status_code: '200' })).to.equal(3);
+    expect(grew(before, after, 'http_requests_total', { route: '/assets/*', status_code: '200' })).to.equal(
+      1,
+    );
+    expect(
+      grew(before, after, 'http_requests_total', { route: UNMATCHED_ROUTE, status_code: '200' }),
+    ).to.equal(0);
   });
 
   it('never serves the metrics on the public API port', async () => {
