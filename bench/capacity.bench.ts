@@ -13,7 +13,7 @@
  * its daily re-plan), to price a day of an open appointment.
  * Sizes: BENCH_CAPACITY_FLOWS (flows per kind, default 60; 5 for a smoke run), BENCH_CAPACITY_CONCURRENCY (5).
  */
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,7 @@ import {
 import { appointmentWorkflowId } from '../temporal/appointments';
 import { cancellationWorkflowId } from '../temporal/cancellations';
 import { appointmentChangedSignal } from '../workflows/appointment';
+import { postgresCpuMs, processCpuMs } from './support/processCpu';
 
 const FLOWS = Number(process.env.BENCH_CAPACITY_FLOWS ?? 60);
 const CONCURRENCY = Number(process.env.BENCH_CAPACITY_CONCURRENCY ?? 5);
@@ -45,45 +46,13 @@ type Kind = (typeof KINDS)[number];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
-/** CPU time (user + system, ms) of one process from /proc (10 ms ticks), with its reaped children's if asked. */
-function processCpuMs(pid: number | null | undefined, withChildren = false): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    return (f[11] + f[12] + (withChildren ? f[13] + f[14] : 0)) * 10;
-  } catch {
-    return 0;
-  }
-}
-
-/** The postmaster and its children (backends, writer, checkpointer). */
-function postgresPids(postmaster: number | null): number[] {
-  if (!postmaster) return [];
-  const pids = [postmaster];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
-        pids.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
-
 type Cpu = { api: number; worker: number; temporal: number; postgres: number };
 function cpuNow(stack: Stack): Cpu {
   return {
     api: processCpuMs(stack.api.pid),
     worker: processCpuMs(stack.worker.pid),
     temporal: processCpuMs(stack.temporalServer.pid),
-    postgres: postgresPids(stack.pg.pid).reduce((s, pid) => s + processCpuMs(pid, pid === stack.pg.pid), 0),
+    postgres: postgresCpuMs(stack.pg.pid),
   };
 }
 

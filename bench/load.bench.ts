@@ -13,7 +13,7 @@
  * figure is for the requests the run left open), BENCH_APPROVALS (default 100), BENCH_HISTORY_SAMPLE (histories read
  * per level, default 20).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -37,6 +37,7 @@ import { emailVerificationCode } from '../test/support/verification';
 import { MAX_PENDING_PER_EMAIL } from '../booking/submitRequest';
 import { requestWorkflowId } from '../temporal/requests';
 import { historyCost, meanCost, type HistoryCost } from '../test/support/historyCost';
+import { postgresCpuMs, processCpuMs } from './support/processCpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const OPEN_WORKFLOWS = Number(process.env.BENCH_OPEN_WORKFLOWS ?? 5000);
@@ -186,38 +187,6 @@ function rssMb(pid: number): number {
   return Math.round(Number(line.replace(/\D+/g, '')) / 1024);
 }
 
-/** CPU time (user + system, ms) of one process, from /proc (clock ticks of 10 ms); with its reaped children's. */
-function processCpuMs(pid: number | null | undefined, withChildren = false): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    return (f[11] + f[12] + (withChildren ? f[13] + f[14] : 0)) * 10;
-  } catch {
-    return 0;
-  }
-}
-
-/** PostgreSQL's processes: the postmaster and its children (backends, writer, checkpointer). */
-function postgresPids(postmaster: number | null): number[] {
-  if (!postmaster) return [];
-  const pids = [postmaster];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster)
-        pids.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return pids;
-}
-
 type Cpu = { api: number; worker: number; temporal: number; postgres: number; bench: number };
 
 /** CPU used so far by each part of the stack and by this process (the load generator and the floor). */
@@ -228,10 +197,7 @@ function cpuNow(stack: Stack): Cpu {
     worker: processCpuMs(stack.worker.pid),
     temporal: processCpuMs(stack.temporalServer.pid),
     // Live backends, plus the postmaster's reaped children: a backend that exits moves its time there.
-    postgres: postgresPids(stack.pg.pid).reduce(
-      (sum, pid) => sum + processCpuMs(pid, pid === stack.pg.pid),
-      0,
-    ),
+    postgres: postgresCpuMs(stack.pg.pid),
     bench: (own.user + own.system) / 1000,
   };
 }
