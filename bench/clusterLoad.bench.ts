@@ -19,7 +19,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { installTemporalRuntime } from '../app/runtime';
@@ -31,19 +30,12 @@ import { requestWorkflowId } from '../temporal/requests';
 import { startCluster } from '../tools/cluster/cluster';
 import { ephemeralPorts, freePort } from '../tools/cluster/ports';
 import { scrape, type Metrics } from '../tools/metrics/scrape';
-import {
-  aWorld,
-  startLocalStack,
-  visitorAddress,
-  waitFor,
-  type Stack,
-  type World,
-} from '../test/reliability/harness';
+import { aWorld, startLocalStack, waitFor, type Stack, type World } from '../test/reliability/harness';
 import { startCaptureServer, type CaptureServer } from '../test/support/captureServer';
 import { httpClient, type HttpClient } from '../test/support/http';
 import { histogramDelta, type WindowHistogram } from './support/histogramDelta';
 import { ownCpuMs, postgresCpuMs, processCpuMs } from './support/processCpu';
-import { VerifiedAddresses } from './support/verifiedAddresses';
+import { benchSubmission, VerifiedAddresses } from './support/verifiedAddresses';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const LEVELS = (process.env.BENCH_CLIENTS ?? '10,50').split(',').map(Number);
@@ -107,31 +99,6 @@ interface TargetResult {
   levels: LevelResult[];
 }
 
-/** A new-client submission for the next free slot, with a verified address and a network address of its own. */
-function submission(world: World, verified: VerifiedAddresses) {
-  const tag = randomBytes(5).toString('hex');
-  const address = verified.next();
-  return {
-    body: JSON.stringify({
-      ...world.nextSlot(),
-      serviceId: world.service.id,
-      newClient: {
-        firstName: 'Bench',
-        lastName: `Client ${tag}`,
-        email: address?.email ?? `bench.${tag}@example.test`,
-        phone: '+1 555 0100',
-      },
-      // Past the verified pool the request goes without a code and counts as an other answer.
-      ...(address ? { emailVerificationCode: address.code } : {}),
-    }),
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': `bench-${randomUUID()}`,
-      'x-forwarded-for': visitorAddress(),
-    },
-  };
-}
-
 /** `clients` closed loops posting submissions for `seconds`, the APIs taking turns. */
 async function closedLoop(
   target: Target,
@@ -150,7 +117,7 @@ async function closedLoop(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
         const url = `${target.apiUrls[turn++ % target.apiUrls.length]}/portal/${world.practice.slug}/requests`;
-        const { body, headers } = submission(world, verified);
+        const { body, headers } = benchSubmission(world, verified);
         const start = performance.now();
         try {
           const res = await fetch(url, {

@@ -16,28 +16,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { QueryTypes } from 'sequelize';
 import { installTemporalRuntime } from '../app/runtime';
 import { createLogger } from '../lib/logger';
-import {
-  aWorld,
-  inPool,
-  startLocalStack,
-  visitorAddress,
-  waitFor,
-  type Stack,
-  type World,
-} from '../test/reliability/harness';
+import { aWorld, startLocalStack, waitFor, type Stack, type World } from '../test/reliability/harness';
 import { createSubmitFloor } from './baseline/submitFloor';
-import { emailVerificationCode } from '../test/support/verification';
-import { MAX_PENDING_PER_EMAIL } from '../booking/submitRequest';
 import { requestWorkflowId } from '../temporal/requests';
 import { historyCost, meanCost, type HistoryCost } from '../test/support/historyCost';
 import { postgresCpuMs, processCpuMs } from './support/processCpu';
+import { benchSubmission, VerifiedAddresses } from './support/verifiedAddresses';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const OPEN_WORKFLOWS = Number(process.env.BENCH_OPEN_WORKFLOWS ?? 5000);
@@ -52,52 +42,17 @@ const quantile = (values: number[], p: number) => {
 };
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-/**
- * New-client addresses verified ahead of a measured run, as the portal does (a code asked for, read from the
- * delivered email), so verification is not part of what is measured. Each serves MAX_PENDING_PER_EMAIL
- * submissions: its code stays good for 2 hours once used, and the pending cap allows no more.
- */
-let verified: { email: string; code: string }[] = [];
-let verifiedUses = 0;
+// New-client addresses verified ahead of each measured run (bench/support/verifiedAddresses.ts).
+let verified: VerifiedAddresses | undefined;
 
 /** Verifies enough fresh addresses for up to `submissions` submissions (unused codes would expire meanwhile). */
 async function verifyAhead(stack: Stack, world: World, submissions: number): Promise<void> {
-  const fresh: { email: string; code: string }[] = [];
-  await inPool(Array.from({ length: Math.ceil(submissions / MAX_PENDING_PER_EMAIL) }), 20, async () => {
-    const email = `bench.${randomBytes(5).toString('hex')}@example.test`;
-    const code = await emailVerificationCode(stack.http, stack.capture, world.practice.slug, email, {
-      ip: visitorAddress(),
-      timeoutMs: 120_000,
-    });
-    fresh.push({ email, code });
+  verified = await VerifiedAddresses.verify({
+    http: stack.http,
+    capture: stack.capture,
+    slug: world.practice.slug,
+    submissions,
   });
-  verified = fresh;
-  verifiedUses = 0;
-}
-
-/** A new-client submission body for the next free slot, with a verified email and its own network address. */
-function nextSubmission(world: World) {
-  const tag = randomBytes(5).toString('hex');
-  // Past the verified pool the request goes without a code and counts as a non-2xx answer.
-  const address = verified[Math.floor(verifiedUses++ / MAX_PENDING_PER_EMAIL)];
-  return {
-    body: JSON.stringify({
-      ...world.nextSlot(),
-      serviceId: world.service.id,
-      newClient: {
-        firstName: 'Bench',
-        lastName: `Client ${tag}`,
-        email: address?.email ?? `bench.${tag}@example.test`,
-        phone: '+1 555 0100',
-      },
-      ...(address ? { emailVerificationCode: address.code } : {}),
-    }),
-    headers: {
-      'content-type': 'application/json',
-      'idempotency-key': `bench-${randomUUID()}`,
-      'x-forwarded-for': visitorAddress(),
-    },
-  };
 }
 
 type CpuShare = { perOpMs: Cpu; coresBusy: number };
@@ -132,7 +87,7 @@ async function submitLoad(
       {
         method: 'POST',
         path: `/portal/${world.practice.slug}/requests`,
-        setupRequest: (req) => ({ ...req, ...nextSubmission(world) }),
+        setupRequest: (req) => ({ ...req, ...benchSubmission(world, verified!) }),
         onResponse: (status, body) => {
           if (status === 201) ids.push((JSON.parse(body) as { id: string }).id);
         },

@@ -2,11 +2,11 @@
  * New-client addresses verified ahead of a measured window, as the portal does it (a code asked for, then read from
  * the email the worker delivered), so verification is not part of what a submission benchmark measures. Each
  * address serves MAX_PENDING_PER_EMAIL submissions: its code stays good once used, and the pending cap allows no
- * more. (bench/load.bench.ts keeps its own copy of the idea; this one is for sharing.)
+ * more.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { MAX_PENDING_PER_EMAIL } from '../../booking/submitRequest';
-import { inPool, visitorAddress } from '../../test/reliability/harness';
+import { inPool, visitorAddress, type World } from '../../test/reliability/harness';
 import type { CaptureServer } from '../../test/support/captureServer';
 import type { HttpClient } from '../../test/support/http';
 import { emailVerificationCode } from '../../test/support/verification';
@@ -50,4 +50,29 @@ export class VerifiedAddresses {
   get capacity(): number {
     return this.addresses.length * MAX_PENDING_PER_EMAIL;
   }
+}
+
+/** A new-client submission for the next free slot, with a verified address and a network address of its own. */
+export function benchSubmission(world: World, verified: VerifiedAddresses) {
+  const tag = randomBytes(5).toString('hex');
+  const address = verified.next();
+  return {
+    body: JSON.stringify({
+      ...world.nextSlot(),
+      serviceId: world.service.id,
+      newClient: {
+        firstName: 'Bench',
+        lastName: `Client ${tag}`,
+        email: address?.email ?? `bench.${tag}@example.test`,
+        phone: '+1 555 0100',
+      },
+      // Past the verified pool the request goes without a code and counts as a refused answer.
+      ...(address ? { emailVerificationCode: address.code } : {}),
+    }),
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': `bench-${randomUUID()}`,
+      'x-forwarded-for': visitorAddress(),
+    },
+  };
 }
