@@ -259,9 +259,14 @@ describe('metrics an operator can scrape (API cluster, worker and a single API, 
       () => apiChildren(stack.api.pid!).some((c) => c.slot === '1' && c.pid !== victim.pid),
       { timeoutMs: 60_000, intervalMs: 200 },
     );
+    // The exporter listens from the runtime's install, before the process's client has connected: wait for the
+    // connection's first call to be counted rather than reading the page the moment it answers.
     const sdk = await waitFor(
-      'its SDK exporter on TEMPORAL_METRICS_PORT + 1',
-      () => scrape(`http://127.0.0.1:${apiSdkPort + 1}/metrics`).catch(() => null),
+      'its SDK exporter on TEMPORAL_METRICS_PORT + 1, with its client connected',
+      async () => {
+        const page = await scrape(`http://127.0.0.1:${apiSdkPort + 1}/metrics`).catch(() => null);
+        return page && page.sum('temporal_request', { operation: 'GetSystemInfo' }) > 0 ? page : null;
+      },
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     expect(sdk.sum('temporal_request', { operation: 'GetSystemInfo' })).to.be.greaterThan(0);
